@@ -1,0 +1,100 @@
+"""The REST API at /api/v1/: one django-ninja instance, one router per context, mounted together.
+
+Authentication is a personal API token (``Authorization: Bearer alur_…``), scoped to one workspace
+and to read or write; a signed-in browser session also works (with CSRF). What a caller may do is
+decided by the same policy as in the UI, and never more than the token's scope allows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from alur.accounts.selectors import api_token_for_plaintext
+from alur.accounts.services import api_token_touch
+
+
+class TokenAuth(HttpBearer):
+    openapi_scheme = "bearer"
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        api_token = api_token_for_plaintext(token)
+        if api_token is None:
+            return None
+        api_token_touch(api_token)
+        request.user = api_token.user
+        request.api_token = api_token  # type: ignore[attr-defined]
+        return api_token
+
+
+class SessionAuth(APIKeyCookie):
+    """The browser's session cookie, for the UI's own calls; CSRF is checked by ninja."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        if request.user.is_authenticated and request.user.is_active:
+            request.api_token = None  # type: ignore[attr-defined]
+            return request.user
+        return None
+
+
+api = NinjaAPI(
+    title="Alur API",
+    version="1",
+    description="Alur's REST API. Authenticate with a personal API token: `Authorization: Bearer alur_…`.",
+    auth=[TokenAuth(), SessionAuth()],
+    urls_namespace="api",
+)
+
+
+def _detail(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    return api.create_response(request, {"detail": message}, status=status)
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _detail(request, str(exc) or "Permission denied.", 403)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _detail(request, "Not found.", 404)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _detail(request, "Missing, unknown, expired or revoked API token.", 401)
+
+
+@api.exception_handler(ValidationError)
+def on_service_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    if hasattr(exc, "error_dict"):
+        errors = [{"field": field, "message": message} for field, messages in exc.message_dict.items() for message in messages]
+    else:
+        errors = [{"field": None, "message": message} for message in exc.messages]
+    return api.create_response(request, {"detail": errors}, status=422)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_request_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = [
+        {"field": ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "payload")), "message": error.get("msg", "")}
+        for error in exc.errors
+    ]
+    return api.create_response(request, {"detail": errors}, status=422)
+
+
+def _mount_routers() -> None:
+    from alur.accounts.api import router as accounts_router
+
+    api.add_router("/", accounts_router)
+
+
+_mount_routers()

@@ -1,0 +1,288 @@
+"""The ``alur`` command: run, set up and operate Alur.
+
+Subcommands parse their arguments first (so ``--help`` works without a configured environment), then
+start Django. Errors that a person can fix (configuration, invalid input) are printed as one sentence
+and exit with status 2; nothing prints a traceback for them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+
+EXIT_USAGE = 2
+
+
+class CommandFailed(Exception):
+    """A subcommand could not do what was asked; the message says why."""
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alur.config.settings")
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        import django
+
+        django.setup()
+    except ImproperlyConfigured as error:
+        raise CommandFailed(f"Configuration error: {error}") from None
+
+
+def _validation_message(error: Exception) -> str:
+    from django.core.exceptions import ValidationError
+
+    if isinstance(error, ValidationError):
+        if hasattr(error, "error_dict"):
+            return "; ".join(f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items())
+        return " ".join(error.messages)
+    return str(error)
+
+
+# Subcommands -------------------------------------------------------------------------------------
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=args.verbosity)
+    return 0
+
+
+def cmd_createuser(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.core.exceptions import ValidationError
+
+    from alur.accounts import selectors, services
+
+    password = args.password
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    elif password is None:
+        if not sys.stdin.isatty():
+            raise CommandFailed("No password given: use --password-stdin, or run in a terminal to be asked for one.")
+        password = getpass.getpass("Password: ")
+        if password != getpass.getpass("Password again: "):
+            raise CommandFailed("The two passwords differ; run the command again.")
+    workspace = None
+    if args.workspace:
+        from alur.accounts.models import Workspace
+
+        workspace = Workspace.objects.filter(slug=args.workspace).first()
+        if workspace is None:
+            raise CommandFailed(f"There is no workspace with the address {args.workspace!r}.")
+    try:
+        user = services.user_create(email=args.email, password=password, full_name=args.name, language=args.language)
+        if workspace is not None:
+            services.membership_add(actor=None, workspace=workspace, user=user, role=args.role)
+    except ValidationError as error:
+        raise CommandFailed(_validation_message(error)) from None
+    where = f" as {args.role} of {workspace.slug}" if workspace is not None else ""
+    print(f"Created {user.email}{where}.")
+    if workspace is None and not selectors.memberships_for_user(user).exists():
+        print("They can create their own workspace after signing in.")
+    return 0
+
+
+def cmd_workspace(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.core.exceptions import ValidationError
+
+    from alur.accounts import selectors, services
+
+    owner = selectors.user_by_email(args.owner)
+    if owner is None:
+        raise CommandFailed(f"There is no account with the email {args.owner!r}; create it first with 'alur createuser'.")
+    try:
+        workspace = services.workspace_create(
+            actor=owner, name=args.name, slug=args.slug or "", currency=args.currency, time_zone=args.time_zone, language=args.language
+        )
+    except ValidationError as error:
+        raise CommandFailed(_validation_message(error)) from None
+    print(f"Created workspace {workspace.name} at /w/{workspace.slug}/ with {owner.email} as manager.")
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.core.management import call_command
+
+    options: dict[str, object] = {"interval": args.interval, "queue_name": args.queue}
+    if args.max_tasks:
+        options["max_tasks"] = args.max_tasks
+    call_command("db_worker", **options)
+    return 0
+
+
+def _gunicorn_command(host: str, port: int, workers: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "alur.config.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+        "--graceful-timeout",
+        "10",
+    ]
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _setup_django()  # fail early, in one sentence, on a bad configuration
+    os.execv(sys.executable, _gunicorn_command(args.host, args.port, args.workers))
+    return 0  # pragma: no cover - execv does not return
+
+
+def _run_together(commands: Sequence[list[str]]) -> int:
+    """Run the web server and the worker side by side until Ctrl-C or until one of them stops."""
+    processes = [subprocess.Popen(command) for command in commands]
+
+    def stop(*_args: object) -> None:
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+
+    signal.signal(signal.SIGTERM, lambda *_a: stop())
+    try:
+        while all(process.poll() is None for process in processes):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop()
+        for process in processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    failed = [p.returncode for p in processes if p.returncode not in (0, -signal.SIGTERM, -signal.SIGINT)]
+    return failed[0] if failed else 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.core.management import call_command
+
+    from alur.core.demo import demo_logins, demo_seed
+
+    call_command("migrate", interactive=False, verbosity=0)
+    workspace = demo_seed()
+    print(f"Demo workspace ready: {workspace.name} (/w/{workspace.slug}/).")
+    print("Sign in with any of these (password for all: alur-demo):")
+    for email, _password, role in demo_logins():
+        print(f"  {email:32} {role}")
+    if args.no_serve:
+        return 0
+    print(f"\nAlur is starting at http://{args.host}:{args.port}/ — press Ctrl-C to stop.\n", flush=True)
+    worker = [sys.executable, "-m", "alur.config.cli", "worker"]
+    return _run_together([_gunicorn_command(args.host, args.port, args.workers), worker])
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["alur manage", *args.arguments])
+    return 0
+
+
+# Parser ------------------------------------------------------------------------------------------
+
+
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not between 1 and 65535")
+    return port
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{number} must be at least 1")
+    return number
+
+
+def _add_server_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=_port, default=8000, help="port to listen on (default 8000)")
+    parser.add_argument("--workers", type=_positive, default=2, help="web worker processes (default 2)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from alur.core.roles import Role
+
+    parser = argparse.ArgumentParser(prog="alur", description="Alur — marketing operations, self-hosted.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def add(name: str, handler: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
+        sub_parser = sub.add_parser(name, help=help_text, description=help_text)
+        sub_parser.set_defaults(handler=handler)
+        return sub_parser
+
+    p = add("serve", cmd_serve, "run the web application (gunicorn)")
+    _add_server_options(p)
+
+    p = add("worker", cmd_worker, "run the background worker (publishing, email, imports)")
+    p.add_argument("--queue", default="*", help="queue to work on; * for all (default)")
+    p.add_argument("--interval", type=float, default=1.0, help="seconds between polls when idle (default 1)")
+    p.add_argument("--max-tasks", type=_positive, default=None, help="stop after this many tasks")
+
+    p = add("migrate", cmd_migrate, "create or update the database tables")
+    p.add_argument("--verbosity", type=int, choices=[0, 1, 2, 3], default=1)
+
+    p = add("demo", cmd_demo, "create or refresh the demo workspace, then serve it with a worker")
+    _add_server_options(p)
+    p.add_argument("--no-serve", action="store_true", help="only create or refresh the demo data")
+
+    p = add("createuser", cmd_createuser, "create an account, optionally as a member of a workspace")
+    p.add_argument("--email", required=True)
+    p.add_argument("--name", default="", help="full name")
+    p.add_argument("--language", choices=["id", "en"], default="id")
+    p.add_argument("--password", default=None, help="the password (prefer --password-stdin or the prompt)")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.add_argument("--workspace", default=None, help="address (slug) of a workspace to add the account to")
+    p.add_argument("--role", choices=[role.value for role in Role], default=Role.MANAGER.value)
+
+    p = add("workspace", cmd_workspace, "create a workspace with an existing account as its manager")
+    p.add_argument("--name", required=True)
+    p.add_argument("--owner", required=True, help="email of the account that becomes manager")
+    p.add_argument("--slug", default=None, help="address used in links; derived from the name if left out")
+    p.add_argument("--currency", default="IDR")
+    p.add_argument("--time-zone", default="Asia/Jakarta")
+    p.add_argument("--language", choices=["id", "en"], default="id")
+
+    p = add("manage", cmd_manage, "run any Django management command (e.g. 'alur manage check')")
+    p.add_argument("arguments", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except CommandFailed as error:
+        print(f"alur {args.command}: {error}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

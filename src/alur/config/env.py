@@ -1,0 +1,239 @@
+"""Strict parsing of Alur's configuration from environment variables.
+
+Every reader names the variable in its error and says what a valid value looks like, so that a typo in
+a deployment fails at start-up with a sentence a person can act on, not with a traceback later.
+Pure Python: no Django import, so it can be tested with plain dictionaries.
+"""
+
+from __future__ import annotations
+
+import secrets
+import zoneinfo
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+LANGUAGES = ("id", "en")
+
+
+class ConfigError(Exception):
+    """A configuration value is missing or malformed; the message names the variable."""
+
+
+def _raw(environ: Mapping[str, str], name: str) -> str | None:
+    value = environ.get(name)
+    if value is None or value.strip() == "":
+        return None
+    return value.strip()
+
+
+def env_str(environ: Mapping[str, str], name: str, default: str) -> str:
+    value = _raw(environ, name)
+    return default if value is None else value
+
+
+def env_bool(environ: Mapping[str, str], name: str, default: bool) -> bool:
+    value = _raw(environ, name)
+    if value is None:
+        return default
+    lowered = value.lower()
+    if lowered in TRUE_WORDS:
+        return True
+    if lowered in FALSE_WORDS:
+        return False
+    raise ConfigError(f"{name}={value!r} is not a yes/no value; use one of true, false, 1, 0, yes, no, on, off.")
+
+
+def env_int(environ: Mapping[str, str], name: str, default: int, *, minimum: int = 0, maximum: int = 2**31) -> int:
+    value = _raw(environ, name)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigError(f"{name}={value!r} is not a whole number.") from None
+    if not minimum <= number <= maximum:
+        raise ConfigError(f"{name}={number} is out of range; use a number from {minimum} to {maximum}.")
+    return number
+
+
+def env_list(environ: Mapping[str, str], name: str, default: list[str]) -> list[str]:
+    value = _raw(environ, name)
+    if value is None:
+        return list(default)
+    items = [item.strip() for item in value.split(",")]
+    if any(item == "" for item in items):
+        raise ConfigError(f"{name}={value!r} has an empty item; separate values with single commas.")
+    return items
+
+
+def env_time_zone(environ: Mapping[str, str], name: str, default: str) -> str:
+    value = env_str(environ, name, default)
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{name}={value!r} is not a known time zone; use an IANA name such as Asia/Jakarta.") from None
+    return value
+
+
+def env_url(environ: Mapping[str, str], name: str, default: str) -> str:
+    value = env_str(environ, name, default)
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"{name}={value!r} is not a web address; write it as https://alur.example.com.")
+    return value.rstrip("/")
+
+
+def env_choice(environ: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env_str(environ, name, default)
+    if value not in choices:
+        raise ConfigError(f"{name}={value!r} is not supported; use one of: {', '.join(choices)}.")
+    return value
+
+
+@dataclass(frozen=True)
+class DatabaseConfig:
+    """What Django needs to open the application database."""
+
+    engine: str
+    name: str
+    user: str = ""
+    password: str = ""
+    host: str = ""
+    port: str = ""
+    options: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine == "django.db.backends.sqlite3"
+
+
+def parse_database_url(url: str, *, name: str = "DATABASE_URL") -> DatabaseConfig:
+    """Parse ``sqlite:///path``, ``sqlite:////abs/path`` or ``postgres://user:pw@host:port/db?opt=v``."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "sqlite":
+        path = unquote(parts.path)
+        # sqlite:///var/alur.sqlite3 -> relative "var/alur.sqlite3"; sqlite:////tmp/x -> "/tmp/x"
+        path = path[1:] if path.startswith("/") else path
+        if path in ("", ":memory:"):
+            return DatabaseConfig(engine="django.db.backends.sqlite3", name=":memory:")
+        return DatabaseConfig(engine="django.db.backends.sqlite3", name=path)
+    if scheme in ("postgres", "postgresql", "pgsql"):
+        database = unquote(parts.path.lstrip("/"))
+        if not database:
+            raise ConfigError(f"{name} names no database; write it as postgres://user@host:5432/database.")
+        try:
+            port = parts.port
+        except ValueError:
+            raise ConfigError(f"{name} has a port that is not a number.") from None
+        options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        return DatabaseConfig(
+            engine="django.db.backends.postgresql",
+            name=database,
+            user=unquote(parts.username or ""),
+            password=unquote(parts.password or ""),
+            host=parts.hostname or "",
+            port=str(port or ""),
+            options=options,
+        )
+    raise ConfigError(
+        f"{name} has the scheme {scheme or '(none)'!r}; Alur supports sqlite:///path and postgres://user@host/db."
+    )
+
+
+def read_or_create_secret_key(path: Path) -> str:
+    """The demo's secret key: generated once, kept in a file only the owner can read."""
+    if path.exists():
+        key = path.read_text().strip()
+        if len(key) >= 50:
+            return key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(64)
+    path.write_text(key + "\n")
+    path.chmod(0o600)
+    return key
+
+
+@dataclass(frozen=True)
+class EmailConfig:
+    backend: str
+    host: str
+    port: int
+    user: str
+    password: str
+    use_tls: bool
+    use_ssl: bool
+    default_from: str
+
+
+def parse_email(environ: Mapping[str, str]) -> EmailConfig:
+    """SMTP when ``EMAIL_HOST`` is set, otherwise mail is written to the console log."""
+    host = env_str(environ, "EMAIL_HOST", "")
+    use_tls = env_bool(environ, "EMAIL_USE_TLS", False)
+    use_ssl = env_bool(environ, "EMAIL_USE_SSL", False)
+    if use_tls and use_ssl:
+        raise ConfigError("EMAIL_USE_TLS and EMAIL_USE_SSL are both on; choose one (TLS for port 587, SSL for 465).")
+    default_backend = "django.core.mail.backends.smtp.EmailBackend" if host else "django.core.mail.backends.console.EmailBackend"
+    return EmailConfig(
+        backend=env_str(environ, "EMAIL_BACKEND", default_backend),
+        host=host or "localhost",
+        port=env_int(environ, "EMAIL_PORT", 25, minimum=1, maximum=65535),
+        user=env_str(environ, "EMAIL_HOST_USER", ""),
+        password=env_str(environ, "EMAIL_HOST_PASSWORD", ""),
+        use_tls=use_tls,
+        use_ssl=use_ssl,
+        default_from=env_str(environ, "DEFAULT_FROM_EMAIL", "Alur <alur@localhost>"),
+    )
+
+
+@dataclass(frozen=True)
+class AlurConfig:
+    """Everything Alur reads from its environment, already validated."""
+
+    debug: bool
+    secret_key: str
+    allowed_hosts: list[str]
+    csrf_trusted_origins: list[str]
+    database: DatabaseConfig
+    time_zone: str
+    language: str
+    data_dir: Path
+    email: EmailConfig
+    warehouse_url: str
+    secure_cookies: bool
+    axes_failure_limit: int
+    base_url: str
+
+
+def load_config(environ: Mapping[str, str], *, base_dir: Path) -> AlurConfig:
+    data_dir = Path(env_str(environ, "ALUR_DATA_DIR", str(base_dir / "var")))
+    if not data_dir.is_absolute():
+        data_dir = base_dir / data_dir
+    database_url = env_str(environ, "DATABASE_URL", f"sqlite:///{data_dir / 'alur.sqlite3'}")
+    database = parse_database_url(database_url)
+    if database.is_sqlite and database.name != ":memory:" and not Path(database.name).is_absolute():
+        database = DatabaseConfig(engine=database.engine, name=str(base_dir / database.name))
+    secret_key = _raw(environ, "SECRET_KEY")
+    if secret_key is None:
+        secret_key = read_or_create_secret_key(data_dir / "secret_key")
+    elif len(secret_key) < 32:
+        raise ConfigError("SECRET_KEY is shorter than 32 characters; generate a long random value.")
+    return AlurConfig(
+        debug=env_bool(environ, "ALUR_DEBUG", False),
+        secret_key=secret_key,
+        allowed_hosts=env_list(environ, "ALLOWED_HOSTS", ["127.0.0.1", "localhost"]),
+        csrf_trusted_origins=env_list(environ, "CSRF_TRUSTED_ORIGINS", []),
+        database=database,
+        time_zone=env_time_zone(environ, "ALUR_TIME_ZONE", "Asia/Jakarta"),
+        language=env_choice(environ, "ALUR_LANGUAGE", "id", LANGUAGES),
+        data_dir=data_dir,
+        email=parse_email(environ),
+        warehouse_url=env_str(environ, "WAREHOUSE_URL", f"duckdb://{data_dir / 'warehouse.duckdb'}"),
+        secure_cookies=env_bool(environ, "ALUR_SECURE_COOKIES", False),
+        axes_failure_limit=env_int(environ, "ALUR_LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=100),
+        base_url=env_url(environ, "ALUR_BASE_URL", "http://127.0.0.1:8000"),
+    )

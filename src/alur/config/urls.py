@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.urls import include, path
+
+from alur.api.api import api
+
+urlpatterns = [
+    path("", include("alur.core.urls")),
+    path("", include("alur.accounts.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler403 = "alur.core.errors.permission_denied"

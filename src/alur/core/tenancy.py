@@ -1,0 +1,57 @@
+"""Resolving the workspace of a request. Every workspace page goes through :func:`workspace_view`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, Concatenate, ParamSpec, cast
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from alur.accounts.models import Membership, User, Workspace
+from alur.accounts.selectors import workspace_membership
+from alur.core.policy import Action, require
+
+P = ParamSpec("P")
+SESSION_WORKSPACE_KEY = "alur_workspace"
+
+
+class WorkspaceRequest(HttpRequest):
+    """An HttpRequest after :func:`workspace_view` has resolved its workspace (for type checkers)."""
+
+    workspace: Workspace
+    membership: Membership
+
+
+def request_user(request: HttpRequest) -> User:
+    """The signed-in user of a request that passed ``login_required``."""
+    return cast(User, request.user)
+
+
+def workspace_view(
+    action: Action,
+) -> Callable[[Callable[Concatenate[WorkspaceRequest, P], HttpResponse]], Callable[..., HttpResponse]]:
+    """Resolve ``slug`` to the user's membership (404 when not a member), check ``action`` with the
+    policy (403 with the reason), remember the workspace for the switcher, and render times in the
+    workspace's time zone."""
+
+    def decorator(view: Callable[Concatenate[WorkspaceRequest, P], HttpResponse]) -> Callable[..., HttpResponse]:
+        @login_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+            user = request_user(request)
+            membership = workspace_membership(user, slug)
+            require(user, membership, action)
+            workspace_request: WorkspaceRequest = request  # type: ignore[assignment]
+            workspace_request.membership = membership
+            workspace_request.workspace = membership.workspace
+            if request.session.get(SESSION_WORKSPACE_KEY) != slug:
+                request.session[SESSION_WORKSPACE_KEY] = slug
+            with timezone.override(membership.workspace.time_zone):
+                return view(workspace_request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
