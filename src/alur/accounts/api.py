@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from alur.accounts import selectors, services
 from alur.accounts.models import Membership, User
@@ -30,7 +30,7 @@ RoleName = Literal[
     "client",
     "contractor",
 ]
-assert set(RoleName.__args__) == set(Role.values)  # type: ignore[attr-defined]  # noqa: S101
+assert set(RoleName.__args__) == set(Role.values)  # type: ignore[attr-defined]
 
 
 class MeOut(Schema):
@@ -115,7 +115,15 @@ def require_write_scope(request: HttpRequest) -> None:
 
 def _workspace_out(membership: Membership) -> WorkspaceOut:
     w = membership.workspace
-    return WorkspaceOut(slug=w.slug, name=w.name, kind=w.kind, currency=w.currency, time_zone=w.time_zone, language=w.language, role=membership.role)
+    return WorkspaceOut(
+        slug=w.slug,
+        name=w.name,
+        kind=w.kind,
+        currency=w.currency,
+        time_zone=w.time_zone,
+        language=w.language,
+        role=membership.role,
+    )
 
 
 @router.get("/me", response=MeOut, tags=["me"])
@@ -162,22 +170,32 @@ def member_list(request: HttpRequest, slug: str) -> list[MemberOut]:
     membership = api_membership(request, slug)
     require(_user(request), membership, Action.MEMBER_VIEW)
     return [
-        MemberOut(id=m.pk, email=m.user.email, full_name=m.user.full_name, role=m.role, weekly_capacity_hours=float(m.weekly_capacity_hours))
+        MemberOut(
+            id=m.pk,
+            email=m.user.email,
+            full_name=m.user.full_name,
+            role=m.role,
+            weekly_capacity_hours=float(m.weekly_capacity_hours),
+        )
         for m in selectors.workspace_members(membership.workspace)
     ]
 
 
 @router.post("/workspaces/{slug}/invitations", response={201: InvitationOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
-def invitation_create(request: HttpRequest, slug: str, payload: InvitationIn) -> tuple[int, InvitationOut]:
+def invitation_create(request: HttpRequest, slug: str, payload: InvitationIn) -> Status[InvitationOut]:
     membership = api_membership(request, slug)
     require_write_scope(request)
-    invitation = services.invitation_create(actor=_user(request), workspace=membership.workspace, email=payload.email, role=payload.role)
-    return 201, InvitationOut(id=invitation.pk, email=invitation.email, role=invitation.role, expires_at=invitation.expires_at)
+    invitation = services.invitation_create(
+        actor=_user(request), workspace=membership.workspace, email=payload.email, role=payload.role
+    )
+    return Status(
+        201, InvitationOut(id=invitation.pk, email=invitation.email, role=invitation.role, expires_at=invitation.expires_at)
+    )
 
 
 @router.get("/workspaces/{slug}/audit", response={200: list[AuditEventOut], 403: ErrorOut, 404: ErrorOut})
 def audit_list(
-    request: HttpRequest, slug: str, action: str = "", object_type: str = "", limit: int = Field(100, ge=1, le=1000)
+    request: HttpRequest, slug: str, action: str = "", object_type: str = "", limit: int = Query(100, ge=1, le=1000)
 ) -> list[AuditEventOut]:
     membership = api_membership(request, slug)
     require(_user(request), membership, Action.AUDIT_VIEW)

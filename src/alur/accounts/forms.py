@@ -126,5 +126,5 @@ class PasswordResetRequestForm(StyledFormMixin, PasswordResetForm):
     pass
 
 
-class NewPasswordForm(StyledFormMixin, SetPasswordForm):  # type: ignore[type-arg]
+class NewPasswordForm(StyledFormMixin, SetPasswordForm):
     pass

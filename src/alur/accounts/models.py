@@ -118,9 +118,7 @@ class Membership(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
-    weekly_capacity_hours = models.DecimalField(
-        _("weekly capacity (hours)"), max_digits=5, decimal_places=1, default=40
-    )
+    weekly_capacity_hours = models.DecimalField(_("weekly capacity (hours)"), max_digits=5, decimal_places=1, default=40)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -129,9 +127,6 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.workspace} ({self.role})"
-
-    def get_role_display(self) -> str:  # narrower than Django's generated one, for mypy
-        return str(Role(self.role).label)
 
 
 class Invitation(models.Model):
@@ -145,9 +140,7 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -159,9 +152,6 @@ class Invitation(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
-
-    def get_role_display(self) -> str:
-        return str(Role(self.role).label)
 
 
 class ApiTokenScope(models.TextChoices):

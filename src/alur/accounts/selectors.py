@@ -70,9 +70,7 @@ def api_token_for_plaintext(plaintext: str) -> ApiToken | None:
     """The usable token with this value, or ``None``. Unknown, revoked and expired tokens look alike."""
     if not plaintext.startswith(TOKEN_PREFIX):
         return None
-    token = (
-        ApiToken.objects.filter(token_hash=hash_token(plaintext)).select_related("user", "workspace").first()
-    )
+    token = ApiToken.objects.filter(token_hash=hash_token(plaintext)).select_related("user", "workspace").first()
     if token is None or not token.is_usable or not token.user.is_active:
         return None
     return token

@@ -56,7 +56,9 @@ def _validated_role(role: str) -> Role:
         return Role(role)
     except ValueError:
         choices = ", ".join(r.value for r in Role)
-        raise ValidationError({"role": _("%(role)s is not a role; use one of: %(choices)s.") % {"role": role, "choices": choices}}) from None
+        raise ValidationError(
+            {"role": _("%(role)s is not a role; use one of: %(choices)s.") % {"role": role, "choices": choices}}
+        ) from None
 
 
 def _full_clean(instance: Any, *, exclude: list[str] | None = None) -> None:
@@ -81,7 +83,9 @@ def user_create(*, email: str, password: str, full_name: str = "", language: str
             raise ValidationError({"email": _("An account with %(email)s already exists.") % {"email": email}})
         user.set_password(password)
         user.save()
-        audit_record(actor=None, workspace=None, action="user.create", obj=user, after={"email": email, "full_name": user.full_name})
+        audit_record(
+            actor=None, workspace=None, action="user.create", obj=user, after={"email": email, "full_name": user.full_name}
+        )
     return user
 
 
@@ -93,7 +97,14 @@ def user_update_profile(user: User, *, full_name: str, language: str) -> User:
         user.full_name = full_name.strip()[:150]
         user.language = language
         user.save(update_fields=["full_name", "language"])
-        audit_record(actor=user, workspace=None, action="user.update", obj=user, before=before, after=snapshot(user, ("full_name", "language")))
+        audit_record(
+            actor=user,
+            workspace=None,
+            action="user.update",
+            obj=user,
+            before=before,
+            after=snapshot(user, ("full_name", "language")),
+        )
     return user
 
 
@@ -146,16 +157,30 @@ def workspace_create(
             with transaction.atomic():
                 workspace.save()
         except IntegrityError:
-            raise ValidationError({"slug": _("The address %(slug)s is taken; choose another.") % {"slug": workspace.slug}}) from None
+            raise ValidationError(
+                {"slug": _("The address %(slug)s is taken; choose another.") % {"slug": workspace.slug}}
+            ) from None
         membership = Membership.objects.create(workspace=workspace, user=actor, role=Role.MANAGER)
-        audit_record(actor=actor, workspace=workspace, action="workspace.create", obj=workspace, after=snapshot(workspace, WORKSPACE_FIELDS))
-        audit_record(actor=actor, workspace=workspace, action="membership.create", obj=membership, after=snapshot(membership, MEMBERSHIP_FIELDS))
+        audit_record(
+            actor=actor,
+            workspace=workspace,
+            action="workspace.create",
+            obj=workspace,
+            after=snapshot(workspace, WORKSPACE_FIELDS),
+        )
+        audit_record(
+            actor=actor,
+            workspace=workspace,
+            action="membership.create",
+            obj=membership,
+            after=snapshot(membership, MEMBERSHIP_FIELDS),
+        )
     return workspace
 
 
 def workspace_update(*, actor: User, workspace: Workspace, **changes: Any) -> Workspace:
     """Change a workspace's name, kind, currency, time zone or language (managers only)."""
-    require(actor, selectors.membership_of(actor, workspace), Action.WORKSPACE_UPDATE, workspace)
+    require(actor, selectors.membership_of(actor, workspace), Action.WORKSPACE_UPDATE)
     unknown = set(changes) - {"name", "kind", "currency", "time_zone", "language"}
     if unknown:
         raise ValidationError(_("These fields cannot be changed: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
@@ -168,7 +193,14 @@ def workspace_update(*, actor: User, workspace: Workspace, **changes: Any) -> Wo
             setattr(locked, field, value)
         _full_clean(locked)
         locked.save()
-        audit_record(actor=actor, workspace=locked, action="workspace.update", obj=locked, before=before, after=snapshot(locked, WORKSPACE_FIELDS))
+        audit_record(
+            actor=actor,
+            workspace=locked,
+            action="workspace.update",
+            obj=locked,
+            before=before,
+            after=snapshot(locked, WORKSPACE_FIELDS),
+        )
     return locked
 
 
@@ -187,12 +219,18 @@ def membership_add(*, actor: User | None, workspace: Workspace, user: User, role
     ``alur`` command and the demo seeder), who has shell access and so is not asked by the policy."""
     new_role = _validated_role(role)
     if actor is not None:
-        require(actor, selectors.membership_of(actor, workspace), Action.MEMBER_INVITE, workspace)
+        require(actor, selectors.membership_of(actor, workspace), Action.MEMBER_INVITE)
     with transaction.atomic():
         if Membership.objects.filter(workspace=workspace, user=user).exists():
             raise ValidationError({"email": _("%(email)s is already a member of this workspace.") % {"email": user.email}})
         membership = Membership.objects.create(workspace=workspace, user=user, role=new_role)
-        audit_record(actor=actor, workspace=workspace, action="membership.create", obj=membership, after=snapshot(membership, MEMBERSHIP_FIELDS))
+        audit_record(
+            actor=actor,
+            workspace=workspace,
+            action="membership.create",
+            obj=membership,
+            after=snapshot(membership, MEMBERSHIP_FIELDS),
+        )
     return membership
 
 
@@ -213,7 +251,14 @@ def membership_change_role(*, actor: User | None, membership: Membership, role: 
         before = snapshot(locked, MEMBERSHIP_FIELDS)
         locked.role = new_role
         locked.save(update_fields=["role"])
-        audit_record(actor=actor, workspace=locked.workspace, action="membership.change_role", obj=locked, before=before, after=snapshot(locked, MEMBERSHIP_FIELDS))
+        audit_record(
+            actor=actor,
+            workspace=locked.workspace,
+            action="membership.change_role",
+            obj=locked,
+            before=before,
+            after=snapshot(locked, MEMBERSHIP_FIELDS),
+        )
     return locked
 
 
@@ -227,7 +272,14 @@ def membership_update_capacity(*, actor: User, membership: Membership, weekly_ca
         if not 0 <= locked.weekly_capacity_hours <= 168:
             raise ValidationError({"weekly_capacity_hours": _("Weekly capacity must be between 0 and 168 hours.")})
         locked.save(update_fields=["weekly_capacity_hours"])
-        audit_record(actor=actor, workspace=locked.workspace, action="membership.update_capacity", obj=locked, before=before, after=snapshot(locked, MEMBERSHIP_FIELDS))
+        audit_record(
+            actor=actor,
+            workspace=locked.workspace,
+            action="membership.update_capacity",
+            obj=locked,
+            before=before,
+            after=snapshot(locked, MEMBERSHIP_FIELDS),
+        )
     return locked
 
 
@@ -241,7 +293,9 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
         _refuse_losing_last_manager(locked)
         before = snapshot(locked, MEMBERSHIP_FIELDS)
         audit_record(actor=actor, workspace=locked.workspace, action="membership.remove", obj=locked, before=before)
-        ApiToken.objects.filter(user=locked.user, workspace=locked.workspace, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        ApiToken.objects.filter(user=locked.user, workspace=locked.workspace, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
         locked.delete()
 
 
@@ -255,7 +309,7 @@ def invitation_token(invitation: Invitation) -> str:
 
 def invitation_create(*, actor: User, workspace: Workspace, email: str, role: str) -> Invitation:
     """Invite someone by email; the email is sent by the worker once the invitation is saved."""
-    require(actor, selectors.membership_of(actor, workspace), Action.MEMBER_INVITE, workspace)
+    require(actor, selectors.membership_of(actor, workspace), Action.MEMBER_INVITE)
     email = _validated_email(email)
     new_role = _validated_role(role)
     with transaction.atomic():
@@ -273,7 +327,13 @@ def invitation_create(*, actor: User, workspace: Workspace, email: str, role: st
             invited_by=actor,
             expires_at=timezone.now() + dt.timedelta(days=settings.ALUR_INVITATION_DAYS),
         )
-        audit_record(actor=actor, workspace=workspace, action="invitation.create", obj=invitation, after={"email": email, "role": new_role.value})
+        audit_record(
+            actor=actor,
+            workspace=workspace,
+            action="invitation.create",
+            obj=invitation,
+            after={"email": email, "role": new_role.value},
+        )
         from alur.accounts.tasks import invitation_email_send
 
         transaction.on_commit(lambda: invitation_email_send.enqueue(invitation.pk))
@@ -288,7 +348,9 @@ def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
             raise ValidationError(_("This invitation is no longer pending."))
         locked.revoked_at = timezone.now()
         locked.save(update_fields=["revoked_at"])
-        audit_record(actor=actor, workspace=locked.workspace, action="invitation.revoke", obj=locked, after={"email": locked.email})
+        audit_record(
+            actor=actor, workspace=locked.workspace, action="invitation.revoke", obj=locked, after={"email": locked.email}
+        )
     return locked
 
 
@@ -329,9 +391,17 @@ def invitation_accept(*, token: str, user: User) -> Membership:
         locked.accepted_at = timezone.now()
         locked.accepted_by = user
         locked.save(update_fields=["accepted_at", "accepted_by"])
-        audit_record(actor=user, workspace=locked.workspace, action="invitation.accept", obj=locked, after={"email": locked.email})
+        audit_record(
+            actor=user, workspace=locked.workspace, action="invitation.accept", obj=locked, after={"email": locked.email}
+        )
         if created:
-            audit_record(actor=user, workspace=locked.workspace, action="membership.create", obj=membership, after=snapshot(membership, MEMBERSHIP_FIELDS))
+            audit_record(
+                actor=user,
+                workspace=locked.workspace,
+                action="membership.create",
+                obj=membership,
+                after=snapshot(membership, MEMBERSHIP_FIELDS),
+            )
     return membership
 
 
@@ -342,7 +412,7 @@ def api_token_create(
     *, actor: User, workspace: Workspace, name: str, scope: str = ApiTokenScope.READ, expires_in_days: int | None = None
 ) -> tuple[ApiToken, str]:
     """A personal token for one workspace. Returns the token and its plaintext, which is shown once."""
-    require(actor, selectors.membership_of(actor, workspace), Action.TOKEN_CREATE, workspace)
+    require(actor, selectors.membership_of(actor, workspace), Action.TOKEN_CREATE)
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Give the token a name, such as the tool that will use it.")})
@@ -361,7 +431,13 @@ def api_token_create(
             token_hash=hash_token(plaintext),
             expires_at=timezone.now() + dt.timedelta(days=expires_in_days) if expires_in_days else None,
         )
-        audit_record(actor=actor, workspace=workspace, action="api_token.create", obj=token, after={"name": token.name, "scope": scope, "prefix": token.prefix})
+        audit_record(
+            actor=actor,
+            workspace=workspace,
+            action="api_token.create",
+            obj=token,
+            after={"name": token.name, "scope": scope, "prefix": token.prefix},
+        )
     return token, plaintext
 
 
@@ -374,7 +450,13 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
         if locked.revoked_at is None:
             locked.revoked_at = timezone.now()
             locked.save(update_fields=["revoked_at"])
-            audit_record(actor=actor, workspace=locked.workspace, action="api_token.revoke", obj=locked, after={"name": locked.name, "prefix": locked.prefix})
+            audit_record(
+                actor=actor,
+                workspace=locked.workspace,
+                action="api_token.revoke",
+                obj=locked,
+                after={"name": locked.name, "prefix": locked.prefix},
+            )
     return locked
 
 

@@ -57,7 +57,7 @@ def language_set(request: HttpRequest) -> HttpResponse:
         settings.LANGUAGE_COOKIE_NAME,
         language,
         max_age=365 * 24 * 3600,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        samesite="Lax",
         secure=settings.SESSION_COOKIE_SECURE,
     )
     return response
@@ -136,7 +136,10 @@ def invitation_create(request: WorkspaceRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invitation_create(
-                actor=request_user(request), workspace=request.workspace, email=form.cleaned_data["email"], role=form.cleaned_data["role"]
+                actor=request_user(request),
+                workspace=request.workspace,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -169,7 +172,9 @@ def member_change_role(request: WorkspaceRequest, membership_id: int) -> HttpRes
     error_message = ""
     if form.is_valid():
         try:
-            membership = services.membership_change_role(actor=request_user(request), membership=membership, role=form.cleaned_data["role"])
+            membership = services.membership_change_role(
+                actor=request_user(request), membership=membership, role=form.cleaned_data["role"]
+            )
         except ValidationError as error:
             error_message = " ".join(error.messages)
     else:
@@ -223,11 +228,21 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 membership = services.invitation_accept(token=token, user=user)
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             else:
-                return render(request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form, "existing": existing}, status=422)
+                return render(
+                    request,
+                    "accounts/invitation_accept.html",
+                    {"invitation": invitation, "form": form, "existing": existing},
+                    status=422,
+                )
         except ValidationError as error:
             if form is not None:
                 add_service_errors(form, error)
-                return render(request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form, "existing": existing}, status=422)
+                return render(
+                    request,
+                    "accounts/invitation_accept.html",
+                    {"invitation": invitation, "form": form, "existing": existing},
+                    status=422,
+                )
             return render(request, "accounts/invitation_invalid.html", {"message": " ".join(error.messages)}, status=410)
         except PermissionDenied as denied:
             return render(request, "accounts/invitation_invalid.html", {"message": str(denied)}, status=403)
@@ -263,7 +278,12 @@ def tokens(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/tokens.html",
-        {"form": form, "tokens": selectors.api_tokens_of(user), "created_plaintext": created_plaintext, "has_workspaces": bool(choices)},
+        {
+            "form": form,
+            "tokens": selectors.api_tokens_of(user),
+            "created_plaintext": created_plaintext,
+            "has_workspaces": bool(choices),
+        },
     )
 
 

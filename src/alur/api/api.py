@@ -76,7 +76,9 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 @api.exception_handler(ValidationError)
 def on_service_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     if hasattr(exc, "error_dict"):
-        errors = [{"field": field, "message": message} for field, messages in exc.message_dict.items() for message in messages]
+        errors: list[dict[str, str | None]] = [
+            {"field": field, "message": message} for field, messages in exc.message_dict.items() for message in messages
+        ]
     else:
         errors = [{"field": None, "message": message} for message in exc.messages]
     return api.create_response(request, {"detail": errors}, status=422)
@@ -85,7 +87,10 @@ def on_service_validation_error(request: HttpRequest, exc: ValidationError) -> H
 @api.exception_handler(NinjaValidationError)
 def on_request_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors = [
-        {"field": ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "payload")), "message": error.get("msg", "")}
+        {
+            "field": ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "payload")),
+            "message": error.get("msg", ""),
+        }
         for error in exc.errors
     ]
     return api.create_response(request, {"detail": errors}, status=422)

@@ -102,7 +102,12 @@ def cmd_workspace(args: argparse.Namespace) -> int:
         raise CommandFailed(f"There is no account with the email {args.owner!r}; create it first with 'alur createuser'.")
     try:
         workspace = services.workspace_create(
-            actor=owner, name=args.name, slug=args.slug or "", currency=args.currency, time_zone=args.time_zone, language=args.language
+            actor=owner,
+            name=args.name,
+            slug=args.slug or "",
+            currency=args.currency,
+            time_zone=args.time_zone,
+            language=args.language,
         )
     except ValidationError as error:
         raise CommandFailed(_validation_message(error)) from None

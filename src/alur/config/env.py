@@ -140,9 +140,7 @@ def parse_database_url(url: str, *, name: str = "DATABASE_URL") -> DatabaseConfi
             port=str(port or ""),
             options=options,
         )
-    raise ConfigError(
-        f"{name} has the scheme {scheme or '(none)'!r}; Alur supports sqlite:///path and postgres://user@host/db."
-    )
+    raise ConfigError(f"{name} has the scheme {scheme or '(none)'!r}; Alur supports sqlite:///path and postgres://user@host/db.")
 
 
 def read_or_create_secret_key(path: Path) -> str:

@@ -40,6 +40,7 @@ DEMO_PEOPLE = (
     DemoPerson("contractor", "Rudi Hartono", Role.CONTRACTOR),
 )
 
+
 def demo_email(person: DemoPerson) -> str:
     return f"{person.local_part}@{DEMO_DOMAIN}"
 
@@ -58,7 +59,9 @@ def _ensure_user(person: DemoPerson) -> User:
 def _ensure_workspace(owner: User, *, slug: str, name: str, kind: str) -> Workspace:
     workspace = Workspace.objects.filter(slug=slug).first()
     if workspace is None:
-        return services.workspace_create(actor=owner, name=name, slug=slug, kind=kind, currency="IDR", time_zone="Asia/Jakarta", language="id")
+        return services.workspace_create(
+            actor=owner, name=name, slug=slug, kind=kind, currency="IDR", time_zone="Asia/Jakarta", language="id"
+        )
     return workspace
 
 

@@ -27,7 +27,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 # The interactive API documentation (Swagger UI, served from django-ninja's own static files)
 # starts itself with an inline script, so its page alone allows inline code.
-API_DOCS_POLICY = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
+API_DOCS_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
+)
 
 
 def request_language(request: HttpRequest) -> str:

@@ -18,7 +18,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("The audit log is append-only.")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    def delete(self) -> NoReturn:
         raise AppendOnlyError("The audit log is append-only.")
 
 
@@ -29,9 +29,7 @@ class AuditEvent(models.Model):
     (migration 0002) refuses them in the database too.
     """
 
-    workspace = models.ForeignKey(
-        "accounts.Workspace", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     actor_label = models.CharField(max_length=254, help_text="The actor's email at the time, or 'system'.")
     action = models.CharField(_("action"), max_length=64, db_index=True)
@@ -42,7 +40,7 @@ class AuditEvent(models.Model):
     after = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
-    objects: ClassVar[models.Manager[AuditEvent]] = AuditEventQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[models.Manager[AuditEvent]] = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -65,4 +63,3 @@ class AuditEvent(models.Model):
         before = self.before or {}
         after = self.after or {}
         return sorted(key for key in set(before) | set(after) if before.get(key) != after.get(key))
-

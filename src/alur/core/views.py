@@ -41,7 +41,12 @@ def workspace_home(request: WorkspaceRequest) -> HttpResponse:
     recent = list(selectors.audit_events(workspace, selectors.AuditFilter())[:8]) if can_audit else []
     checklist = [
         {"done": len(members) > 1 or pending > 0, "label": _("Invite your team"), "url": "accounts:members", "show": can_invite},
-        {"done": bool(selectors.api_tokens_of(user).filter(workspace=workspace).exists()), "label": _("Create an API token for your tools"), "url": "accounts:tokens", "show": True},
+        {
+            "done": bool(selectors.api_tokens_of(user).filter(workspace=workspace).exists()),
+            "label": _("Create an API token for your tools"),
+            "url": "accounts:tokens",
+            "show": True,
+        },
     ]
     return render(
         request,

@@ -9,7 +9,7 @@ from django.db import migrations
 CREATE = """
 CREATE OR REPLACE FUNCTION core_auditevent_append_only() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'The audit log is append-only: % is not allowed', TG_OP;
+    RAISE EXCEPTION USING MESSAGE = 'The audit log is append-only: ' || TG_OP || ' is not allowed';
 END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER core_auditevent_append_only

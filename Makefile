@@ -1,0 +1,65 @@
+# Alur — the two commands of the quick start are `make demo` and `make test`.
+# Everything is installed into .venv from requirements.lock (pinned, with hashes).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1sum | cut -c1-12)
+PYTEST_ARGS ?=
+
+.PHONY: install demo test lint typecheck migrations-check openapi-check openapi test-sqlite test-postgres \
+        browser messages clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==0.13.9"
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python --require-hashes requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+demo: install
+	$(BIN)/alur demo
+
+test: install lint typecheck migrations-check openapi-check browser test-sqlite test-postgres
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: install
+	$(BIN)/mypy
+
+migrations-check: install
+	ALUR_DATA_DIR=$$(mktemp -d) $(BIN)/python manage.py makemigrations --check --dry-run
+
+openapi-check: install
+	$(BIN)/python -m alur.api.openapi --check
+
+openapi: install
+	$(BIN)/python -m alur.api.openapi --write
+
+test-sqlite: install
+	@echo "== tests on SQLite =="
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	@if [ -n "$$ALUR_TEST_POSTGRES_URL" ]; then \
+		echo "== tests on PostgreSQL ($$ALUR_TEST_POSTGRES_URL) =="; \
+		DATABASE_URL="$$ALUR_TEST_POSTGRES_URL" $(BIN)/pytest $(PYTEST_ARGS); \
+	else \
+		echo "== ALUR_TEST_POSTGRES_URL is not set: the PostgreSQL run is skipped (CI always sets it) =="; \
+	fi
+
+# The browser tests drive Debian's Chromium; install it when we can (root), else they skip loudly.
+browser:
+	@bash scripts/ensure-chromium
+
+messages: install
+	cd src/alur && ../../$(BIN)/python ../../manage.py makemessages --locale id --no-obsolete --no-location --ignore 'static/*'
+	cd src/alur && ../../$(BIN)/python ../../manage.py compilemessages --locale id
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,9 @@
+"""Settings for the test suite: the real settings, with tasks run inline and a fast password hasher."""
+
+from alur.config.settings import *  # noqa: F403
+
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Argon2 is deliberately slow; tests that check hashing read the production list from alur.config.settings.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+AXES_FAILURE_LIMIT = 5
