@@ -122,6 +122,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
     options: dict[str, object] = {"interval": args.interval, "queue_name": args.queue}
     if args.max_tasks:
         options["max_tasks"] = args.max_tasks
+    if args.batch:
+        options["batch"] = True
     call_command("db_worker", **options)
     return 0
 
@@ -249,6 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--queue", default="*", help="queue to work on; * for all (default)")
     p.add_argument("--interval", type=float, default=1.0, help="seconds between polls when idle (default 1)")
     p.add_argument("--max-tasks", type=_positive, default=None, help="stop after this many tasks")
+    p.add_argument("--batch", action="store_true", help="run what is queued, then exit (for cron or tests)")
 
     p = add("migrate", cmd_migrate, "create or update the database tables")
     p.add_argument("--verbosity", type=int, choices=[0, 1, 2, 3], default=1)
