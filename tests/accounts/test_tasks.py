@@ -28,7 +28,9 @@ def test_an_invitation_withdrawn_before_the_worker_runs_is_not_sent(
 ) -> None:
     from alur.accounts.tasks import invitation_email_send
 
-    invitation = services.invitation_create(actor=team.user(Role.MANAGER), workspace=team.workspace, email="nadia@example.id", role="designer")
+    invitation = services.invitation_create(
+        actor=team.user(Role.MANAGER), workspace=team.workspace, email="nadia@example.id", role="designer"
+    )
     services.invitation_revoke(actor=team.user(Role.MANAGER), invitation=invitation)
     invitation_email_send.call(invitation.pk)
     assert mail.outbox == []

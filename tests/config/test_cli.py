@@ -71,7 +71,19 @@ def test_demo_creates_a_workspace_with_a_user_per_role_idempotently() -> None:
 @pytest.mark.django_db
 def test_createuser_adds_an_account_to_a_workspace() -> None:
     run("demo", "--no-serve")
-    code, out, err = run("createuser", "--email", "Baru@Kopi.id", "--name", "Orang Baru", "--password-stdin", "--workspace", "demo", "--role", "designer", stdin="es-teh-manis-9\n")
+    code, out, err = run(
+        "createuser",
+        "--email",
+        "Baru@Kopi.id",
+        "--name",
+        "Orang Baru",
+        "--password-stdin",
+        "--workspace",
+        "demo",
+        "--role",
+        "designer",
+        stdin="es-teh-manis-9\n",
+    )
     assert code == 0, err
     assert "Created baru@kopi.id as designer of demo." in out
     user = User.objects.get(email="baru@kopi.id")
@@ -83,9 +95,17 @@ def test_createuser_adds_an_account_to_a_workspace() -> None:
 @pytest.mark.parametrize(
     ("argv", "stdin", "message"),
     [
-        (("createuser", "--email", "bukan-email", "--password-stdin"), "es-teh-manis-9\n", "email: bukan-email is not a valid email address."),
+        (
+            ("createuser", "--email", "bukan-email", "--password-stdin"),
+            "es-teh-manis-9\n",
+            "email: bukan-email is not a valid email address.",
+        ),
         (("createuser", "--email", "a@kopi.id", "--password-stdin"), "123\n", "password:"),
-        (("createuser", "--email", "a@kopi.id", "--password-stdin", "--workspace", "nope"), "es-teh-manis-9\n", "no workspace with the address 'nope'"),
+        (
+            ("createuser", "--email", "a@kopi.id", "--password-stdin", "--workspace", "nope"),
+            "es-teh-manis-9\n",
+            "no workspace with the address 'nope'",
+        ),
         (("workspace", "--name", "Kopi", "--owner", "nobody@kopi.id"), None, "no account with the email 'nobody@kopi.id'"),
     ],
 )
@@ -109,7 +129,7 @@ def test_bad_arguments_are_refused_by_the_parser() -> None:
 @pytest.mark.django_db
 def test_workspace_command_creates_a_workspace_with_a_manager() -> None:
     run("createuser", "--email", "owner@kopi.id", "--password-stdin", stdin="es-teh-manis-9\n")
-    code, out, err = run("workspace", "--name", "Toko Kopi", "--owner", "owner@kopi.id", "--currency", "idr")
+    code, _out, err = run("workspace", "--name", "Toko Kopi", "--owner", "owner@kopi.id", "--currency", "idr")
     assert code == 0, err
     workspace = Workspace.objects.get(slug="toko-kopi")
     assert workspace.currency == "IDR"
