@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1s
 PYTEST_ARGS ?=
 
 .PHONY: install demo test lint typecheck migrations-check openapi-check openapi test-sqlite test-postgres \
-        browser messages clean
+        browser messages bench clean
 
 install: $(STAMP)
 
@@ -60,6 +60,9 @@ browser:
 messages: install
 	cd src/alur && ../../$(BIN)/python ../../manage.py makemessages --locale id --no-obsolete --no-location --ignore 'static/*'
 	cd src/alur && ../../$(BIN)/python ../../manage.py compilemessages --locale id
+
+bench: install
+	$(BIN)/python bench/bench_foundation.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -69,7 +69,7 @@ EXPECTED = {
 @pytest.mark.parametrize("role", list(Role))
 def test_role_action_matrix_without_an_object(role: Role, action: Action) -> None:
     decision = decide(FakeUser(), FakeMembership(role), action)
-    assert bool(decision) is (role in EXPECTED[action]), decision.reason
+    assert bool(decision) is (role in EXPECTED[action]), decision.message
 
 
 def test_every_action_has_a_rule() -> None:
@@ -85,7 +85,7 @@ def test_anonymous_or_inactive_users_are_denied_everything() -> None:
 def test_a_non_member_is_denied_with_a_reason() -> None:
     decision = decide(FakeUser(), None, Action.WORKSPACE_VIEW)
     assert not decision
-    assert "not a member" in str(decision.reason)
+    assert "not a member" in decision.message
 
 
 def test_objects_of_another_workspace_are_never_reachable_even_for_managers() -> None:
@@ -99,7 +99,7 @@ def test_nobody_approves_what_they_created() -> None:
     for role in (R.MANAGER, R.APPROVER, R.CLIENT):
         decision = decide(FakeUser(pk=1), FakeMembership(role), Action.CONTENT_APPROVE, mine)
         assert not decision
-        assert "yourself" in str(decision.reason)
+        assert "yourself" in decision.message
     someone_elses = Thing(created_by_id=2)
     assert decide(FakeUser(pk=1), FakeMembership(R.APPROVER), Action.CONTENT_APPROVE, someone_elses)
 
@@ -112,7 +112,7 @@ def test_a_contractor_reaches_only_what_is_assigned_to_them() -> None:
     assert decide(contractor, membership, Action.CONTENT_VIEW, assigned)
     assert decide(contractor, membership, Action.CONTENT_EDIT, assigned)
     denied = decide(contractor, membership, Action.CONTENT_VIEW, unassigned)
-    assert not denied and "assigned" in str(denied.reason)
+    assert not denied and "assigned" in denied.message
     assert not decide(contractor, membership, Action.CONTENT_EDIT, unassigned)
     assert not decide(contractor, membership, Action.CONTENT_APPROVE, assigned)
     assert not decide(contractor, membership, Action.MEMBER_VIEW)

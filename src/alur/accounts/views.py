@@ -121,7 +121,6 @@ def _members_context(request: WorkspaceRequest, invite_form: InviteForm | None =
         "invitations": selectors.invitations_pending(workspace) if can_manage else [],
         "invite_form": invite_form or InviteForm(),
         "can_manage": can_manage,
-        "role_form": RoleForm(),
     }
 
 
@@ -179,7 +178,7 @@ def member_change_role(request: WorkspaceRequest, membership_id: int) -> HttpRes
             error_message = " ".join(error.messages)
     else:
         error_message = _("Choose one of the listed roles.")
-    context = {"member": membership, "can_manage": True, "row_error": error_message, "role_form": RoleForm()}
+    context = {"member": membership, "can_manage": True, "row_error": error_message}
     if not request.htmx:  # type: ignore[attr-defined]
         if error_message:
             messages.error(request, error_message)

@@ -170,13 +170,23 @@ class MembershipLike(Protocol):
 
 @dataclass(frozen=True)
 class Decision:
-    """Allowed or not, and why; truthy when allowed."""
+    """Allowed or not, and why; truthy when allowed.
+
+    The reason stays lazy (translated only when :attr:`message` is read), so deciding is cheap and the
+    message comes out in the language active where it is shown.
+    """
 
     allowed: bool
     reason: str | Promise = ""
+    params: tuple[tuple[str, str | Promise], ...] = ()
 
     def __bool__(self) -> bool:
         return self.allowed
+
+    @property
+    def message(self) -> str:
+        params = {key: str(value) for key, value in self.params}
+        return str(self.reason) % params if params else str(self.reason)
 
 
 ALLOW = Decision(True)
@@ -220,14 +230,18 @@ def decide(
     if rule.forbid_own and obj is not None and getattr(obj, "created_by_id", None) == user.pk:
         return Decision(False, _("You created this yourself; someone else has to do this."))
     if role not in rule.roles and not (rule.owner_also and is_owner):
-        return Decision(False, _("Your role (%(role)s) may not do this.") % {"role": role.label})
+        return _role_denial(role)
     if role in OUTSIDE_ROLES:
         if obj is None:
             if action not in OUTSIDE_LIST_ACTIONS:
-                return Decision(False, _("Your role (%(role)s) may not do this.") % {"role": role.label})
+                return _role_denial(role)
         elif obj is not None and not _outside_member_reaches(user, role, obj):
             return Decision(False, _("This has not been assigned to or shared with you."))
     return ALLOW
+
+
+def _role_denial(role: Role) -> Decision:
+    return Decision(False, _("Your role (%(role)s) may not do this."), (("role", role.label),))
 
 
 def _outside_member_reaches(user: UserLike, role: Role, obj: object) -> bool:
@@ -245,7 +259,7 @@ def require(
     """Like :func:`decide`, but raise ``PermissionDenied`` with the reason when denied."""
     decision = decide(user, membership, action, obj)
     if not decision:
-        raise PermissionDenied(str(decision.reason))
+        raise PermissionDenied(decision.message)
 
 
 def allowed_actions(membership: MembershipLike | None, actions: Iterable[Action] = tuple(Action)) -> set[Action]:
