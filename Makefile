@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1s
 PYTEST_ARGS ?=
 
 .PHONY: install demo test lint typecheck migrations-check openapi-check openapi test-sqlite test-postgres \
-        browser messages bench clean
+        browser messages bench fmt clean
 
 install: $(STAMP)
 
@@ -28,6 +28,10 @@ test: install lint typecheck migrations-check openapi-check browser test-sqlite 
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+
+fmt: install
+	$(BIN)/ruff check --fix --quiet src tests bench
+	$(BIN)/ruff format --quiet src tests bench
 
 typecheck: install
 	$(BIN)/mypy

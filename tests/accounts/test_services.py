@@ -10,6 +10,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from alur.accounts import selectors, services
 from alur.accounts.models import ApiToken, Invitation, Membership, User, Workspace
@@ -224,3 +226,35 @@ def test_a_token_needs_a_name_and_a_sane_lifetime(team: Team) -> None:
 def test_a_token_cannot_be_made_for_a_workspace_one_is_not_in(team: Team, other_team: Team) -> None:
     with pytest.raises(PermissionDenied, match="not a member"):
         services.api_token_create(actor=team.user(Role.MANAGER), workspace=other_team.workspace, name="x")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    name=st.one_of(st.text(max_size=140), st.just("Kopi\x00Kita")),
+    slug=st.text(alphabet=st.characters(codec="utf-8"), max_size=60),
+    currency=st.text(max_size=5),
+    time_zone=st.sampled_from(["Asia/Jakarta", "UTC", "", "Jakarta", "../../etc/passwd", "Asia/Makassar "]),
+)
+def test_any_workspace_input_is_either_created_or_refused_with_field_errors(
+    make_user: Callable[..., User], name: str, slug: str, currency: str, time_zone: str
+) -> None:
+    user = User.objects.filter(email="fuzz@example.id").first() or make_user("fuzz@example.id")
+    before = Workspace.objects.count()
+    try:
+        workspace = services.workspace_create(actor=user, name=name, slug=slug, currency=currency, time_zone=time_zone)
+    except ValidationError as error:
+        assert error.message_dict, "a refusal names the fields"
+        assert Workspace.objects.count() == before
+    else:
+        assert Workspace.objects.count() == before + 1
+        assert Membership.objects.get(workspace=workspace, user=user).role == Role.MANAGER
+
+
+def test_invisible_nul_characters_are_refused_by_field_on_every_database(make_user: Callable[..., User], team: Team) -> None:
+    with pytest.raises(ValidationError) as error:
+        services.workspace_create(actor=make_user(), name="Kopi\x00Kita")
+    assert "NUL" in error.value.message_dict["name"][0]
+    with pytest.raises(ValidationError, match="NUL"):
+        services.workspace_update(actor=team.user(Role.MANAGER), workspace=team.workspace, name="Kopi\x00")
+    with pytest.raises(ValidationError, match="NUL"):
+        services.user_create(email="nul@example.id", password=PASSWORD, full_name="A\x00B")

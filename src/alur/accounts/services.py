@@ -65,11 +65,23 @@ def _full_clean(instance: Any, *, exclude: list[str] | None = None) -> None:
     instance.full_clean(exclude=exclude, validate_unique=True)
 
 
+def _refuse_nul_characters(**values: str) -> None:
+    """PostgreSQL cannot store NUL characters in text; say so per field instead of failing at save."""
+    errors = {
+        field: _("This text contains an invisible NUL character; remove it.")
+        for field, value in values.items()
+        if "\x00" in value
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
 # Users -------------------------------------------------------------------------------------------
 
 
 def user_create(*, email: str, password: str, full_name: str = "", language: str = Language.INDONESIAN) -> User:
     """A new account. The password must pass Django's validators (length, common, numeric, similarity)."""
+    _refuse_nul_characters(full_name=full_name)
     email = _validated_email(email)
     if language not in Language.values:
         raise ValidationError({"language": _("Choose Indonesian (id) or English (en).")})
@@ -90,6 +102,7 @@ def user_create(*, email: str, password: str, full_name: str = "", language: str
 
 
 def user_update_profile(user: User, *, full_name: str, language: str) -> User:
+    _refuse_nul_characters(full_name=full_name)
     if language not in Language.values:
         raise ValidationError({"language": _("Choose Indonesian (id) or English (en).")})
     with transaction.atomic():
@@ -142,6 +155,7 @@ def workspace_create(
     language: str = Language.INDONESIAN,
 ) -> Workspace:
     """A new workspace; its creator becomes its manager. Any signed-in user may create one."""
+    _refuse_nul_characters(name=name, slug=slug, currency=currency, time_zone=time_zone)
     name = name.strip()
     workspace = Workspace(
         name=name,
@@ -184,6 +198,7 @@ def workspace_update(*, actor: User, workspace: Workspace, **changes: Any) -> Wo
     unknown = set(changes) - {"name", "kind", "currency", "time_zone", "language"}
     if unknown:
         raise ValidationError(_("These fields cannot be changed: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    _refuse_nul_characters(**{field: value for field, value in changes.items() if isinstance(value, str)})
     with transaction.atomic():
         locked = Workspace.objects.select_for_update().get(pk=workspace.pk)
         before = snapshot(locked, WORKSPACE_FIELDS)
@@ -413,6 +428,7 @@ def api_token_create(
 ) -> tuple[ApiToken, str]:
     """A personal token for one workspace. Returns the token and its plaintext, which is shown once."""
     require(actor, selectors.membership_of(actor, workspace), Action.TOKEN_CREATE)
+    _refuse_nul_characters(name=name)
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Give the token a name, such as the tool that will use it.")})
