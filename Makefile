@@ -30,8 +30,8 @@ lint: install
 	$(BIN)/ruff format --check src tests bench
 
 fmt: install
-	$(BIN)/ruff check --fix --quiet src tests bench
 	$(BIN)/ruff format --quiet src tests bench
+	$(BIN)/ruff check --fix --quiet src tests bench
 
 typecheck: install
 	$(BIN)/mypy
