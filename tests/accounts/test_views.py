@@ -304,3 +304,20 @@ def test_profile_changes_are_saved_and_audited(team: Team, login: Callable[[User
     designer.refresh_from_db()
     assert (designer.full_name, designer.language) == ("Putri Maharani", "en")
     assert AuditEvent.objects.filter(action="user.update", object_id=str(designer.pk)).exists()
+
+
+def test_a_manager_sets_weekly_capacity_inline_and_bad_numbers_are_explained(team: Team, login: Callable[[User], Client]) -> None:
+    client = login(team.user(Role.MANAGER))
+    client.cookies["alur_language"] = "en"
+    designer = team.membership(Role.DESIGNER)
+    url = reverse("accounts:member_capacity", args=[team.workspace.slug, designer.pk])
+    assert client.post(url, {"weekly_capacity_hours": "32,5"}, HTTP_HX_REQUEST="true").status_code == 200
+    designer.refresh_from_db()
+    assert str(designer.weekly_capacity_hours) == "32.5"
+    for bad in ("banyak", "200", "-1", "NaN", "Infinity", "1e999", ""):
+        response = client.post(url, {"weekly_capacity_hours": bad}, HTTP_HX_REQUEST="true")
+        assert response.status_code == 422, bad
+        assert "invalid-feedback" in response.content.decode()
+    designer.refresh_from_db()
+    assert str(designer.weekly_capacity_hours) == "32.5"
+    assert login(team.user(Role.DESIGNER)).post(url, {"weekly_capacity_hours": "10"}).status_code == 403

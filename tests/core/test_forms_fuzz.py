@@ -15,14 +15,41 @@ from tests.conftest import Team
 
 field_values = st.one_of(
     st.text(max_size=60),
-    st.sampled_from(["", "IDR", "Asia/Jakarta", "id", "en", "brand", "manager", "a@b.id", "0", "-1", "999999"]),
+    st.sampled_from(
+        [
+            "",
+            "IDR",
+            "Asia/Jakarta",
+            "id",
+            "en",
+            "brand",
+            "manager",
+            "a@b.id",
+            "0",
+            "-1",
+            "999999",
+            "NaN",
+            "Infinity",
+            "1e999",
+            "37,5",
+        ]
+    ),
 )
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(
     page=st.sampled_from(
-        ["workspace_create", "workspace_settings", "invitation_create", "tokens", "profile", "member_change_role", "language_set"]
+        [
+            "workspace_create",
+            "workspace_settings",
+            "invitation_create",
+            "tokens",
+            "profile",
+            "member_change_role",
+            "member_capacity",
+            "language_set",
+        ]
     ),
     data=st.dictionaries(
         st.sampled_from(
@@ -56,6 +83,7 @@ def test_forms_never_answer_500(team: Team, login: Callable[[User], Client], pag
         "tokens": reverse("accounts:tokens"),
         "profile": reverse("accounts:profile"),
         "member_change_role": reverse("accounts:member_change_role", args=[slug, team.membership(Role.DESIGNER).pk]),
+        "member_capacity": reverse("accounts:member_capacity", args=[slug, team.membership(Role.DESIGNER).pk]),
         "language_set": reverse("accounts:language_set"),
     }
     response = client.post(urls[page], data)

@@ -57,6 +57,7 @@ urlpatterns = [
     path("w/<slug:slug>/members/", views.members, name="members"),
     path("w/<slug:slug>/members/invite/", views.invitation_create, name="invitation_create"),
     path("w/<slug:slug>/members/<int:membership_id>/role/", views.member_change_role, name="member_change_role"),
+    path("w/<slug:slug>/members/<int:membership_id>/capacity/", views.member_capacity, name="member_capacity"),
     path("w/<slug:slug>/members/<int:membership_id>/remove/", views.member_remove, name="member_remove"),
     path("w/<slug:slug>/invitations/<int:invitation_id>/revoke/", views.invitation_revoke, name="invitation_revoke"),
 ]

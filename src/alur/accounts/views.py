@@ -5,6 +5,8 @@ Views parse and validate, call one service and render; they decide nothing thems
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -183,6 +185,31 @@ def member_change_role(request: WorkspaceRequest, membership_id: int) -> HttpRes
         if error_message:
             messages.error(request, error_message)
         return redirect("accounts:members", slug=request.workspace.slug)
+    return render_page(request, "accounts/_member_row.html", context, status=422 if error_message else 200)
+
+
+@require_POST
+@workspace_view(Action.MEMBER_CHANGE_ROLE)
+def member_capacity(request: WorkspaceRequest, membership_id: int) -> HttpResponse:
+    """Set a member's weekly hours, which capacity planning compares with assigned work."""
+    membership = selectors.workspace_member(request.workspace, membership_id)
+    error_message = ""
+    try:
+        hours = Decimal(request.POST.get("weekly_capacity_hours", "").replace(",", "."))
+    except InvalidOperation:
+        error_message = _("Weekly capacity must be a number of hours, such as 32 or 37.5.")
+    else:
+        try:
+            membership = services.membership_update_capacity(
+                actor=request_user(request), membership=membership, weekly_capacity_hours=hours
+            )
+        except ValidationError as error:
+            error_message = " ".join(error.messages)
+    if not request.htmx:  # type: ignore[attr-defined]
+        if error_message:
+            messages.error(request, error_message)
+        return redirect("accounts:members", slug=request.workspace.slug)
+    context = {"member": membership, "can_manage": True, "row_error": error_message}
     return render_page(request, "accounts/_member_row.html", context, status=422 if error_message else 200)
 
 

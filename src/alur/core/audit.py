@@ -9,8 +9,20 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
+from django.utils.functional import Promise
 
 from alur.core.models import AuditEvent
+
+ACTION_LABELS: dict[str, str | Promise] = {}
+
+
+def register_action_labels(labels: dict[str, str | Promise]) -> None:
+    """Each context names its audit actions for people (``"workspace.update"`` → "Workspace changed")."""
+    ACTION_LABELS.update(labels)
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
 
 
 def _json_value(value: Any) -> Any:

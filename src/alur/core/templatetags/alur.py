@@ -6,6 +6,7 @@ from django import template
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from alur.core.audit import action_label
 from alur.core.roles import Role
 
 register = template.Library()
@@ -19,3 +20,9 @@ def role_options(selected: str) -> SafeString:
         '<option value="{}"{}>{}</option>',
         ((role.value, mark_safe(" selected") if role.value == selected else "", role.label) for role in Role),
     )
+
+
+@register.filter
+def audit_action(action: str) -> str:
+    """The human name of an audit action, in the active language."""
+    return action_label(action)
