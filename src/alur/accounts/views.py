@@ -30,7 +30,7 @@ from alur.accounts.forms import (
     WorkspaceForm,
     add_service_errors,
 )
-from alur.accounts.models import ApiToken, Language
+from alur.accounts.models import ApiToken, Language, Membership
 from alur.core.htmx import render_page
 from alur.core.middleware import LANGUAGE_CODES
 from alur.core.policy import Action, decide
@@ -126,6 +126,16 @@ def _members_context(request: WorkspaceRequest, invite_form: InviteForm | None =
     }
 
 
+def _member_row_response(request: WorkspaceRequest, membership: Membership, error_message: str) -> HttpResponse:
+    """The updated table row for htmx (422 with the error shown in the row); a redirect otherwise."""
+    if not request.htmx:  # type: ignore[attr-defined]
+        if error_message:
+            messages.error(request, error_message)
+        return redirect("accounts:members", slug=request.workspace.slug)
+    context = {"member": membership, "can_manage": True, "row_error": error_message}
+    return render_page(request, "accounts/_member_row.html", context, status=422 if error_message else 200)
+
+
 @workspace_view(Action.MEMBER_VIEW)
 def members(request: WorkspaceRequest) -> HttpResponse:
     return render(request, "accounts/members.html", _members_context(request))
@@ -180,12 +190,7 @@ def member_change_role(request: WorkspaceRequest, membership_id: int) -> HttpRes
             error_message = " ".join(error.messages)
     else:
         error_message = _("Choose one of the listed roles.")
-    context = {"member": membership, "can_manage": True, "row_error": error_message}
-    if not request.htmx:  # type: ignore[attr-defined]
-        if error_message:
-            messages.error(request, error_message)
-        return redirect("accounts:members", slug=request.workspace.slug)
-    return render_page(request, "accounts/_member_row.html", context, status=422 if error_message else 200)
+    return _member_row_response(request, membership, error_message)
 
 
 @require_POST
@@ -205,12 +210,7 @@ def member_capacity(request: WorkspaceRequest, membership_id: int) -> HttpRespon
             )
         except ValidationError as error:
             error_message = " ".join(error.messages)
-    if not request.htmx:  # type: ignore[attr-defined]
-        if error_message:
-            messages.error(request, error_message)
-        return redirect("accounts:members", slug=request.workspace.slug)
-    context = {"member": membership, "can_manage": True, "row_error": error_message}
-    return render_page(request, "accounts/_member_row.html", context, status=422 if error_message else 200)
+    return _member_row_response(request, membership, error_message)
 
 
 @require_POST
