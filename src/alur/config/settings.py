@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "ninja",
     "alur.core",
     "alur.accounts",
+    "alur.strategy",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ from alur.api.api import api
 urlpatterns = [
     path("", include("alur.core.urls")),
     path("", include("alur.accounts.urls")),
+    path("", include("alur.strategy.urls")),
     path("api/v1/", api.urls),
 ]
 

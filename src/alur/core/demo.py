@@ -12,6 +12,7 @@ from django.db import transaction
 from alur.accounts import selectors, services
 from alur.accounts.models import User, Workspace
 from alur.core.roles import Role
+from alur.strategy.demo import strategy_demo_seed
 
 DEMO_PASSWORD = "alur-demo"
 DEMO_DOMAIN = "demo.alur.id"
@@ -85,6 +86,7 @@ def demo_seed() -> Workspace:
         client_workspace = _ensure_workspace(manager, slug="batik-lestari", name="Batik Lestari", kind=Workspace.Kind.CLIENT)
         _ensure_member(client_workspace, manager, Role.MANAGER)
         _ensure_member(client_workspace, users["creator"], Role.CONTENT_CREATOR)
+        strategy_demo_seed(workspace, users)
     return workspace
 
 

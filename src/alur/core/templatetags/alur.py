@@ -26,3 +26,9 @@ def role_options(selected: str) -> SafeString:
 def audit_action(action: str) -> str:
     """The human name of an audit action, in the active language."""
     return action_label(action)
+
+
+@register.filter
+def get_item(mapping: dict[object, object], key: object) -> object:
+    """``{{ mapping|get_item:key }}``: a dictionary lookup by a variable key."""
+    return mapping.get(key)
