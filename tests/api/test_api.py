@@ -195,3 +195,9 @@ def test_using_a_token_records_when_it_was_last_used(team: Team, make_token: Tok
     call("get", "/me", plaintext)
     token.refresh_from_db()
     assert token.last_used_at is not None
+
+
+def test_unknown_api_addresses_answer_json_404(db: None) -> None:
+    response = Client().get("/api/v1/no/such/thing")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}

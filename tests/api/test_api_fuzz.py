@@ -19,7 +19,31 @@ json_values = st.recursive(
     lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=10), children, max_size=3),
     max_leaves=8,
 )
-known_fields = st.sampled_from(["name", "kind", "currency", "time_zone", "language", "email", "role"])
+known_fields = st.sampled_from(
+    [
+        "name",
+        "kind",
+        "currency",
+        "time_zone",
+        "language",
+        "email",
+        "role",
+        "title",
+        "period_id",
+        "owner",
+        "start",
+        "end",
+        "direction",
+        "start_value",
+        "target_value",
+        "target_change_percent",
+        "deadline",
+        "value",
+        "confidence",
+        "metric",
+        "unit",
+    ]
+)
 bodies = st.one_of(
     st.dictionaries(known_fields, json_values, max_size=5),
     json_values,
@@ -35,6 +59,11 @@ operations = st.sampled_from(
         ("post", "/workspaces/{slug}/invitations"),
         ("get", "/workspaces/{slug}/audit?limit={query}"),
         ("get", "/workspaces/{slug}/audit?action={query}&object_type={query}"),
+        ("get", "/workspaces/{slug}/objectives?period_id={query}"),
+        ("post", "/workspaces/{slug}/objectives"),
+        ("post", "/workspaces/{slug}/periods"),
+        ("post", "/workspaces/{slug}/objectives/{query}/key-results"),
+        ("post", "/workspaces/{slug}/key-results/{query}/check-ins"),
     ]
 )
 

@@ -50,6 +50,11 @@ def test_demo_creates_a_workspace_with_a_user_per_role_idempotently() -> None:
         user = User.objects.get(email=demo_email(person))
         assert user.check_password(DEMO_PASSWORD)
         assert Membership.objects.get(user=user, workspace=workspace).role == person.role
+    from alur.strategy.models import CheckIn, KeyResult, Objective
+
+    assert Objective.objects.filter(workspace=workspace).count() == 3  # seed 004's three examples
+    assert KeyResult.objects.filter(workspace=workspace).count() == 12
+    assert CheckIn.objects.filter(workspace=workspace).count() >= 24
     required = {"manager", "strategist", "creator", "designer", "approver", "analyst", "client"}
     assert required <= {p.local_part for p in DEMO_PEOPLE}
     events_after_first_run = AuditEvent.objects.count()
