@@ -12,7 +12,12 @@ from alur.strategy.models import DIRECTION_CHOICES, KeyResult
 
 
 class DateInput(forms.DateInput):
+    """The browser's date picker, which reads and writes ISO dates whatever the page's language."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class PeriodForm(StyledFormMixin, forms.Form):
