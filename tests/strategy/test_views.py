@@ -210,3 +210,30 @@ def test_bad_period_input_is_explained(team: Team, login: Callable[[User], Clien
     )
     assert "alert-danger" in response.content.decode()
     assert not Period.objects.exists()
+
+
+def test_an_objective_is_edited_and_the_change_audited(team: Team, objective: Objective, login: Callable[[User], Client]) -> None:
+    from alur.core.models import AuditEvent
+
+    client = login(team.user(Role.MANAGER))
+    url = reverse("strategy:objective_edit", args=[team.workspace.slug, objective.pk])
+    assert client.get(url).status_code == 200
+    data = {
+        "title": "Brand awareness milenial kota besar",
+        "period": objective.period_id,
+        "owner": team.user(Role.MANAGER).pk,
+        "business_goal": "",
+        "is_shared_with_clients": "on",
+    }
+    client.post(url, data)
+    objective.refresh_from_db()
+    assert (objective.title, objective.is_shared_with_clients, objective.owner) == (
+        "Brand awareness milenial kota besar",
+        True,
+        team.user(Role.MANAGER),
+    )
+    event = AuditEvent.objects.get(action="objective.update")
+    assert event.before["title"] != event.after["title"]
+    bad = client.post(url, {**data, "title": "x"})
+    assert bad.status_code == 200 and "invalid-feedback" in bad.content.decode()
+    assert login(team.user(Role.DESIGNER)).post(url, data).status_code == 403

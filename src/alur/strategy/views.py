@@ -139,6 +139,39 @@ def objective_create(request: WorkspaceRequest) -> HttpResponse:
     )
 
 
+@workspace_view(Action.OBJECTIVE_MANAGE)
+def objective_edit(request: WorkspaceRequest, objective_id: int) -> HttpResponse:
+    objective = selectors.objective_visible(request.membership, objective_id)
+    initial = {
+        "title": objective.title,
+        "description": objective.description,
+        "period": objective.period_id,
+        "owner": objective.owner_id,
+        "business_goal": objective.business_goal_id,
+        "is_shared_with_clients": objective.is_shared_with_clients,
+    }
+    form = _objective_form(request, request.POST or None, initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.objective_update(
+                actor=request_user(request),
+                objective=objective,
+                title=data["title"],
+                description=data["description"],
+                period=selectors.periods(request.workspace).get(pk=data["period"]),
+                owner=_member(request, data["owner"]),
+                business_goal=BusinessGoal.objects.filter(workspace=request.workspace, pk=data["business_goal"]).first(),
+                is_shared_with_clients=data["is_shared_with_clients"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Objective saved."))
+            return redirect("strategy:objective_detail", slug=request.workspace.slug, objective_id=objective.pk)
+    return render(request, "strategy/objective_form.html", {"form": form, "has_periods": True, "objective": objective})
+
+
 def _objective_context(
     request: WorkspaceRequest, objective_id: int, *, key_result_form: KeyResultForm | None = None
 ) -> dict[str, object]:
