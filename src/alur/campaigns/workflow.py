@@ -1,0 +1,325 @@
+"""Workflow definitions as data: parsing and validation, gate evaluation, and Mermaid diagrams.
+
+Framework-free. A definition is JSON a team edits without a deploy::
+
+    {"stages": [{"key": "discovery", "name": {"id": "Riset", "en": "Discovery"}, "responsible_role": "strategist",
+                 "outputs": [{"key": "buyer_persona", "name": {...}}], "checklist": [{"key": "...", "name": {...}}],
+                 "gate": {"approval": false}, "kpi_review": false}, ...]}
+
+The default is seed 000's six stages (Discovery, Planning, Creation, Distribution, Optimization, Reporting) with
+seed 001's management approval gate before execution (leaving Planning needs the plan approved) and seed 001's
+phase-3 loop at Optimization ("KPI achieved?" — yes: on to Reporting; no: identify the problem, optimise the
+strategy, analyse again).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+LANGUAGES = ("id", "en")
+ROLES = (
+    "manager",
+    "strategist",
+    "campaign_manager",
+    "content_creator",
+    "designer",
+    "social_media_specialist",
+    "community_manager",
+    "performance_marketer",
+    "data_analyst",
+    "approver",
+    "client",
+    "contractor",
+)
+
+
+class DefinitionError(Exception):
+    """The definition is not valid; ``problems`` lists every problem, each naming where it is."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Item:
+    """A required output (a document) or a checklist item."""
+
+    key: str
+    names: Mapping[str, str]
+
+    def name(self, language: str) -> str:
+        return self.names.get(language) or self.names.get("en") or self.key
+
+
+@dataclass(frozen=True)
+class Stage:
+    key: str
+    names: Mapping[str, str]
+    responsible_role: str
+    outputs: tuple[Item, ...] = ()
+    checklist: tuple[Item, ...] = ()
+    needs_approval: bool = False
+    kpi_review: bool = False
+
+    def name(self, language: str) -> str:
+        return self.names.get(language) or self.names.get("en") or self.key
+
+
+@dataclass(frozen=True)
+class Workflow:
+    stages: tuple[Stage, ...]
+
+    def stage(self, key: str) -> Stage:
+        for stage in self.stages:
+            if stage.key == key:
+                return stage
+        raise KeyError(key)
+
+    def index(self, key: str) -> int:
+        return [stage.key for stage in self.stages].index(key)
+
+    def next_stage(self, key: str) -> Stage | None:
+        position = self.index(key)
+        return self.stages[position + 1] if position + 1 < len(self.stages) else None
+
+    def previous_stage(self, key: str) -> Stage | None:
+        position = self.index(key)
+        return self.stages[position - 1] if position > 0 else None
+
+
+def _names(value: Any, where: str, problems: list[str]) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        problems.append(f"{where}: give the name in Indonesian and English, as {{'id': …, 'en': …}}.")
+        return {}
+    names = {language: str(value.get(language, "")).strip() for language in LANGUAGES}
+    for language in LANGUAGES:
+        if not names[language]:
+            problems.append(f"{where}: the name in '{language}' is missing.")
+        elif len(names[language]) > 80:
+            problems.append(f"{where}: the name in '{language}' is longer than 80 characters.")
+    return names
+
+
+def _items(value: Any, where: str, problems: list[str]) -> tuple[Item, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        problems.append(f"{where}: expected a list.")
+        return ()
+    items: list[Item] = []
+    seen: set[str] = set()
+    for position, raw in enumerate(value, start=1):
+        here = f"{where} item {position}"
+        if not isinstance(raw, Mapping):
+            problems.append(f"{here}: expected an object with 'key' and 'name'.")
+            continue
+        key = str(raw.get("key", ""))
+        if not KEY_PATTERN.match(key):
+            problems.append(f"{here}: the key {key!r} must be lowercase letters, digits and _ (starting with a letter).")
+        elif key in seen:
+            problems.append(f"{here}: the key {key!r} is used twice.")
+        seen.add(key)
+        items.append(Item(key=key, names=_names(raw.get("name"), here, problems)))
+    return tuple(items)
+
+
+def parse_workflow(data: Any) -> Workflow:
+    """Validate a definition and return it; raise :class:`DefinitionError` with every problem found."""
+    problems: list[str] = []
+    raw_stages = data.get("stages") if isinstance(data, Mapping) else None
+    if not isinstance(raw_stages, list) or not raw_stages:
+        raise DefinitionError(["The workflow needs a list of stages with at least one stage."])
+    if len(raw_stages) > 30:
+        problems.append("A workflow has at most 30 stages.")
+    stages: list[Stage] = []
+    seen: set[str] = set()
+    kpi_reviews = 0
+    for position, raw in enumerate(raw_stages, start=1):
+        where = f"Stage {position}"
+        if not isinstance(raw, Mapping):
+            problems.append(f"{where}: expected an object.")
+            continue
+        key = str(raw.get("key", ""))
+        if not KEY_PATTERN.match(key):
+            problems.append(f"{where}: the key {key!r} must be lowercase letters, digits and _ (starting with a letter).")
+        elif key in seen:
+            problems.append(f"{where}: the key {key!r} is used by another stage.")
+        seen.add(key)
+        role = str(raw.get("responsible_role", ""))
+        if role not in ROLES:
+            problems.append(f"{where}: responsible_role {role!r} is not a role; use one of {', '.join(ROLES)}.")
+        gate = raw.get("gate") or {}
+        if not isinstance(gate, Mapping):
+            problems.append(f"{where}: gate must be an object such as {{'approval': true}}.")
+            gate = {}
+        kpi_review = bool(raw.get("kpi_review", False))
+        kpi_reviews += kpi_review
+        stages.append(
+            Stage(
+                key=key,
+                names=_names(raw.get("name"), where, problems),
+                responsible_role=role,
+                outputs=_items(raw.get("outputs"), f"{where} outputs", problems),
+                checklist=_items(raw.get("checklist"), f"{where} checklist", problems),
+                needs_approval=bool(gate.get("approval", False)),
+                kpi_review=kpi_review,
+            )
+        )
+    if kpi_reviews > 1:
+        problems.append("Only one stage can hold the 'KPI achieved?' review.")
+    if stages and stages[-1].kpi_review:
+        problems.append("The 'KPI achieved?' review needs a stage after it to pass to (e.g. Reporting).")
+    if problems:
+        raise DefinitionError(problems)
+    return Workflow(stages=tuple(stages))
+
+
+def workflow_to_data(workflow: Workflow) -> dict[str, Any]:
+    """The JSON form of a workflow (the inverse of :func:`parse_workflow`)."""
+
+    def items(values: Iterable[Item]) -> list[dict[str, Any]]:
+        return [{"key": item.key, "name": dict(item.names)} for item in values]
+
+    return {
+        "stages": [
+            {
+                "key": stage.key,
+                "name": dict(stage.names),
+                "responsible_role": stage.responsible_role,
+                "outputs": items(stage.outputs),
+                "checklist": items(stage.checklist),
+                "gate": {"approval": stage.needs_approval},
+                "kpi_review": stage.kpi_review,
+            }
+            for stage in workflow.stages
+        ]
+    }
+
+
+@dataclass(frozen=True)
+class Missing:
+    """One thing that keeps a campaign in its stage."""
+
+    kind: str  # "output", "checklist", "approval" or "kpi_review"
+    key: str
+    name: str
+
+
+@dataclass(frozen=True)
+class GateState:
+    outputs_present: frozenset[str] = frozenset()
+    checklist_done: frozenset[str] = frozenset()
+    is_approved: bool = False
+    kpi_achieved: bool = False
+
+
+def gate_missing(stage: Stage, state: GateState, *, language: str = "en") -> list[Missing]:
+    """Everything still needed to leave ``stage``, in the order a person would fix it."""
+    missing = [
+        Missing("output", item.key, item.name(language)) for item in stage.outputs if item.key not in state.outputs_present
+    ]
+    missing += [
+        Missing("checklist", item.key, item.name(language)) for item in stage.checklist if item.key not in state.checklist_done
+    ]
+    if stage.needs_approval and not state.is_approved:
+        missing.append(Missing("approval", stage.key, stage.name(language)))
+    if stage.kpi_review and not state.kpi_achieved:
+        missing.append(Missing("kpi_review", stage.key, stage.name(language)))
+    return missing
+
+
+def mermaid(workflow: Workflow, *, language: str = "id") -> str:
+    """The workflow as a Mermaid ``graph TD`` (as seed 001 draws its flowcharts), from the live definition."""
+
+    def label(text: str) -> str:
+        return text.replace('"', "'")
+
+    approval_label = {"id": "Disetujui manajemen?", "en": "Approved by management?"}[language if language in LANGUAGES else "en"]
+    kpi_label = {"id": "KPI tercapai?", "en": "KPI achieved?"}[language if language in LANGUAGES else "en"]
+    yes, no = ("Ya", "Tidak") if language == "id" else ("Yes", "No")
+    problem = "Identifikasi masalah" if language == "id" else "Identify the problem"
+    optimise = "Optimalkan strategi" if language == "id" else "Optimise the strategy"
+    lines = ["graph TD"]
+    for position, stage in enumerate(workflow.stages):
+        node = f"S{position}"
+        lines.append(f'    {node}["{label(stage.name(language))}"]')
+    for position, stage in enumerate(workflow.stages[:-1]):
+        node, following = f"S{position}", f"S{position + 1}"
+        if stage.needs_approval:
+            lines.append(f'    {node} --> G{position}{{"{approval_label}"}}')
+            lines.append(f"    G{position} -- {yes} --> {following}")
+            lines.append(f"    G{position} -- {no} --> {node}")
+        elif stage.kpi_review:
+            lines.append(f'    {node} --> K{position}{{"{kpi_label}"}}')
+            lines.append(f"    K{position} -- {yes} --> {following}")
+            lines.append(f'    K{position} -- {no} --> P{position}["{problem}"]')
+            lines.append(f'    P{position} --> O{position}["{optimise}"]')
+            lines.append(f"    O{position} --> {node}")
+        else:
+            lines.append(f"    {node} --> {following}")
+    return "\n".join(lines) + "\n"
+
+
+def _item(key: str, id_name: str, en_name: str) -> dict[str, Any]:
+    return {"key": key, "name": {"id": id_name, "en": en_name}}
+
+
+DEFAULT_DEFINITION: dict[str, Any] = {
+    "stages": [
+        {
+            "key": "discovery",
+            "name": {"id": "Riset (Discovery)", "en": "Discovery"},
+            "responsible_role": "strategist",
+            "outputs": [_item("buyer_persona", "Buyer persona", "Buyer persona")],
+            "checklist": [
+                _item("competitor_research", "Riset kompetitor selesai", "Competitor research done"),
+                _item("audience_research", "Riset audiens selesai", "Audience research done"),
+            ],
+        },
+        {
+            "key": "planning",
+            "name": {"id": "Perencanaan", "en": "Planning"},
+            "responsible_role": "campaign_manager",
+            "outputs": [_item("marketing_plan", "Rencana pemasaran (KPI & anggaran)", "Marketing plan (KPIs and budget)")],
+            "checklist": [
+                _item("kpis_set", "KPI ditautkan ke key result", "KPIs linked to key results"),
+                _item("budget_planned", "Anggaran per kanal direncanakan", "Budget planned per channel"),
+            ],
+            "gate": {"approval": True},
+        },
+        {
+            "key": "creation",
+            "name": {"id": "Produksi konten", "en": "Creation"},
+            "responsible_role": "content_creator",
+            "outputs": [_item("content_calendar", "Kalender konten", "Content calendar")],
+            "checklist": [_item("assets_approved", "Materi kreatif disetujui", "Creative assets approved")],
+        },
+        {
+            "key": "distribution",
+            "name": {"id": "Distribusi", "en": "Distribution"},
+            "responsible_role": "social_media_specialist",
+            "outputs": [_item("live_ads_report", "Laporan iklan aktif", "Live ads report")],
+            "checklist": [_item("posts_scheduled", "Posting & iklan terjadwal", "Posts and ads scheduled")],
+        },
+        {
+            "key": "optimization",
+            "name": {"id": "Optimasi", "en": "Optimization"},
+            "responsible_role": "performance_marketer",
+            "outputs": [_item("strategy_revision", "Revisi strategi", "Strategy revision")],
+            "checklist": [_item("ab_tests_reviewed", "Hasil A/B test ditinjau", "A/B test results reviewed")],
+            "kpi_review": True,
+        },
+        {
+            "key": "reporting",
+            "name": {"id": "Pelaporan", "en": "Reporting"},
+            "responsible_role": "data_analyst",
+            "outputs": [_item("monthly_report", "Laporan bulanan (hasil & ROI)", "Monthly report (results and ROI)")],
+            "checklist": [_item("learnings_recorded", "Pelajaran dicatat", "Learnings recorded")],
+        },
+    ]
+}
