@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "alur.core",
     "alur.accounts",
     "alur.strategy",
+    "alur.campaigns",
 ]
 
 MIDDLEWARE = [

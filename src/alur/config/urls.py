@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("alur.core.urls")),
     path("", include("alur.accounts.urls")),
     path("", include("alur.strategy.urls")),
+    path("", include("alur.campaigns.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<path>.*)$", api_not_found),
 ]

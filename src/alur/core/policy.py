@@ -51,6 +51,7 @@ class Action(StrEnum):
     CAMPAIGN_VIEW = "campaign.view"
     CAMPAIGN_MANAGE = "campaign.manage"
     CAMPAIGN_APPROVE_PLAN = "campaign.approve_plan"
+    CAMPAIGN_STAGE_WORK = "campaign.stage_work"
     BUDGET_MANAGE = "budget.manage"
     BUDGET_APPROVE_SPEND = "budget.approve_spend"
     TASK_MANAGE = "task.manage"
@@ -114,6 +115,7 @@ RULES: dict[Action, Rule] = {
     Action.CAMPAIGN_VIEW: Rule(ALL_ROLES),
     Action.CAMPAIGN_MANAGE: Rule(_PLANNERS),
     Action.CAMPAIGN_APPROVE_PLAN: Rule(_roles(R.MANAGER), forbid_own=True),
+    Action.CAMPAIGN_STAGE_WORK: Rule((INTERNAL_ROLES - {R.APPROVER}) | {R.CONTRACTOR}),
     Action.BUDGET_MANAGE: Rule(_roles(R.MANAGER, R.CAMPAIGN_MANAGER, R.PERFORMANCE_MARKETER)),
     Action.BUDGET_APPROVE_SPEND: Rule(_roles(R.MANAGER), forbid_own=True),
     Action.TASK_MANAGE: Rule(_PLANNERS),

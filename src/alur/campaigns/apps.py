@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CampaignsConfig(AppConfig):
+    name = "alur.campaigns"
+    label = "campaigns"
+    verbose_name = "Alur campaigns"
+
+    def ready(self) -> None:
+        from alur.core.audit import register_action_labels
+
+        register_action_labels(
+            {
+                "workflow.publish": _("Workflow version published"),
+                "campaign.create": _("Campaign created"),
+                "campaign.update": _("Campaign brief changed"),
+                "campaign.output": _("Stage output written"),
+                "campaign.checklist": _("Checklist item ticked"),
+                "campaign.budget": _("Budget line set"),
+                "campaign.approval_request": _("Submitted for approval"),
+                "campaign.approve": _("Plan approved"),
+                "campaign.send_back": _("Plan sent back"),
+                "campaign.advance": _("Campaign moved to the next stage"),
+                "campaign.kpi_loop": _("KPI not achieved: strategy optimised"),
+            }
+        )

@@ -1,0 +1,124 @@
+"""Reads of campaigns: what a member may see, gate state and stage overview, budget summary."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import get_language
+
+from alur.accounts.models import Membership
+from alur.campaigns.models import BudgetLine, Campaign, GateApproval
+from alur.campaigns.workflow import GateState, Missing, Stage, gate_missing
+from alur.core.policy import Visibility, visibility_for
+
+
+def campaigns_visible(membership: Membership) -> QuerySet[Campaign]:
+    """All campaigns for the team; a contractor sees the ones they own, a client the shared ones."""
+    campaigns = Campaign.objects.filter(workspace_id=membership.workspace_id).select_related(
+        "owner", "workflow_version__definition"
+    )
+    visibility = visibility_for(membership.role)
+    if visibility == Visibility.ASSIGNED:
+        campaigns = campaigns.filter(owner_id=membership.user_id)
+    elif visibility == Visibility.SHARED:
+        campaigns = campaigns.filter(is_shared_with_clients=True)
+    return campaigns
+
+
+def campaign_visible(membership: Membership, campaign_id: int) -> Campaign:
+    campaign = campaigns_visible(membership).filter(pk=campaign_id).first()
+    if campaign is None:
+        raise Http404("No such campaign.")
+    return campaign
+
+
+def _language() -> str:
+    language = get_language() or "en"
+    return "id" if language.startswith("id") else "en"
+
+
+def gate_state(campaign: Campaign, stage_key: str) -> GateState:
+    outputs = {
+        output.output_key
+        for output in campaign.outputs.filter(stage_key=stage_key)
+        if output.content.strip() or output.link.strip()
+    }
+    marks = set(campaign.checklist_marks.filter(stage_key=stage_key).values_list("item_key", flat=True))
+    latest = GateApproval.objects.filter(campaign=campaign, stage_key=stage_key).order_by("-decided_at", "-id").first()
+    return GateState(
+        outputs_present=frozenset(outputs),
+        checklist_done=frozenset(marks),
+        is_approved=latest is not None and latest.decision == GateApproval.Decision.APPROVED,
+    )
+
+
+def gate_missing_items(campaign: Campaign) -> list[Missing]:
+    """What the current stage's gate still needs, named in the active language."""
+    stage = campaign.workflow_version.workflow.stage(campaign.stage_key)
+    return gate_missing(stage, gate_state(campaign, campaign.stage_key), language=_language())
+
+
+@dataclass(frozen=True)
+class StageView:
+    stage: Stage
+    name: str
+    position: str  # "done", "current" or "upcoming"
+
+
+def stage_overview(campaign: Campaign) -> list[StageView]:
+    workflow = campaign.workflow_version.workflow
+    current = workflow.index(campaign.stage_key)
+    language = _language()
+    views = []
+    for index, stage in enumerate(workflow.stages):
+        if campaign.status == Campaign.Status.COMPLETED or index < current:
+            position = "done"
+        elif index == current:
+            position = "current"
+        else:
+            position = "upcoming"
+        views.append(StageView(stage=stage, name=stage.name(language), position=position))
+    return views
+
+
+@dataclass(frozen=True)
+class BudgetSummary:
+    months: list[str]
+    rows: list[tuple[str, list[Decimal | None], Decimal, Decimal]]  # channel, planned per month, planned total, actual total
+    planned_total: Decimal
+    actual_total: Decimal
+
+    @property
+    def variance(self) -> Decimal:
+        """Actual minus planned: positive means overspent."""
+        return self.actual_total - self.planned_total
+
+
+def budget_summary(campaign: Campaign) -> BudgetSummary:
+    lines = list(BudgetLine.objects.filter(campaign=campaign))
+    months = sorted({line.month.strftime("%Y-%m") for line in lines})
+    by_channel: dict[str, dict[str, BudgetLine]] = defaultdict(dict)
+    for line in lines:
+        by_channel[line.channel][line.month.strftime("%Y-%m")] = line
+    rows = []
+    for channel in sorted(by_channel):
+        cells = by_channel[channel]
+        planned = [cells[month].planned if month in cells else None for month in months]
+        rows.append(
+            (
+                channel,
+                planned,
+                sum((line.planned for line in cells.values()), Decimal(0)),
+                sum((line.actual or Decimal(0) for line in cells.values()), Decimal(0)),
+            )
+        )
+    return BudgetSummary(
+        months=months,
+        rows=rows,
+        planned_total=sum((line.planned for line in lines), Decimal(0)),
+        actual_total=sum((line.actual or Decimal(0) for line in lines), Decimal(0)),
+    )

@@ -1,0 +1,486 @@
+"""Every write of campaigns: workflows and versions, campaigns and briefs, stage work, gates, budgets.
+
+Each service asks the policy, runs in one transaction and appends an audit record. A campaign moves
+only through its stage's gate; when it cannot, the ValidationError lists exactly what is missing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from alur.accounts.models import Membership, User, Workspace
+from alur.accounts.selectors import membership_of
+from alur.campaigns import selectors
+from alur.campaigns.models import (
+    BudgetLine,
+    Campaign,
+    CampaignOutput,
+    ChecklistMark,
+    GateApproval,
+    StageTransition,
+    WorkflowDefinition,
+    WorkflowVersion,
+)
+from alur.campaigns.templates_data import CHANNELS, brief_template
+from alur.campaigns.workflow import DEFAULT_DEFINITION, DefinitionError, Missing, parse_workflow
+from alur.core.audit import audit_record, snapshot
+from alur.core.policy import Action, require
+from alur.strategy.models import KeyResult
+
+BRIEF_FIELDS = (
+    "smart_goal",
+    "target_audience",
+    "buyer_persona",
+    "value_proposition",
+    "key_message",
+    "conversion_path",
+    "call_to_action",
+    "market_situation",
+    "competitor_analysis",
+    "target_market_analysis",
+    "market_gap",
+)
+CAMPAIGN_FIELDS = ("name", "owner", "start_date", "end_date", "channels", "is_shared_with_clients", *BRIEF_FIELDS)
+MAX_BUDGET = Decimal("1e13")
+
+
+def _no_nul(**values: Any) -> None:
+    errors = {
+        field: _("This text contains an invisible NUL character; remove it.")
+        for field, value in values.items()
+        if isinstance(value, str) and "\x00" in value
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
+# Workflows ---------------------------------------------------------------------------------------
+
+
+def workflow_default(workspace: Workspace) -> WorkflowVersion:
+    """The workspace's default workflow (seed 000's six stages), created on first use by the system."""
+    with transaction.atomic():
+        definition = WorkflowDefinition.objects.filter(workspace=workspace, is_default=True).first()
+        if definition is None:
+            definition = WorkflowDefinition.objects.create(
+                workspace=workspace, name=_("Default campaign workflow"), is_default=True
+            )
+            version = WorkflowVersion.objects.create(
+                workspace=workspace, definition=definition, number=1, spec=DEFAULT_DEFINITION
+            )
+            audit_record(
+                actor=None,
+                workspace=workspace,
+                action="workflow.publish",
+                obj=version,
+                after={"name": definition.name, "number": 1},
+            )
+            return version
+        return definition.latest_version()
+
+
+def workflow_version_publish(*, actor: User, definition: WorkflowDefinition, spec: Any) -> WorkflowVersion:
+    """A new version of a definition. Campaigns already running keep the version they started with."""
+    require(actor, membership_of(actor, definition.workspace), Action.WORKFLOW_MANAGE, definition)
+    try:
+        parse_workflow(spec)
+    except DefinitionError as error:
+        raise ValidationError({"spec": error.problems}) from None
+    with transaction.atomic():
+        latest = WorkflowVersion.objects.select_for_update().filter(definition=definition).order_by("-number").first()
+        number = (latest.number if latest else 0) + 1
+        version = WorkflowVersion.objects.create(
+            workspace=definition.workspace, definition=definition, number=number, spec=spec, created_by=actor
+        )
+        audit_record(
+            actor=actor,
+            workspace=definition.workspace,
+            action="workflow.publish",
+            obj=version,
+            after={"name": definition.name, "number": number},
+        )
+    return version
+
+
+# Campaigns ---------------------------------------------------------------------------------------
+
+
+def _clean_channels(channels: Any) -> list[str]:
+    if not isinstance(channels, list | tuple) or any(channel not in CHANNELS for channel in channels):
+        raise ValidationError({"channels": _("Choose channels from: %(channels)s.") % {"channels": ", ".join(CHANNELS)}})
+    return list(dict.fromkeys(channels))
+
+
+def _check_campaign(campaign: Campaign) -> None:
+    _no_nul(**{field: getattr(campaign, field) for field in ("name", *BRIEF_FIELDS)})
+    if len(campaign.name.strip()) < 3:
+        raise ValidationError({"name": _("Name the campaign, e.g. Ramadan 2027 Gift Boxes.")})
+    if campaign.start_date and campaign.end_date and campaign.end_date < campaign.start_date:
+        raise ValidationError({"end_date": _("The campaign must end on or after its start.")})
+    if not Membership.objects.filter(workspace_id=campaign.workspace_id, user_id=campaign.owner_id).exists():
+        raise ValidationError({"owner": _("Choose a member of this workspace.")})
+
+
+def campaign_create(
+    *,
+    actor: User,
+    workspace: Workspace,
+    name: str,
+    owner: User,
+    template_key: str = "",
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+) -> Campaign:
+    """A campaign on the default workflow, in its first stage, its brief prefilled from a template."""
+    require(actor, membership_of(actor, workspace), Action.CAMPAIGN_MANAGE)
+    template = brief_template(template_key) if template_key else None
+    if template_key and template is None:
+        raise ValidationError({"template": _("There is no brief template called %(key)s.") % {"key": template_key}})
+    version = workflow_default(workspace)
+    campaign = Campaign(
+        workspace=workspace,
+        name=name.strip()[:150],
+        workflow_version=version,
+        stage_key=version.workflow.stages[0].key,
+        owner=owner,
+        created_by=actor,
+        start_date=start_date,
+        end_date=end_date,
+    )
+    if template is not None:
+        for field, text in template.brief(workspace.language or get_language()).items():
+            setattr(campaign, field, text)
+        campaign.channels = list(template.channels)
+    _check_campaign(campaign)
+    with transaction.atomic():
+        campaign.save()
+        audit_record(
+            actor=actor, workspace=workspace, action="campaign.create", obj=campaign, after=snapshot(campaign, CAMPAIGN_FIELDS)
+        )
+    return campaign
+
+
+def campaign_update(*, actor: User, campaign: Campaign, key_result_ids: list[int] | None = None, **changes: Any) -> Campaign:
+    """Change the brief, dates, owner, channels or sharing; optionally set the KPIs (key results) it serves."""
+    require(actor, membership_of(actor, campaign.workspace), Action.CAMPAIGN_MANAGE, campaign)
+    unknown = set(changes) - set(CAMPAIGN_FIELDS)
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    if "channels" in changes:
+        changes["channels"] = _clean_channels(changes["channels"])
+    key_results: list[KeyResult] | None = None
+    if key_result_ids is not None:
+        key_results = list(KeyResult.objects.filter(workspace=campaign.workspace, pk__in=key_result_ids))
+        if len(key_results) != len(set(key_result_ids)):
+            raise ValidationError({"key_results": _("Choose key results of this workspace.")})
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        before = snapshot(locked, CAMPAIGN_FIELDS)
+        before["key_results"] = sorted(locked.key_results.values_list("pk", flat=True))
+        for field, value in changes.items():
+            setattr(locked, field, value.strip() if isinstance(value, str) else value)
+        _check_campaign(locked)
+        locked.save()
+        if key_results is not None:
+            locked.key_results.set(key_results)
+        after = snapshot(locked, CAMPAIGN_FIELDS)
+        after["key_results"] = sorted(locked.key_results.values_list("pk", flat=True))
+        audit_record(actor=actor, workspace=locked.workspace, action="campaign.update", obj=locked, before=before, after=after)
+    return locked
+
+
+def _stage_of(campaign: Campaign, stage_key: str) -> Any:
+    try:
+        return campaign.workflow_version.workflow.stage(stage_key)
+    except KeyError:
+        raise ValidationError({"stage": _("This workflow has no stage %(stage)s.") % {"stage": stage_key}}) from None
+
+
+def output_save(
+    *, actor: User, campaign: Campaign, stage_key: str, output_key: str, content: str, link: str = ""
+) -> CampaignOutput:
+    """Write (or link) one of a stage's required documents."""
+    require(actor, membership_of(actor, campaign.workspace), Action.CAMPAIGN_STAGE_WORK, campaign)
+    _no_nul(content=content, link=link)
+    stage = _stage_of(campaign, stage_key)
+    if output_key not in {item.key for item in stage.outputs}:
+        raise ValidationError({"output": _("This stage has no output %(output)s.") % {"output": output_key}})
+    if link:
+        from django.core.validators import URLValidator
+
+        try:
+            URLValidator(schemes=["http", "https"])(link)
+        except ValidationError:
+            raise ValidationError({"link": _("Give a full web address starting with https://.")}) from None
+    with transaction.atomic():
+        output, _created = CampaignOutput.objects.update_or_create(
+            campaign=campaign,
+            stage_key=stage_key,
+            output_key=output_key,
+            defaults={
+                "workspace": campaign.workspace,
+                "content": content.strip(),
+                "link": link.strip(),
+                "updated_by": actor,
+                "updated_at": timezone.now(),
+            },
+        )
+        audit_record(
+            actor=actor,
+            workspace=campaign.workspace,
+            action="campaign.output",
+            obj=campaign,
+            after={"stage": stage_key, "output": output_key, "content": output.content[:500], "link": output.link},
+        )
+    return output
+
+
+def checklist_mark(*, actor: User, campaign: Campaign, stage_key: str, item_key: str, is_done: bool) -> None:
+    require(actor, membership_of(actor, campaign.workspace), Action.CAMPAIGN_STAGE_WORK, campaign)
+    stage = _stage_of(campaign, stage_key)
+    if item_key not in {item.key for item in stage.checklist}:
+        raise ValidationError({"item": _("This stage has no checklist item %(item)s.") % {"item": item_key}})
+    with transaction.atomic():
+        if is_done:
+            ChecklistMark.objects.get_or_create(
+                campaign=campaign,
+                stage_key=stage_key,
+                item_key=item_key,
+                defaults={"workspace": campaign.workspace, "marked_by": actor},
+            )
+        else:
+            ChecklistMark.objects.filter(campaign=campaign, stage_key=stage_key, item_key=item_key).delete()
+        audit_record(
+            actor=actor,
+            workspace=campaign.workspace,
+            action="campaign.checklist",
+            obj=campaign,
+            after={"stage": stage_key, "item": item_key, "done": is_done},
+        )
+
+
+def normalize_amount_text(text: str) -> str:
+    """Read money as Indonesians and English speakers write it: "1.500.000,50", "1,500,000.50",
+    "15.000.000" and "1500000" are all understood. A single dot followed by exactly three digits
+    ("15.000") is a thousands separator: money is not written with three decimals."""
+    text = text.strip().replace(" ", "").replace("\u00a0", "")
+    if "," in text and ("." not in text or text.rfind(",") > text.rfind(".")):
+        return text.replace(".", "").replace(",", ".")
+    text = text.replace(",", "")
+    if text.count(".") > 1 or (text.count(".") == 1 and len(text) - text.rfind(".") - 1 == 3):
+        return text.replace(".", "")
+    return text
+
+
+def _parse_amount(value: Any, field: str) -> Decimal:
+    try:
+        amount = Decimal(normalize_amount_text(str(value)))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({field: _("%(value)s is not an amount of money.") % {"value": value}}) from None
+    if not amount.is_finite() or amount < 0:
+        raise ValidationError({field: _("An amount is zero or more.")})
+    if amount >= MAX_BUDGET:
+        raise ValidationError({field: _("This amount is too large.")})
+    return amount.quantize(Decimal("0.01"))
+
+
+def budget_line_set(
+    *, actor: User, campaign: Campaign, channel: str, month: dt.date, planned: Any, actual: Any = None
+) -> BudgetLine:
+    """Plan (and, until imports exist, record the actual) spend of one channel in one month, in the
+    workspace currency. An actual of ``None`` keeps what is there; this is the seam the measurement
+    imports will fill."""
+    require(actor, membership_of(actor, campaign.workspace), Action.BUDGET_MANAGE, campaign)
+    if channel not in CHANNELS:
+        raise ValidationError({"channel": _("Choose channels from: %(channels)s.") % {"channels": ", ".join(CHANNELS)}})
+    first_of_month = month.replace(day=1)
+    planned_amount = _parse_amount(planned, "planned")
+    actual_amount = _parse_amount(actual, "actual") if actual not in (None, "") else None
+    with transaction.atomic():
+        line = BudgetLine.objects.select_for_update().filter(campaign=campaign, channel=channel, month=first_of_month).first()
+        before = {"planned": str(line.planned), "actual": str(line.actual)} if line else None
+        if line is None:
+            line = BudgetLine(
+                workspace=campaign.workspace, campaign=campaign, channel=channel, month=first_of_month, planned=planned_amount
+            )
+        line.planned = planned_amount
+        if actual_amount is not None:
+            line.actual = actual_amount
+        line.save()
+        audit_record(
+            actor=actor,
+            workspace=campaign.workspace,
+            action="campaign.budget",
+            obj=campaign,
+            before=before,
+            after={
+                "channel": channel,
+                "month": first_of_month.isoformat(),
+                "planned": str(line.planned),
+                "actual": str(line.actual),
+            },
+        )
+    return line
+
+
+# Gates -------------------------------------------------------------------------------------------
+
+
+def _missing_error(missing: list[Missing]) -> ValidationError:
+    labels = {
+        "output": _("write the output “%(name)s”"),
+        "checklist": _("tick “%(name)s”"),
+        "approval": _("get the approval of the accountable manager for “%(name)s”"),
+        "kpi_review": _("record the “KPI achieved?” review"),
+    }
+    parts = [labels[item.kind] % {"name": item.name} for item in missing]
+    return ValidationError({"gate": _("The campaign cannot leave this stage yet: %(missing)s.") % {"missing": "; ".join(parts)}})
+
+
+def approval_request(*, actor: User, campaign: Campaign) -> Campaign:
+    """Submit the stage for its gate approval (e.g. the plan for management approval). Everything else
+    the gate needs must be done first."""
+    require(actor, membership_of(actor, campaign.workspace), Action.CAMPAIGN_MANAGE, campaign)
+    stage = _stage_of(campaign, campaign.stage_key)
+    if not stage.needs_approval:
+        raise ValidationError({"gate": _("This stage needs no approval; advance it when its gate is complete.")})
+    missing = [item for item in selectors.gate_missing_items(campaign) if item.kind != "approval"]
+    if missing:
+        raise _missing_error(missing)
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        locked.awaiting_approval_stage = locked.stage_key
+        locked.save(update_fields=["awaiting_approval_stage"])
+        audit_record(
+            actor=actor,
+            workspace=locked.workspace,
+            action="campaign.approval_request",
+            obj=locked,
+            after={"stage": locked.stage_key},
+        )
+    return locked
+
+
+def approval_decide(*, actor: User, campaign: Campaign, is_approved: bool, comment: str = "") -> GateApproval:
+    """The accountable manager approves the stage's gate or sends it back with a reason. Whoever
+    created the campaign cannot approve its plan."""
+    require(actor, membership_of(actor, campaign.workspace), Action.CAMPAIGN_APPROVE_PLAN, campaign)
+    _no_nul(comment=comment)
+    if not is_approved and len(comment.strip()) < 5:
+        raise ValidationError({"comment": _("Say why the plan is sent back, so the team can fix it.")})
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if locked.awaiting_approval_stage != locked.stage_key:
+            raise ValidationError({"gate": _("Nothing is waiting for approval in this stage.")})
+        approval = GateApproval.objects.create(
+            workspace=locked.workspace,
+            campaign=locked,
+            stage_key=locked.stage_key,
+            decision=GateApproval.Decision.APPROVED if is_approved else GateApproval.Decision.REJECTED,
+            comment=comment.strip(),
+            decided_by=actor,
+        )
+        locked.awaiting_approval_stage = ""
+        locked.save(update_fields=["awaiting_approval_stage"])
+        audit_record(
+            actor=actor,
+            workspace=locked.workspace,
+            action="campaign.approve" if is_approved else "campaign.send_back",
+            obj=locked,
+            after={"stage": locked.stage_key, "comment": approval.comment},
+        )
+    return approval
+
+
+def _move(actor: User, campaign: Campaign, kind: str, *, problem: str = "", optimisation: str = "") -> Campaign:
+    workflow = campaign.workflow_version.workflow
+    following = workflow.next_stage(campaign.stage_key)
+    from_stage = campaign.stage_key
+    if following is None:
+        campaign.status = Campaign.Status.COMPLETED
+        to_stage = from_stage
+    else:
+        campaign.stage_key = to_stage = following.key
+    campaign.save(update_fields=["stage_key", "status"])
+    StageTransition.objects.create(
+        workspace=campaign.workspace,
+        campaign=campaign,
+        kind=kind,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        problem=problem,
+        optimisation=optimisation,
+        actor=actor,
+    )
+    audit_record(
+        actor=actor,
+        workspace=campaign.workspace,
+        action="campaign.advance",
+        obj=campaign,
+        before={"stage": from_stage},
+        after={"stage": to_stage, "status": campaign.status},
+    )
+    return campaign
+
+
+def campaign_advance(*, actor: User, campaign: Campaign) -> Campaign:
+    """Leave the current stage through its gate; refused with the list of what is missing."""
+    require(actor, membership_of(actor, campaign.workspace), Action.CAMPAIGN_MANAGE, campaign)
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().select_related("workflow_version", "workspace").get(pk=campaign.pk)
+        if locked.status == Campaign.Status.COMPLETED:
+            raise ValidationError({"gate": _("The campaign is completed.")})
+        missing = selectors.gate_missing_items(locked)
+        if missing:
+            raise _missing_error(missing)
+        return _move(actor, locked, StageTransition.Kind.ADVANCE)
+
+
+def kpi_review(*, actor: User, campaign: Campaign, is_achieved: bool, problem: str = "", optimisation: str = "") -> Campaign:
+    """Seed 001's phase-3 question. Achieved: on to reporting (if the rest of the gate is done). Not
+    achieved: record the problem and the optimised strategy, and analyse again; each loop is kept."""
+    require(actor, membership_of(actor, campaign.workspace), Action.CAMPAIGN_MANAGE, campaign)
+    _no_nul(problem=problem, optimisation=optimisation)
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().select_related("workflow_version", "workspace").get(pk=campaign.pk)
+        stage = _stage_of(locked, locked.stage_key)
+        if not stage.kpi_review:
+            raise ValidationError({"gate": _("This stage has no “KPI achieved?” review.")})
+        if is_achieved:
+            missing = [item for item in selectors.gate_missing_items(locked) if item.kind != "kpi_review"]
+            if missing:
+                raise _missing_error(missing)
+            return _move(actor, locked, StageTransition.Kind.KPI_ACHIEVED)
+        errors = {}
+        if len(problem.strip()) < 5:
+            errors["problem"] = _("Describe the problem you identified.")
+        if len(optimisation.strip()) < 5:
+            errors["optimisation"] = _("Describe how the strategy is optimised.")
+        if errors:
+            raise ValidationError(errors)
+        StageTransition.objects.create(
+            workspace=locked.workspace,
+            campaign=locked,
+            kind=StageTransition.Kind.KPI_LOOP,
+            from_stage=locked.stage_key,
+            to_stage=locked.stage_key,
+            problem=problem.strip(),
+            optimisation=optimisation.strip(),
+            actor=actor,
+        )
+        audit_record(
+            actor=actor,
+            workspace=locked.workspace,
+            action="campaign.kpi_loop",
+            obj=locked,
+            after={"problem": problem.strip(), "optimisation": optimisation.strip()},
+        )
+        return locked

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from alur.campaigns import views
+
+app_name = "campaigns"
+
+urlpatterns = [
+    path("w/<slug:slug>/campaigns/", views.campaign_list, name="campaign_list"),
+    path("w/<slug:slug>/campaigns/new/", views.campaign_create, name="campaign_create"),
+    path("w/<slug:slug>/campaigns/workflow/", views.workflow_page, name="workflow"),
+    path("w/<slug:slug>/campaigns/<int:campaign_id>/", views.campaign_detail, name="campaign_detail"),
+    path("w/<slug:slug>/campaigns/<int:campaign_id>/brief/", views.brief_save, name="brief_save"),
+    path("w/<slug:slug>/campaigns/<int:campaign_id>/outputs/", views.output_save, name="output_save"),
+    path("w/<slug:slug>/campaigns/<int:campaign_id>/checklist/", views.checklist_toggle, name="checklist_toggle"),
+    path("w/<slug:slug>/campaigns/<int:campaign_id>/budget/", views.budget_save, name="budget_save"),
+    path("w/<slug:slug>/campaigns/<int:campaign_id>/approval/request/", views.approval_request, name="approval_request"),
+    path("w/<slug:slug>/campaigns/<int:campaign_id>/approval/decide/", views.approval_decide, name="approval_decide"),
+    path("w/<slug:slug>/campaigns/<int:campaign_id>/advance/", views.advance, name="advance"),
+    path("w/<slug:slug>/campaigns/<int:campaign_id>/kpi-review/", views.kpi_review, name="kpi_review"),
+]

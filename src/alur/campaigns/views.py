@@ -1,0 +1,293 @@
+"""Pages of campaigns: the list, a new campaign, the campaign page (stage tracker, gate, brief, budget,
+history) and the workflow with its diagram. Views parse, call one service, and render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from alur.accounts.forms import add_service_errors
+from alur.accounts.selectors import workspace_members
+from alur.campaigns import selectors, services
+from alur.campaigns.forms import CHANNEL_LABELS, BriefForm, BudgetLineForm, CampaignCreateForm
+from alur.campaigns.models import Campaign, GateApproval, StageTransition
+from alur.campaigns.workflow import mermaid
+from alur.core.policy import Action, decide
+from alur.core.roles import Role
+from alur.core.tenancy import WorkspaceRequest, request_user, workspace_view
+from alur.strategy.models import KeyResult
+
+
+def _language() -> str:
+    return "id" if (get_language() or "en").startswith("id") else "en"
+
+
+def _members(request: WorkspaceRequest) -> list[tuple[int, str]]:
+    return [(m.user_id, m.user.display_name) for m in workspace_members(request.workspace)]
+
+
+def _can(request: WorkspaceRequest, action: Action, obj: object | None = None) -> bool:
+    return bool(decide(request_user(request), request.membership, action, obj))
+
+
+@workspace_view(Action.CAMPAIGN_VIEW)
+def campaign_list(request: WorkspaceRequest) -> HttpResponse:
+    campaigns = list(selectors.campaigns_visible(request.membership))
+    rows = [(campaign, campaign.workflow_version.workflow.stage(campaign.stage_key).name(_language())) for campaign in campaigns]
+    return render(request, "campaigns/campaign_list.html", {"rows": rows, "can_manage": _can(request, Action.CAMPAIGN_MANAGE)})
+
+
+@workspace_view(Action.CAMPAIGN_MANAGE)
+def campaign_create(request: WorkspaceRequest) -> HttpResponse:
+    form = CampaignCreateForm(
+        request.POST or None, members=_members(request), language=_language(), initial={"owner": request.user.pk}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        owner = workspace_members(request.workspace).filter(user_id=data["owner"]).first()
+        try:
+            campaign = services.campaign_create(
+                actor=request_user(request),
+                workspace=request.workspace,
+                name=data["name"],
+                owner=owner.user if owner else request_user(request),
+                template_key=data["template"],
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Campaign created in its first stage. Fill in the brief next."))
+            return redirect("campaigns:campaign_detail", slug=request.workspace.slug, campaign_id=campaign.pk)
+    return render(request, "campaigns/campaign_create.html", {"form": form})
+
+
+def _key_result_choices(request: WorkspaceRequest) -> list[tuple[int, str]]:
+    return [
+        (kr.pk, f"{kr.objective.period.name} · {kr.title}")
+        for kr in KeyResult.objects.filter(workspace=request.workspace).select_related("objective__period")
+    ]
+
+
+def _detail_context(request: WorkspaceRequest, campaign: Campaign, *, brief_form: BriefForm | None = None) -> dict[str, Any]:
+    language = _language()
+    workflow = campaign.workflow_version.workflow
+    stage = workflow.stage(campaign.stage_key)
+    state = selectors.gate_state(campaign, stage.key)
+    outputs = {o.output_key: o for o in campaign.outputs.filter(stage_key=stage.key)}
+    if brief_form is None:
+        initial = {field: getattr(campaign, field) for field in services.BRIEF_FIELDS}
+        initial.update(
+            channels=campaign.channels,
+            key_results=list(campaign.key_results.values_list("pk", flat=True)),
+            is_shared_with_clients=campaign.is_shared_with_clients,
+        )
+        brief_form = BriefForm(initial=initial, key_results=_key_result_choices(request))
+    return {
+        "campaign": campaign,
+        "stages": selectors.stage_overview(campaign),
+        "stage": stage,
+        "stage_name": stage.name(language),
+        "responsible_role": Role(stage.responsible_role).label,
+        "outputs": [(item, item.name(language), outputs.get(item.key)) for item in stage.outputs],
+        "checklist": [(item, item.name(language), item.key in state.checklist_done) for item in stage.checklist],
+        "missing": selectors.gate_missing_items(campaign) if campaign.status == Campaign.Status.ACTIVE else [],
+        "is_awaiting_approval": campaign.awaiting_approval_stage == stage.key,
+        "is_approved": state.is_approved,
+        "brief_form": brief_form,
+        "budget": selectors.budget_summary(campaign),
+        "budget_form": BudgetLineForm(),
+        "channel_labels": CHANNEL_LABELS,
+        "transitions": StageTransition.objects.filter(campaign=campaign).select_related("actor"),
+        "approvals": GateApproval.objects.filter(campaign=campaign).select_related("decided_by"),
+        "linked_key_results": campaign.key_results.select_related("objective"),
+        "can_manage": _can(request, Action.CAMPAIGN_MANAGE, campaign),
+        "can_work": _can(request, Action.CAMPAIGN_STAGE_WORK, campaign),
+        "can_approve": _can(request, Action.CAMPAIGN_APPROVE_PLAN, campaign),
+        "can_budget": _can(request, Action.BUDGET_MANAGE, campaign),
+        "currency": request.workspace.currency,
+    }
+
+
+@workspace_view(Action.CAMPAIGN_VIEW)
+def campaign_detail(request: WorkspaceRequest, campaign_id: int) -> HttpResponse:
+    campaign = selectors.campaign_visible(request.membership, campaign_id)
+    return render(request, "campaigns/campaign_detail.html", _detail_context(request, campaign))
+
+
+@require_POST
+@workspace_view(Action.CAMPAIGN_MANAGE)
+def brief_save(request: WorkspaceRequest, campaign_id: int) -> HttpResponse:
+    campaign = selectors.campaign_visible(request.membership, campaign_id)
+    form = BriefForm(request.POST, key_results=_key_result_choices(request))
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        key_result_ids = data.pop("key_results")
+        try:
+            services.campaign_update(actor=request_user(request), campaign=campaign, key_result_ids=key_result_ids, **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Brief saved."))
+            return redirect("campaigns:campaign_detail", slug=request.workspace.slug, campaign_id=campaign.pk)
+    context = _detail_context(request, campaign, brief_form=form)
+    return render(request, "campaigns/campaign_detail.html", context, status=422)
+
+
+def _post_action(request: WorkspaceRequest, campaign_id: int, action: Callable[[Campaign], object], success: str) -> HttpResponse:
+    """Run one service for the campaign; show its refusal (what is missing, what is wrong) as a message."""
+    campaign = selectors.campaign_visible(request.membership, campaign_id)
+    try:
+        action(campaign)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success)
+    return redirect("campaigns:campaign_detail", slug=request.workspace.slug, campaign_id=campaign.pk)
+
+
+@require_POST
+@workspace_view(Action.CAMPAIGN_VIEW)
+def output_save(request: WorkspaceRequest, campaign_id: int) -> HttpResponse:
+    return _post_action(
+        request,
+        campaign_id,
+        lambda campaign: services.output_save(
+            actor=request_user(request),
+            campaign=campaign,
+            stage_key=campaign.stage_key,
+            output_key=request.POST.get("output_key", ""),
+            content=request.POST.get("content", ""),
+            link=request.POST.get("link", ""),
+        ),
+        _("Output saved."),
+    )
+
+
+@require_POST
+@workspace_view(Action.CAMPAIGN_VIEW)
+def checklist_toggle(request: WorkspaceRequest, campaign_id: int) -> HttpResponse:
+    return _post_action(
+        request,
+        campaign_id,
+        lambda campaign: services.checklist_mark(
+            actor=request_user(request),
+            campaign=campaign,
+            stage_key=campaign.stage_key,
+            item_key=request.POST.get("item_key", ""),
+            is_done=request.POST.get("done") == "1",
+        ),
+        _("Checklist updated."),
+    )
+
+
+@require_POST
+@workspace_view(Action.CAMPAIGN_VIEW)
+def budget_save(request: WorkspaceRequest, campaign_id: int) -> HttpResponse:
+    form = BudgetLineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("campaigns:campaign_detail", slug=request.workspace.slug, campaign_id=campaign_id)
+    data = form.cleaned_data
+    try:
+        month = dt.date.fromisoformat(f"{data['month']}-01")
+    except ValueError:
+        messages.error(request, _("Choose the month as YYYY-MM, e.g. 2027-01."))
+        return redirect("campaigns:campaign_detail", slug=request.workspace.slug, campaign_id=campaign_id)
+    return _post_action(
+        request,
+        campaign_id,
+        lambda campaign: services.budget_line_set(
+            actor=request_user(request),
+            campaign=campaign,
+            channel=data["channel"],
+            month=month,
+            planned=data["planned"],
+            actual=data["actual"] or None,
+        ),
+        _("Budget line saved."),
+    )
+
+
+@require_POST
+@workspace_view(Action.CAMPAIGN_VIEW)
+def approval_request(request: WorkspaceRequest, campaign_id: int) -> HttpResponse:
+    return _post_action(
+        request,
+        campaign_id,
+        lambda c: services.approval_request(actor=request_user(request), campaign=c),
+        _("Submitted for management approval."),
+    )
+
+
+@require_POST
+@workspace_view(Action.CAMPAIGN_VIEW)
+def approval_decide(request: WorkspaceRequest, campaign_id: int) -> HttpResponse:
+    is_approved = request.POST.get("decision") == "approve"
+    return _post_action(
+        request,
+        campaign_id,
+        lambda c: services.approval_decide(
+            actor=request_user(request), campaign=c, is_approved=is_approved, comment=request.POST.get("comment", "")
+        ),
+        _("Plan approved.") if is_approved else _("Plan sent back with your reason."),
+    )
+
+
+@require_POST
+@workspace_view(Action.CAMPAIGN_VIEW)
+def advance(request: WorkspaceRequest, campaign_id: int) -> HttpResponse:
+    return _post_action(
+        request,
+        campaign_id,
+        lambda c: services.campaign_advance(actor=request_user(request), campaign=c),
+        _("The campaign moved on."),
+    )
+
+
+@require_POST
+@workspace_view(Action.CAMPAIGN_VIEW)
+def kpi_review(request: WorkspaceRequest, campaign_id: int) -> HttpResponse:
+    is_achieved = request.POST.get("achieved") == "yes"
+    return _post_action(
+        request,
+        campaign_id,
+        lambda c: services.kpi_review(
+            actor=request_user(request),
+            campaign=c,
+            is_achieved=is_achieved,
+            problem=request.POST.get("problem", ""),
+            optimisation=request.POST.get("optimisation", ""),
+        ),
+        _("KPI achieved: on to reporting.")
+        if is_achieved
+        else _("Recorded: problem identified, strategy optimised. Analyse again."),
+    )
+
+
+@workspace_view(Action.CAMPAIGN_VIEW)
+def workflow_page(request: WorkspaceRequest) -> HttpResponse:
+    version = services.workflow_default(request.workspace)
+    language = _language()
+    return render(
+        request,
+        "campaigns/workflow.html",
+        {
+            "version": version,
+            "stages": [
+                (stage, stage.name(language), [item.name(language) for item in stage.outputs])
+                for stage in version.workflow.stages
+            ],
+            "mermaid": mermaid(version.workflow, language=language),
+        },
+    )

@@ -1,0 +1,206 @@
+"""Campaigns: creation from a template, gates that say what is missing, management approval, the KPI loop,
+versioned workflows, budgets, and who may do what."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from alur.campaigns import services
+from alur.campaigns.models import BudgetLine, Campaign, StageTransition, WorkflowDefinition
+from alur.campaigns.workflow import DEFAULT_DEFINITION
+from alur.core.models import AuditEvent
+from alur.core.roles import Role
+from tests.conftest import Team
+
+
+@pytest.fixture
+def campaign(team: Team) -> Campaign:
+    return services.campaign_create(
+        actor=team.user(Role.CAMPAIGN_MANAGER),
+        workspace=team.workspace,
+        name="Kopi Susu Gula Aren 2027",
+        owner=team.user(Role.CAMPAIGN_MANAGER),
+        template_key="product_launch",
+    )
+
+
+def finish_stage(team: Team, campaign: Campaign) -> None:
+    stage = campaign.workflow_version.workflow.stage(campaign.stage_key)
+    worker = team.user(Role.CAMPAIGN_MANAGER)
+    for output in stage.outputs:
+        services.output_save(
+            actor=worker, campaign=campaign, stage_key=stage.key, output_key=output.key, content="Dokumen lengkap."
+        )
+    for item in stage.checklist:
+        services.checklist_mark(actor=worker, campaign=campaign, stage_key=stage.key, item_key=item.key, is_done=True)
+
+
+def test_a_campaign_starts_in_discovery_with_its_brief_from_the_template(campaign: Campaign) -> None:
+    assert campaign.stage_key == "discovery"
+    assert campaign.smart_goal.startswith("Menjual 2.000 unit")  # the workspace speaks Indonesian
+    assert campaign.channels == ["social", "ads", "email", "content"]
+    assert campaign.workflow_version.number == 1
+    assert AuditEvent.objects.filter(action="campaign.create").exists()
+
+
+def test_the_gate_refuses_and_says_exactly_what_is_missing(team: Team, campaign: Campaign) -> None:
+    with pytest.raises(ValidationError) as error:
+        services.campaign_advance(actor=team.user(Role.CAMPAIGN_MANAGER), campaign=campaign)
+    message = error.value.message_dict["gate"][0]
+    assert "Buyer persona" in message and "Competitor research done" in message and "Audience research done" in message
+    campaign.refresh_from_db()
+    assert campaign.stage_key == "discovery"
+
+
+def test_planning_needs_management_approval_and_the_creator_cannot_give_it(team: Team, campaign: Campaign) -> None:
+    finish_stage(team, campaign)
+    services.campaign_advance(actor=team.user(Role.CAMPAIGN_MANAGER), campaign=campaign)
+    campaign.refresh_from_db()
+    assert campaign.stage_key == "planning"
+    with pytest.raises(ValidationError, match=r"[Mm]arketing plan"):
+        services.approval_request(actor=team.user(Role.CAMPAIGN_MANAGER), campaign=campaign)
+    finish_stage(team, campaign)
+    with pytest.raises(ValidationError, match="approval"):
+        services.campaign_advance(actor=team.user(Role.CAMPAIGN_MANAGER), campaign=campaign)
+    campaign = services.approval_request(actor=team.user(Role.CAMPAIGN_MANAGER), campaign=campaign)
+    for role in (Role.CAMPAIGN_MANAGER, Role.APPROVER, Role.STRATEGIST, Role.CLIENT):
+        with pytest.raises(PermissionDenied):
+            services.approval_decide(actor=team.user(role), campaign=campaign, is_approved=True)
+    services.approval_decide(actor=team.user(Role.MANAGER), campaign=campaign, is_approved=True)
+    services.campaign_advance(actor=team.user(Role.CAMPAIGN_MANAGER), campaign=campaign)
+    campaign.refresh_from_db()
+    assert campaign.stage_key == "creation"
+
+
+def test_a_manager_who_created_the_campaign_cannot_approve_its_plan(team: Team) -> None:
+    manager = team.user(Role.MANAGER)
+    own = services.campaign_create(actor=manager, workspace=team.workspace, name="Kampanye milik manajer", owner=manager)
+    with pytest.raises(PermissionDenied, match="yourself"):
+        services.approval_decide(actor=manager, campaign=own, is_approved=True)
+
+
+def test_sending_back_needs_a_reason(team: Team, campaign: Campaign) -> None:
+    finish_stage(team, campaign)
+    services.campaign_advance(actor=team.user(Role.CAMPAIGN_MANAGER), campaign=campaign)
+    finish_stage(team, Campaign.objects.get(pk=campaign.pk))
+    campaign = services.approval_request(actor=team.user(Role.CAMPAIGN_MANAGER), campaign=Campaign.objects.get(pk=campaign.pk))
+    with pytest.raises(ValidationError, match="why"):
+        services.approval_decide(actor=team.user(Role.MANAGER), campaign=campaign, is_approved=False)
+    services.approval_decide(
+        actor=team.user(Role.MANAGER),
+        campaign=campaign,
+        is_approved=False,
+        comment="Anggaran iklan terlalu besar di bulan pertama.",
+    )
+    with pytest.raises(ValidationError, match="approval"):
+        services.campaign_advance(actor=team.user(Role.CAMPAIGN_MANAGER), campaign=Campaign.objects.get(pk=campaign.pk))
+
+
+def test_the_kpi_loop_is_kept_as_history(team: Team, campaign: Campaign) -> None:
+    Campaign.objects.filter(pk=campaign.pk).update(stage_key="optimization")
+    campaign.refresh_from_db()
+    worker = team.user(Role.CAMPAIGN_MANAGER)
+    with pytest.raises(ValidationError):
+        services.kpi_review(actor=worker, campaign=campaign, is_achieved=False, problem="", optimisation="")
+    services.kpi_review(
+        actor=worker,
+        campaign=campaign,
+        is_achieved=False,
+        problem="CTR iklan turun 40%.",
+        optimisation="Ganti materi kreatif ke video pendek.",
+    )
+    services.kpi_review(
+        actor=worker,
+        campaign=campaign,
+        is_achieved=False,
+        problem="CPA masih di atas target.",
+        optimisation="Pindahkan anggaran ke email.",
+    )
+    assert StageTransition.objects.filter(campaign=campaign, kind="kpi_loop").count() == 2
+    with pytest.raises(ValidationError):
+        services.kpi_review(actor=worker, campaign=campaign, is_achieved=True)  # the rest of the gate is not done
+    finish_stage(team, campaign)
+    services.kpi_review(actor=worker, campaign=campaign, is_achieved=True)
+    campaign.refresh_from_db()
+    assert campaign.stage_key == "reporting"
+
+
+def test_running_campaigns_keep_their_workflow_version(team: Team, campaign: Campaign) -> None:
+    definition = WorkflowDefinition.objects.get(workspace=team.workspace)
+    spec = copy.deepcopy(DEFAULT_DEFINITION)
+    spec["stages"] = spec["stages"][:3]
+    with pytest.raises(PermissionDenied):
+        services.workflow_version_publish(actor=team.user(Role.DESIGNER), definition=definition, spec=spec)
+    version = services.workflow_version_publish(actor=team.user(Role.MANAGER), definition=definition, spec=spec)
+    assert version.number == 2
+    campaign.refresh_from_db()
+    assert campaign.workflow_version.number == 1 and len(campaign.workflow_version.workflow.stages) == 6
+    newer = services.campaign_create(
+        actor=team.user(Role.CAMPAIGN_MANAGER),
+        workspace=team.workspace,
+        name="Kampanye baru",
+        owner=team.user(Role.CAMPAIGN_MANAGER),
+    )
+    assert newer.workflow_version == version
+    with pytest.raises(ValidationError) as error:
+        services.workflow_version_publish(actor=team.user(Role.MANAGER), definition=definition, spec={"stages": [{"key": "X"}]})
+    assert any("Stage 1" in problem for problem in error.value.message_dict["spec"])
+
+
+def test_budget_lines_in_rupiah_per_channel_and_month(team: Team, campaign: Campaign) -> None:
+    worker = team.user(Role.CAMPAIGN_MANAGER)
+    line = services.budget_line_set(
+        actor=worker, campaign=campaign, channel="ads", month=dt.date(2027, 1, 15), planned="15.000.000"
+    )
+    assert (line.month, line.planned) == (dt.date(2027, 1, 1), Decimal("15000000.00"))
+    services.budget_line_set(
+        actor=worker, campaign=campaign, channel="ads", month=dt.date(2027, 1, 1), planned="12500000,50", actual="3.000.000"
+    )
+    assert BudgetLine.objects.get().planned == Decimal("12500000.50")
+    for bad, field in (("banyak", "planned"), ("-5", "planned"), ("1e20", "planned")):
+        with pytest.raises(ValidationError) as error:
+            services.budget_line_set(actor=worker, campaign=campaign, channel="ads", month=dt.date(2027, 2, 1), planned=bad)
+        assert field in error.value.message_dict
+    with pytest.raises(ValidationError, match="channels"):
+        services.budget_line_set(actor=worker, campaign=campaign, channel="radio", month=dt.date(2027, 2, 1), planned="1")
+    with pytest.raises(PermissionDenied):
+        services.budget_line_set(
+            actor=team.user(Role.DESIGNER), campaign=campaign, channel="ads", month=dt.date(2027, 2, 1), planned="1"
+        )
+    assert BudgetLine.objects.count() == 1
+
+
+def test_only_planners_create_campaigns(team: Team) -> None:
+    for role in (Role.CONTENT_CREATOR, Role.CLIENT, Role.APPROVER):
+        with pytest.raises(PermissionDenied):
+            services.campaign_create(actor=team.user(role), workspace=team.workspace, name="Tidak boleh", owner=team.user(role))
+    with pytest.raises(ValidationError, match="template"):
+        services.campaign_create(
+            actor=team.user(Role.MANAGER),
+            workspace=team.workspace,
+            name="Template salah",
+            owner=team.user(Role.MANAGER),
+            template_key="nope",
+        )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1.500.000,50", "1500000.50"),
+        ("1,500,000.50", "1500000.50"),
+        ("15.000.000", "15000000"),
+        ("15.000", "15000"),
+        ("1500000", "1500000"),
+        ("12.5", "12.5"),
+        ("12,5", "12.5"),
+        ("1 500 000", "1500000"),
+    ],
+)
+def test_amounts_are_read_in_indonesian_and_english_forms(text: str, expected: str) -> None:
+    assert Decimal(services.normalize_amount_text(text)) == Decimal(expected)

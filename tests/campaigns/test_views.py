@@ -1,0 +1,101 @@
+"""Campaign pages through HTTP: the full planning journey, gate refusals shown, isolation and roles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.test import Client
+from django.urls import reverse
+
+from alur.accounts.models import User
+from alur.campaigns.models import BudgetLine, Campaign
+from alur.core.roles import Role
+from tests.conftest import Team
+
+
+def url(team: Team, name: str, campaign: Campaign | None = None) -> str:
+    args = [team.workspace.slug] + ([campaign.pk] if campaign else [])
+    return reverse(f"campaigns:{name}", args=args)
+
+
+def test_plan_to_creation_through_the_pages(team: Team, login: Callable[[User], Client]) -> None:
+    planner = login(team.user(Role.CAMPAIGN_MANAGER))
+    assert "bi-megaphone" in planner.get(url(team, "campaign_list")).content.decode()
+    planner.post(
+        url(team, "campaign_create"),
+        {"name": "Ramadan 2027", "template": "awareness", "owner": team.user(Role.CAMPAIGN_MANAGER).pk},
+    )
+    campaign = Campaign.objects.get()
+    page = planner.get(url(team, "campaign_detail", campaign)).content.decode()
+    assert 'data-testid="gate-missing"' in page
+    refused = planner.post(url(team, "advance", campaign), follow=True).content.decode()
+    assert "alert-danger" in refused and "Buyer persona" in refused
+    brief = {
+        "smart_goal": "Followers +50% dalam 6 bulan",
+        "buyer_persona": "Rina, 28, pekerja kantoran di Jakarta",
+        "channels": ["social", "ads"],
+    }
+    planner.post(url(team, "brief_save", campaign), brief)
+    campaign.refresh_from_db()
+    assert campaign.channels == ["social", "ads"]
+    for stage_outputs, items in (
+        (["buyer_persona"], ["competitor_research", "audience_research"]),
+        (["marketing_plan"], ["kpis_set", "budget_planned"]),
+    ):
+        for key in stage_outputs:
+            planner.post(url(team, "output_save", campaign), {"output_key": key, "content": "Dokumen siap."})
+        for key in items:
+            planner.post(url(team, "checklist_toggle", campaign), {"item_key": key, "done": "1"})
+        planner.post(url(team, "advance", campaign))
+        campaign.refresh_from_db()
+    assert campaign.stage_key == "planning"  # the gate waits for the management approval
+    planner.post(url(team, "budget_save", campaign), {"channel": "ads", "month": "2027-02", "planned": "25.000.000"})
+    assert BudgetLine.objects.get().planned == 25_000_000
+    planner.post(url(team, "approval_request", campaign))
+    assert (
+        login(team.user(Role.CAMPAIGN_MANAGER)).post(url(team, "approval_decide", campaign), {"decision": "approve"}).status_code
+        == 403
+    )
+    manager = login(team.user(Role.MANAGER))
+    assert 'data-testid="approval-form"' in manager.get(url(team, "campaign_detail", campaign)).content.decode()
+    manager.post(url(team, "approval_decide", campaign), {"decision": "approve"})
+    planner.post(url(team, "advance", campaign))
+    campaign.refresh_from_db()
+    assert campaign.stage_key == "creation"
+
+
+def test_bad_budget_input_is_explained_and_nothing_saved(team: Team, login: Callable[[User], Client]) -> None:
+    planner = login(team.user(Role.CAMPAIGN_MANAGER))
+    planner.post(
+        url(team, "campaign_create"), {"name": "Kampanye uji", "template": "", "owner": team.user(Role.CAMPAIGN_MANAGER).pk}
+    )
+    campaign = Campaign.objects.get()
+    for data in (
+        {"channel": "ads", "month": "2027-13", "planned": "1"},
+        {"channel": "ads", "month": "2027-01", "planned": "mahal"},
+        {"channel": "tv", "month": "2027-01", "planned": "1"},
+    ):
+        response = planner.post(url(team, "budget_save", campaign), data, follow=True)
+        assert "alert-danger" in response.content.decode(), data
+    assert not BudgetLine.objects.exists()
+
+
+def test_campaigns_of_another_workspace_answer_404_and_clients_see_only_shared(
+    team: Team, other_team: Team, login: Callable[[User], Client]
+) -> None:
+    planner = login(team.user(Role.CAMPAIGN_MANAGER))
+    planner.post(url(team, "campaign_create"), {"name": "Rahasia", "template": "", "owner": team.user(Role.CAMPAIGN_MANAGER).pk})
+    campaign = Campaign.objects.get()
+    outsider = login(other_team.user(Role.MANAGER))
+    assert outsider.get(url(team, "campaign_detail", campaign)).status_code == 404
+    assert outsider.post(reverse("campaigns:advance", args=[other_team.workspace.slug, campaign.pk])).status_code == 404
+    client_user = login(team.user(Role.CLIENT))
+    assert client_user.get(url(team, "campaign_detail", campaign)).status_code == 404
+    Campaign.objects.filter(pk=campaign.pk).update(is_shared_with_clients=True)
+    assert client_user.get(url(team, "campaign_detail", campaign)).status_code == 200
+    assert login(team.user(Role.CONTENT_CREATOR)).get(url(team, "campaign_create")).status_code == 403
+
+
+def test_the_workflow_page_shows_the_mermaid_diagram(team: Team, login: Callable[[User], Client]) -> None:
+    page = login(team.user(Role.DESIGNER)).get(url(team, "workflow")).content.decode()
+    assert "graph TD" in page and "KPI tercapai?" in page
