@@ -200,4 +200,6 @@ def test_using_a_token_records_when_it_was_last_used(team: Team, make_token: Tok
 def test_unknown_api_addresses_answer_json_404(db: None) -> None:
     response = Client().get("/api/v1/no/such/thing")
     assert response.status_code == 404
-    assert response.json() == {"detail": "Not found."}
+    assert response.json() == {"detail": "Not Found"}
+    wrong_method = Client().delete("/api/v1/workspaces")
+    assert wrong_method.status_code == 405 and wrong_method.json() == {"detail": "Method Not Allowed"}

@@ -64,6 +64,11 @@ operations = st.sampled_from(
         ("post", "/workspaces/{slug}/periods"),
         ("post", "/workspaces/{slug}/objectives/{query}/key-results"),
         ("post", "/workspaces/{slug}/key-results/{query}/check-ins"),
+        ("post", "/workspaces/{slug}/campaigns"),
+        ("put", "/workspaces/{slug}/campaigns/{query}/budget"),
+        ("patch", "/workspaces/{slug}/campaigns/{query}/brief"),
+        ("post", "/workspaces/{slug}/campaigns/{query}/outputs"),
+        ("post", "/workspaces/{slug}/campaigns/{query}/approval-decision"),
     ]
 )
 

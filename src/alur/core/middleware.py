@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -70,4 +70,22 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         policy = API_DOCS_POLICY if request.path.startswith("/api/v1/docs") else CONTENT_SECURITY_POLICY
         response.headers.setdefault("Content-Security-Policy", policy)
+        return response
+
+
+class ApiJsonErrorsMiddleware:
+    """Errors under /api/ always answer in JSON (``{"detail": …}``), even those raised before a view
+    runs (a wrong method, an unknown address), so API clients never have to parse an HTML page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and response.status_code >= 400
+            and not response.headers.get("Content-Type", "").startswith("application/json")
+        ):
+            return JsonResponse({"detail": response.reason_phrase}, status=response.status_code)
         return response

@@ -1,0 +1,288 @@
+"""API endpoints of campaigns: list, create, read with the gate state, brief, stage work, budget, approval,
+advance, the KPI review and the workflow (with its Mermaid diagram)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+
+from alur.accounts.api import ErrorOut, api_membership, require_write_scope
+from alur.accounts.models import Membership, User
+from alur.accounts.selectors import workspace_members
+from alur.campaigns import selectors, services
+from alur.campaigns.models import Campaign
+from alur.campaigns.workflow import mermaid
+from alur.core.policy import Action, require
+
+router = Router(tags=["campaigns"])
+
+Channel = Literal["seo", "sem", "social", "email", "content", "ads", "influencer", "offline"]
+
+
+class MissingOut(Schema):
+    kind: str
+    key: str
+    name: str
+
+
+class BudgetLineOut(Schema):
+    channel: str
+    month: dt.date
+    planned: Decimal
+    actual: Decimal | None
+
+
+class CampaignOut(Schema):
+    id: int
+    name: str
+    status: str
+    stage: str
+    workflow_version: int
+    owner: str
+    start_date: dt.date | None
+    end_date: dt.date | None
+    channels: list[str]
+    awaiting_approval: bool
+    missing_to_advance: list[MissingOut]
+    brief: dict[str, str]
+    key_result_ids: list[int]
+    budget: list[BudgetLineOut]
+
+
+class CampaignIn(Schema):
+    name: str = Field(max_length=150)
+    owner: str = Field(description="Email of the member who owns the campaign.")
+    template: Literal["", "awareness", "product_launch", "lead_generation"] = ""
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+
+
+class BriefPatch(Schema):
+    smart_goal: str | None = None
+    target_audience: str | None = None
+    buyer_persona: str | None = None
+    value_proposition: str | None = None
+    key_message: str | None = None
+    conversion_path: str | None = None
+    call_to_action: str | None = Field(None, max_length=200)
+    market_situation: str | None = None
+    competitor_analysis: str | None = None
+    target_market_analysis: str | None = None
+    market_gap: str | None = None
+    channels: list[Channel] | None = None
+    is_shared_with_clients: bool | None = None
+    key_result_ids: list[int] | None = None
+
+
+class OutputIn(Schema):
+    output_key: str
+    content: str = ""
+    link: str = ""
+
+
+class ChecklistIn(Schema):
+    item_key: str
+    done: bool = True
+
+
+class BudgetLineIn(Schema):
+    channel: Channel
+    month: dt.date = Field(description="Any day of the month; stored as its first day.")
+    planned: str = Field(description="Amount in the workspace currency; '15.000.000' and '15000000.00' both work.")
+    actual: str | None = None
+
+
+class DecisionIn(Schema):
+    approve: bool
+    comment: str = ""
+
+
+class KpiReviewIn(Schema):
+    achieved: bool
+    problem: str = ""
+    optimisation: str = ""
+
+
+class WorkflowOut(Schema):
+    name: str
+    version: int
+    definition: dict[str, Any]
+    mermaid: str
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _campaign_out(campaign: Campaign) -> CampaignOut:
+    return CampaignOut(
+        id=campaign.pk,
+        name=campaign.name,
+        status=campaign.status,
+        stage=campaign.stage_key,
+        workflow_version=campaign.workflow_version.number,
+        owner=campaign.owner.email,
+        start_date=campaign.start_date,
+        end_date=campaign.end_date,
+        channels=list(campaign.channels),
+        awaiting_approval=bool(campaign.awaiting_approval_stage),
+        missing_to_advance=[
+            MissingOut(kind=m.kind, key=m.key, name=m.name)
+            for m in (selectors.gate_missing_items(campaign) if campaign.status == "active" else [])
+        ],
+        brief={field: getattr(campaign, field) for field in services.BRIEF_FIELDS},
+        key_result_ids=sorted(campaign.key_results.values_list("pk", flat=True)),
+        budget=[
+            BudgetLineOut(channel=b.channel, month=b.month, planned=b.planned, actual=b.actual)
+            for b in campaign.budget_lines.all()
+        ],
+    )
+
+
+def _campaign(request: HttpRequest, slug: str, campaign_id: int) -> tuple[Membership, Campaign]:
+    membership = api_membership(request, slug)
+    require(_user(request), membership, Action.CAMPAIGN_VIEW)
+    return membership, selectors.campaign_visible(membership, campaign_id)
+
+
+def _write(request: HttpRequest, slug: str, campaign_id: int) -> tuple[Membership, Campaign]:
+    membership, campaign = _campaign(request, slug, campaign_id)
+    require_write_scope(request)
+    return membership, campaign
+
+
+def _fresh(membership: Membership, campaign: Campaign) -> CampaignOut:
+    return _campaign_out(selectors.campaign_visible(membership, campaign.pk))
+
+
+ANSWERS: dict[int | str, Any] = {200: CampaignOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+@router.get("/workspaces/{slug}/campaigns", response={200: list[CampaignOut], 403: ErrorOut, 404: ErrorOut})
+def campaign_list(request: HttpRequest, slug: str) -> list[CampaignOut]:
+    membership = api_membership(request, slug)
+    require(_user(request), membership, Action.CAMPAIGN_VIEW)
+    return [_campaign_out(c) for c in selectors.campaigns_visible(membership)]
+
+
+@router.post("/workspaces/{slug}/campaigns", response={201: CampaignOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def campaign_create(request: HttpRequest, slug: str, payload: CampaignIn) -> Status[CampaignOut]:
+    membership = api_membership(request, slug)
+    require_write_scope(request)
+    owner = workspace_members(membership.workspace).filter(user__email=payload.owner.strip().lower()).first()
+    if owner is None:
+        raise ValidationError({"owner": _("Give the email of a member of this workspace.")})
+    campaign = services.campaign_create(
+        actor=_user(request),
+        workspace=membership.workspace,
+        name=payload.name,
+        owner=owner.user,
+        template_key=payload.template,
+        start_date=payload.start_date,
+        end_date=payload.end_date,
+    )
+    return Status(201, _fresh(membership, campaign))
+
+
+@router.get("/workspaces/{slug}/campaigns/{campaign_id}", response={200: CampaignOut, 403: ErrorOut, 404: ErrorOut})
+def campaign_detail(request: HttpRequest, slug: str, campaign_id: int) -> CampaignOut:
+    return _campaign_out(_campaign(request, slug, campaign_id)[1])
+
+
+@router.patch("/workspaces/{slug}/campaigns/{campaign_id}/brief", response=ANSWERS)
+def brief_update(request: HttpRequest, slug: str, campaign_id: int, payload: BriefPatch) -> CampaignOut:
+    membership, campaign = _write(request, slug, campaign_id)
+    changes = payload.dict(exclude_unset=True, exclude_none=True)
+    key_result_ids = changes.pop("key_result_ids", None)
+    services.campaign_update(actor=_user(request), campaign=campaign, key_result_ids=key_result_ids, **changes)
+    return _fresh(membership, campaign)
+
+
+@router.post("/workspaces/{slug}/campaigns/{campaign_id}/outputs", response=ANSWERS)
+def output_save(request: HttpRequest, slug: str, campaign_id: int, payload: OutputIn) -> CampaignOut:
+    membership, campaign = _write(request, slug, campaign_id)
+    services.output_save(
+        actor=_user(request),
+        campaign=campaign,
+        stage_key=campaign.stage_key,
+        output_key=payload.output_key,
+        content=payload.content,
+        link=payload.link,
+    )
+    return _fresh(membership, campaign)
+
+
+@router.post("/workspaces/{slug}/campaigns/{campaign_id}/checklist", response=ANSWERS)
+def checklist_mark(request: HttpRequest, slug: str, campaign_id: int, payload: ChecklistIn) -> CampaignOut:
+    membership, campaign = _write(request, slug, campaign_id)
+    services.checklist_mark(
+        actor=_user(request), campaign=campaign, stage_key=campaign.stage_key, item_key=payload.item_key, is_done=payload.done
+    )
+    return _fresh(membership, campaign)
+
+
+@router.put("/workspaces/{slug}/campaigns/{campaign_id}/budget", response=ANSWERS)
+def budget_line_set(request: HttpRequest, slug: str, campaign_id: int, payload: BudgetLineIn) -> CampaignOut:
+    membership, campaign = _write(request, slug, campaign_id)
+    services.budget_line_set(
+        actor=_user(request),
+        campaign=campaign,
+        channel=payload.channel,
+        month=payload.month,
+        planned=payload.planned,
+        actual=payload.actual,
+    )
+    return _fresh(membership, campaign)
+
+
+@router.post("/workspaces/{slug}/campaigns/{campaign_id}/approval-request", response=ANSWERS)
+def approval_request(request: HttpRequest, slug: str, campaign_id: int) -> CampaignOut:
+    membership, campaign = _write(request, slug, campaign_id)
+    services.approval_request(actor=_user(request), campaign=campaign)
+    return _fresh(membership, campaign)
+
+
+@router.post("/workspaces/{slug}/campaigns/{campaign_id}/approval-decision", response=ANSWERS)
+def approval_decide(request: HttpRequest, slug: str, campaign_id: int, payload: DecisionIn) -> CampaignOut:
+    membership, campaign = _write(request, slug, campaign_id)
+    services.approval_decide(actor=_user(request), campaign=campaign, is_approved=payload.approve, comment=payload.comment)
+    return _fresh(membership, campaign)
+
+
+@router.post("/workspaces/{slug}/campaigns/{campaign_id}/advance", response=ANSWERS)
+def advance(request: HttpRequest, slug: str, campaign_id: int) -> CampaignOut:
+    membership, campaign = _write(request, slug, campaign_id)
+    services.campaign_advance(actor=_user(request), campaign=campaign)
+    return _fresh(membership, campaign)
+
+
+@router.post("/workspaces/{slug}/campaigns/{campaign_id}/kpi-review", response=ANSWERS)
+def kpi_review(request: HttpRequest, slug: str, campaign_id: int, payload: KpiReviewIn) -> CampaignOut:
+    membership, campaign = _write(request, slug, campaign_id)
+    services.kpi_review(
+        actor=_user(request),
+        campaign=campaign,
+        is_achieved=payload.achieved,
+        problem=payload.problem,
+        optimisation=payload.optimisation,
+    )
+    return _fresh(membership, campaign)
+
+
+@router.get("/workspaces/{slug}/workflow", response={200: WorkflowOut, 403: ErrorOut, 404: ErrorOut})
+def workflow(request: HttpRequest, slug: str, language: Literal["id", "en"] = "id") -> WorkflowOut:
+    membership = api_membership(request, slug)
+    require(_user(request), membership, Action.CAMPAIGN_VIEW)
+    version = services.workflow_default(membership.workspace)
+    return WorkflowOut(
+        name=version.definition.name,
+        version=version.number,
+        definition=version.spec,
+        mermaid=mermaid(version.workflow, language=language),
+    )

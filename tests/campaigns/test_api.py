@@ -1,0 +1,83 @@
+"""The campaigns API: the planning journey, gate refusals as 422 naming what is missing, and denials."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from alur.accounts.models import ApiToken
+from alur.core.roles import Role
+from tests.api.test_api import call
+from tests.conftest import Team
+
+TokenMaker = Callable[..., tuple[ApiToken, str]]
+
+
+def test_plan_submit_approve_and_enter_creation_through_the_api(team: Team, make_token: TokenMaker) -> None:
+    _, planner = make_token(team.user(Role.CAMPAIGN_MANAGER), team.workspace, scope="write")
+    _, manager = make_token(team.user(Role.MANAGER), team.workspace, scope="write")
+    base = f"/workspaces/{team.workspace.slug}/campaigns"
+    created = call(
+        "post",
+        base,
+        planner,
+        {"name": "Lebaran 2027", "owner": team.user(Role.CAMPAIGN_MANAGER).email, "template": "lead_generation"},
+    )
+    assert created.status_code == 201, created.content
+    campaign = created.json()
+    assert campaign["stage"] == "discovery" and campaign["channels"] == ["sem", "seo", "email", "content"]
+    assert {m["kind"] for m in campaign["missing_to_advance"]} == {"output", "checklist"}
+    refused = call("post", f"{base}/{campaign['id']}/advance", planner)
+    assert refused.status_code == 422 and refused.json()["detail"][0]["field"] == "gate"
+    for stage_outputs, items in (
+        (["buyer_persona"], ["competitor_research", "audience_research"]),
+        (["marketing_plan"], ["kpis_set", "budget_planned"]),
+    ):
+        for key in stage_outputs:
+            assert (
+                call("post", f"{base}/{campaign['id']}/outputs", planner, {"output_key": key, "content": "Siap."}).status_code
+                == 200
+            )
+        for key in items:
+            call("post", f"{base}/{campaign['id']}/checklist", planner, {"item_key": key})
+        call("post", f"{base}/{campaign['id']}/advance", planner)
+    budget = call(
+        "put", f"{base}/{campaign['id']}/budget", planner, {"channel": "sem", "month": "2027-03-15", "planned": "12.000.000"}
+    )
+    assert budget.json()["budget"] == [{"channel": "sem", "month": "2027-03-01", "planned": "12000000.00", "actual": None}]
+    assert call("post", f"{base}/{campaign['id']}/approval-request", planner).json()["awaiting_approval"] is True
+    assert call("post", f"{base}/{campaign['id']}/approval-decision", planner, {"approve": True}).status_code == 403
+    assert call("post", f"{base}/{campaign['id']}/approval-decision", manager, {"approve": True}).status_code == 200
+    moved = call("post", f"{base}/{campaign['id']}/advance", planner).json()
+    assert moved["stage"] == "creation"
+
+
+def test_bad_campaign_input_is_a_422_naming_the_field(team: Team, make_token: TokenMaker) -> None:
+    _, planner = make_token(team.user(Role.CAMPAIGN_MANAGER), team.workspace, scope="write")
+    base = f"/workspaces/{team.workspace.slug}/campaigns"
+    assert (
+        call("post", base, planner, {"name": "X", "owner": team.user(Role.CAMPAIGN_MANAGER).email}).json()["detail"][0]["field"]
+        == "name"
+    )
+    assert call("post", base, planner, {"name": "Kampanye", "owner": "nobody@example.id"}).json()["detail"][0]["field"] == "owner"
+    campaign = call("post", base, planner, {"name": "Kampanye", "owner": team.user(Role.CAMPAIGN_MANAGER).email}).json()
+    bad_money = call(
+        "put", f"{base}/{campaign['id']}/budget", planner, {"channel": "ads", "month": "2027-01-01", "planned": "seratus"}
+    )
+    assert bad_money.status_code == 422 and bad_money.json()["detail"][0]["field"] == "planned"
+    assert (
+        call(
+            "put", f"{base}/{campaign['id']}/budget", planner, {"channel": "tv", "month": "2027-01-01", "planned": "1"}
+        ).status_code
+        == 422
+    )
+    assert (
+        call("patch", f"{base}/{campaign['id']}/brief", planner, {"key_result_ids": [999999]}).json()["detail"][0]["field"]
+        == "key_results"
+    )
+
+
+def test_the_workflow_and_its_diagram_are_readable(team: Team, make_token: TokenMaker) -> None:
+    _, token = make_token(team.user(Role.DESIGNER), team.workspace)
+    workflow = call("get", f"/workspaces/{team.workspace.slug}/workflow?language=en", token).json()
+    assert workflow["version"] == 1 and len(workflow["definition"]["stages"]) == 6
+    assert 'K4{"KPI achieved?"}' in workflow["mermaid"]
