@@ -99,3 +99,36 @@ def test_campaigns_of_another_workspace_answer_404_and_clients_see_only_shared(
 def test_the_workflow_page_shows_the_mermaid_diagram(team: Team, login: Callable[[User], Client]) -> None:
     page = login(team.user(Role.DESIGNER)).get(url(team, "workflow")).content.decode()
     assert "graph TD" in page and "KPI tercapai?" in page
+
+
+def test_the_alignment_tree_shows_the_campaigns_serving_each_key_result(team: Team, login: Callable[[User], Client]) -> None:
+    import datetime as dt
+
+    from alur.campaigns import services as campaign_services
+    from alur.strategy import services as strategy_services
+
+    manager = team.user(Role.MANAGER)
+    period = strategy_services.period_create(
+        actor=manager, workspace=team.workspace, name="Q1 2027", start=dt.date(2027, 1, 1), end=dt.date(2027, 3, 31)
+    )
+    objective = strategy_services.objective_create(
+        actor=manager, workspace=team.workspace, title="Meningkatkan konversi website", period=period, owner=manager
+    )
+    key_result = strategy_services.key_result_create(
+        actor=manager,
+        objective=objective,
+        title="Meningkatkan lead website sebesar 60% dalam 3 bulan",
+        metric="Lead",
+        unit="leads",
+        direction="increase_to",
+        start_value="100",
+        target_change_percent="60",
+        deadline=dt.date(2027, 3, 31),
+        owner=manager,
+    )
+    campaign = campaign_services.campaign_create(
+        actor=team.user(Role.CAMPAIGN_MANAGER), workspace=team.workspace, name="Webinar Kopi", owner=manager
+    )
+    campaign_services.campaign_update(actor=team.user(Role.CAMPAIGN_MANAGER), campaign=campaign, key_result_ids=[key_result.pk])
+    page = login(manager).get(reverse("strategy:alignment", args=[team.workspace.slug]) + f"?period={period.pk}").content.decode()
+    assert page.index("Meningkatkan lead website") < page.index("Webinar Kopi")
