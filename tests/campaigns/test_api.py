@@ -81,3 +81,24 @@ def test_the_workflow_and_its_diagram_are_readable(team: Team, make_token: Token
     workflow = call("get", f"/workspaces/{team.workspace.slug}/workflow?language=en", token).json()
     assert workflow["version"] == 1 and len(workflow["definition"]["stages"]) == 6
     assert 'K4{"KPI achieved?"}' in workflow["mermaid"]
+
+
+def test_the_raci_matrix_through_the_api(team: Team, make_token: TokenMaker) -> None:
+    _, planner = make_token(team.user(Role.CAMPAIGN_MANAGER), team.workspace, scope="write")
+    base = f"/workspaces/{team.workspace.slug}/campaigns"
+    campaign = call("post", base, planner, {"name": "Kampanye RACI", "owner": team.user(Role.CAMPAIGN_MANAGER).email}).json()
+    rows = call(
+        "put",
+        f"{base}/{campaign['id']}/raci",
+        planner,
+        {"stage_key": "planning", "user": team.user(Role.MANAGER).email, "letter": "A"},
+    ).json()
+    planning = next(row for row in rows if row["stage_key"] == "planning")
+    assert planning["A"] == [team.user(Role.MANAGER).display_name]
+    bad = call(
+        "put",
+        f"{base}/{campaign['id']}/raci",
+        planner,
+        {"stage_key": "nowhere", "user": team.user(Role.MANAGER).email, "letter": "A"},
+    )
+    assert bad.status_code == 422

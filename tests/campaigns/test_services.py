@@ -204,3 +204,27 @@ def test_only_planners_create_campaigns(team: Team) -> None:
 )
 def test_amounts_are_read_in_indonesian_and_english_forms(text: str, expected: str) -> None:
     assert Decimal(services.normalize_amount_text(text)) == Decimal(expected)
+
+
+def test_the_accountable_person_is_the_one_who_passes_the_gate(team: Team, campaign: Campaign) -> None:
+    from alur.campaigns.models import RaciAssignment
+
+    planner, strategist = team.user(Role.CAMPAIGN_MANAGER), team.user(Role.STRATEGIST)
+    services.raci_set(actor=planner, campaign=campaign, stage_key="discovery", user=strategist, letter="A")
+    services.raci_set(actor=planner, campaign=campaign, stage_key="discovery", user=team.user(Role.DESIGNER), letter="C")
+    finish_stage(team, campaign)
+    with pytest.raises(PermissionDenied, match="accountable"):
+        services.campaign_advance(actor=planner, campaign=campaign)
+    services.campaign_advance(actor=strategist, campaign=campaign)
+    campaign.refresh_from_db()
+    assert campaign.stage_key == "planning"
+    # One Accountable per stage: a new one replaces the old.
+    services.raci_set(actor=planner, campaign=campaign, stage_key="planning", user=strategist, letter="A")
+    services.raci_set(actor=planner, campaign=campaign, stage_key="planning", user=planner, letter="A")
+    assert list(
+        RaciAssignment.objects.filter(campaign=campaign, stage_key="planning", letter="A").values_list("user", flat=True)
+    ) == [planner.pk]
+    with pytest.raises(ValidationError, match="R, A, C or I"):
+        services.raci_set(actor=planner, campaign=campaign, stage_key="planning", user=planner, letter="X")
+    with pytest.raises(PermissionDenied):
+        services.raci_set(actor=team.user(Role.DESIGNER), campaign=campaign, stage_key="planning", user=planner, letter="I")

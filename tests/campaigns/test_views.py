@@ -132,3 +132,16 @@ def test_the_alignment_tree_shows_the_campaigns_serving_each_key_result(team: Te
     campaign_services.campaign_update(actor=team.user(Role.CAMPAIGN_MANAGER), campaign=campaign, key_result_ids=[key_result.pk])
     page = login(manager).get(reverse("strategy:alignment", args=[team.workspace.slug]) + f"?period={period.pk}").content.decode()
     assert page.index("Meningkatkan lead website") < page.index("Webinar Kopi")
+
+
+def test_the_raci_matrix_is_set_on_the_campaign_page(team: Team, login: Callable[[User], Client]) -> None:
+    planner = login(team.user(Role.CAMPAIGN_MANAGER))
+    planner.post(
+        url(team, "campaign_create"), {"name": "Kampanye RACI", "template": "", "owner": team.user(Role.CAMPAIGN_MANAGER).pk}
+    )
+    campaign = Campaign.objects.get()
+    planner.post(url(team, "raci_save", campaign), {"stage_key": "planning", "user": team.user(Role.MANAGER).pk, "letter": "A"})
+    page = planner.get(url(team, "campaign_detail", campaign)).content.decode()
+    assert team.user(Role.MANAGER).display_name in page.split('data-testid="raci"')[1]
+    refused = planner.post(url(team, "raci_save", campaign), {"stage_key": "planning", "user": "abc", "letter": "A"}, follow=True)
+    assert "alert-danger" in refused.content.decode()

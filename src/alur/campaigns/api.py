@@ -109,6 +109,20 @@ class KpiReviewIn(Schema):
     optimisation: str = ""
 
 
+class RaciIn(Schema):
+    stage_key: str
+    user: str = Field(description="Email of the member.")
+    letter: Literal["R", "A", "C", "I", ""] = Field(description="An empty letter removes the person from the stage.")
+
+
+class RaciRowOut(Schema):
+    stage_key: str
+    R: list[str]
+    A: list[str]
+    C: list[str]
+    I: list[str]  # noqa: E741 - the RACI letter
+
+
 class WorkflowOut(Schema):
     name: str
     version: int
@@ -273,6 +287,27 @@ def kpi_review(request: HttpRequest, slug: str, campaign_id: int, payload: KpiRe
         optimisation=payload.optimisation,
     )
     return _fresh(membership, campaign)
+
+
+@router.get("/workspaces/{slug}/campaigns/{campaign_id}/raci", response={200: list[RaciRowOut], 403: ErrorOut, 404: ErrorOut})
+def raci_list(request: HttpRequest, slug: str, campaign_id: int) -> list[RaciRowOut]:
+    _membership, campaign = _campaign(request, slug, campaign_id)
+    return [RaciRowOut(stage_key=row.stage_key, **row.letters) for row in selectors.raci_matrix(campaign)]
+
+
+@router.put(
+    "/workspaces/{slug}/campaigns/{campaign_id}/raci",
+    response={200: list[RaciRowOut], 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def raci_set(request: HttpRequest, slug: str, campaign_id: int, payload: RaciIn) -> list[RaciRowOut]:
+    membership, campaign = _write(request, slug, campaign_id)
+    member = workspace_members(membership.workspace).filter(user__email=payload.user.strip().lower()).first()
+    if member is None:
+        raise ValidationError({"user": _("Give the email of a member of this workspace.")})
+    services.raci_set(
+        actor=_user(request), campaign=campaign, stage_key=payload.stage_key, user=member.user, letter=payload.letter
+    )
+    return [RaciRowOut(stage_key=row.stage_key, **row.letters) for row in selectors.raci_matrix(campaign)]
 
 
 @router.get("/workspaces/{slug}/workflow", response={200: WorkflowOut, 403: ErrorOut, 404: ErrorOut})

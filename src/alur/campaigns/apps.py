@@ -23,5 +23,6 @@ class CampaignsConfig(AppConfig):
                 "campaign.send_back": _("Plan sent back"),
                 "campaign.advance": _("Campaign moved to the next stage"),
                 "campaign.kpi_loop": _("KPI not achieved: strategy optimised"),
+                "campaign.raci": _("RACI changed"),
             }
         )

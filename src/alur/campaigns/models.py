@@ -202,3 +202,32 @@ class BudgetLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign} / {self.channel} / {self.month:%Y-%m}"
+
+
+class RaciAssignment(models.Model):
+    """Who is Responsible, Accountable, Consulted or Informed for a stage of a campaign (seed 002).
+    A stage has at most one Accountable person: the one who passes its gate."""
+
+    class Letter(models.TextChoices):
+        RESPONSIBLE = "R", _("Responsible")
+        ACCOUNTABLE = "A", _("Accountable")
+        CONSULTED = "C", _("Consulted")
+        INFORMED = "I", _("Informed")
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="raci")
+    stage_key = models.CharField(max_length=40)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    letter = models.CharField(max_length=1, choices=Letter.choices)
+
+    class Meta:
+        ordering = ["stage_key", "letter"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "stage_key", "user"], name="raci_one_letter_per_person"),
+            models.UniqueConstraint(
+                fields=["campaign", "stage_key"], condition=models.Q(letter="A"), name="raci_one_accountable"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} / {self.stage_key}: {self.user} = {self.letter}"

@@ -122,3 +122,21 @@ def budget_summary(campaign: Campaign) -> BudgetSummary:
         planned_total=sum((line.planned for line in lines), Decimal(0)),
         actual_total=sum((line.actual or Decimal(0) for line in lines), Decimal(0)),
     )
+
+
+@dataclass(frozen=True)
+class RaciRow:
+    stage_key: str
+    name: str
+    letters: dict[str, list[str]]  # "R", "A", "C", "I" -> display names
+
+
+def raci_matrix(campaign: Campaign) -> list[RaciRow]:
+    """The RACI matrix: one row per stage, the people under each letter."""
+    from alur.campaigns.models import RaciAssignment
+
+    people: dict[str, dict[str, list[str]]] = defaultdict(lambda: {"R": [], "A": [], "C": [], "I": []})
+    for assignment in RaciAssignment.objects.filter(campaign=campaign).select_related("user"):
+        people[assignment.stage_key][assignment.letter].append(assignment.user.display_name)
+    language = _language()
+    return [RaciRow(stage.key, stage.name(language), people[stage.key]) for stage in campaign.workflow_version.workflow.stages]

@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -25,6 +25,7 @@ from alur.campaigns.models import (
     CampaignOutput,
     ChecklistMark,
     GateApproval,
+    RaciAssignment,
     StageTransition,
     WorkflowDefinition,
     WorkflowVersion,
@@ -331,6 +332,54 @@ def budget_line_set(
     return line
 
 
+# RACI --------------------------------------------------------------------------------------------
+
+
+def raci_set(*, actor: User, campaign: Campaign, stage_key: str, user: User, letter: str) -> RaciAssignment | None:
+    """Give a member a RACI letter for a stage ("" removes it). Setting a new Accountable person
+    replaces the previous one: a stage has one."""
+    require(actor, membership_of(actor, campaign.workspace), Action.CAMPAIGN_MANAGE, campaign)
+    _stage_of(campaign, stage_key)
+    if letter not in ("", *RaciAssignment.Letter.values):
+        raise ValidationError({"letter": _("Choose R, A, C or I.")})
+    if not Membership.objects.filter(workspace=campaign.workspace, user=user).exists():
+        raise ValidationError({"user": _("Choose a member of this workspace.")})
+    with transaction.atomic():
+        existing = RaciAssignment.objects.select_for_update().filter(campaign=campaign, stage_key=stage_key, user=user).first()
+        before = {"letter": existing.letter} if existing else None
+        if letter == "":
+            if existing is not None:
+                existing.delete()
+            assignment = None
+        else:
+            if letter == RaciAssignment.Letter.ACCOUNTABLE:
+                RaciAssignment.objects.filter(campaign=campaign, stage_key=stage_key, letter=letter).exclude(user=user).delete()
+            assignment, _created = RaciAssignment.objects.update_or_create(
+                campaign=campaign, stage_key=stage_key, user=user, defaults={"workspace": campaign.workspace, "letter": letter}
+            )
+        audit_record(
+            actor=actor,
+            workspace=campaign.workspace,
+            action="campaign.raci",
+            obj=campaign,
+            before=before,
+            after={"stage": stage_key, "user": user.email, "letter": letter},
+        )
+    return assignment
+
+
+def _require_accountable(actor: User, campaign: Campaign) -> None:
+    """When a stage has an Accountable person, only they pass its gate."""
+    accountable = RaciAssignment.objects.filter(
+        campaign=campaign, stage_key=campaign.stage_key, letter=RaciAssignment.Letter.ACCOUNTABLE
+    ).first()
+    if accountable is not None and accountable.user_id != actor.pk:
+        raise PermissionDenied(
+            _("%(name)s is accountable for this stage; only they can move the campaign on.")
+            % {"name": accountable.user.display_name}
+        )
+
+
 # Gates -------------------------------------------------------------------------------------------
 
 
@@ -438,6 +487,7 @@ def campaign_advance(*, actor: User, campaign: Campaign) -> Campaign:
         locked = Campaign.objects.select_for_update().select_related("workflow_version", "workspace").get(pk=campaign.pk)
         if locked.status == Campaign.Status.COMPLETED:
             raise ValidationError({"gate": _("The campaign is completed.")})
+        _require_accountable(actor, locked)
         missing = selectors.gate_missing_items(locked)
         if missing:
             raise _missing_error(missing)
@@ -455,6 +505,7 @@ def kpi_review(*, actor: User, campaign: Campaign, is_achieved: bool, problem: s
         if not stage.kpi_review:
             raise ValidationError({"gate": _("This stage has no “KPI achieved?” review.")})
         if is_achieved:
+            _require_accountable(actor, locked)
             missing = [item for item in selectors.gate_missing_items(locked) if item.kind != "kpi_review"]
             if missing:
                 raise _missing_error(missing)

@@ -116,6 +116,9 @@ def _detail_context(request: WorkspaceRequest, campaign: Campaign, *, brief_form
         "can_approve": _can(request, Action.CAMPAIGN_APPROVE_PLAN, campaign),
         "can_budget": _can(request, Action.BUDGET_MANAGE, campaign),
         "currency": request.workspace.currency,
+        "raci": selectors.raci_matrix(campaign),
+        "members": _members(request),
+        "all_stages": [(view.stage.key, view.name) for view in selectors.stage_overview(campaign)],
     }
 
 
@@ -216,6 +219,28 @@ def budget_save(request: WorkspaceRequest, campaign_id: int) -> HttpResponse:
             actual=data["actual"] or None,
         ),
         _("Budget line saved."),
+    )
+
+
+@require_POST
+@workspace_view(Action.CAMPAIGN_VIEW)
+def raci_save(request: WorkspaceRequest, campaign_id: int) -> HttpResponse:
+    user_id = request.POST.get("user", "")
+    member = workspace_members(request.workspace).filter(user_id=int(user_id)).first() if user_id.isdigit() else None
+    if member is None:
+        messages.error(request, _("Choose a member of this workspace."))
+        return redirect("campaigns:campaign_detail", slug=request.workspace.slug, campaign_id=campaign_id)
+    return _post_action(
+        request,
+        campaign_id,
+        lambda c: services.raci_set(
+            actor=request_user(request),
+            campaign=c,
+            stage_key=request.POST.get("stage_key", ""),
+            user=member.user,
+            letter=request.POST.get("letter", ""),
+        ),
+        _("RACI updated."),
     )
 
 
