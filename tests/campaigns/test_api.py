@@ -102,3 +102,39 @@ def test_the_raci_matrix_through_the_api(team: Team, make_token: TokenMaker) -> 
         {"stage_key": "nowhere", "user": team.user(Role.MANAGER).email, "letter": "A"},
     )
     assert bad.status_code == 422
+
+
+def test_a_budget_increase_request_through_the_api(team: Team, make_token: TokenMaker) -> None:
+    from alur.campaigns import services
+    from alur.campaigns.models import Campaign
+    from tests.campaigns.test_services import approved_plan
+
+    campaign = approved_plan(
+        team,
+        services.campaign_create(
+            actor=team.user(Role.CAMPAIGN_MANAGER),
+            workspace=team.workspace,
+            name="Kampanye API",
+            owner=team.user(Role.CAMPAIGN_MANAGER),
+        ),
+    )
+    _, planner = make_token(team.user(Role.CAMPAIGN_MANAGER), team.workspace, scope="write")
+    _, manager = make_token(team.user(Role.MANAGER), team.workspace, scope="write")
+    base = f"/workspaces/{team.workspace.slug}/campaigns/{campaign.pk}"
+    out = call("put", f"{base}/budget", planner, {"channel": "ads", "month": "2027-01-01", "planned": "40.000.000"}).json()
+    assert out["budget"] == [] and out["pending_budget_requests"][0]["requested_planned"] == "40000000.00"
+    request_id = out["pending_budget_requests"][0]["id"]
+    assert call("post", f"{base}/budget-requests/{request_id}/decision", planner, {"approve": True}).status_code == 403
+    decided = call("post", f"{base}/budget-requests/{request_id}/decision", manager, {"approve": True}).json()
+    assert decided["budget"][0]["planned"] == "40000000.00" and decided["pending_budget_requests"] == []
+    assert Campaign.objects.get(pk=campaign.pk).budget_lines.count() == 1
+    settings_out = call(
+        "put", f"/workspaces/{team.workspace.slug}/campaign-settings", manager, {"spend_approval_threshold": "5000000"}
+    )
+    assert settings_out.json() == {"spend_approval_threshold": "5000000.00"}
+    assert (
+        call(
+            "put", f"/workspaces/{team.workspace.slug}/campaign-settings", planner, {"spend_approval_threshold": "1"}
+        ).status_code
+        == 403
+    )

@@ -228,3 +228,63 @@ def test_the_accountable_person_is_the_one_who_passes_the_gate(team: Team, campa
         services.raci_set(actor=planner, campaign=campaign, stage_key="planning", user=planner, letter="X")
     with pytest.raises(PermissionDenied):
         services.raci_set(actor=team.user(Role.DESIGNER), campaign=campaign, stage_key="planning", user=planner, letter="I")
+
+
+def approved_plan(team: Team, campaign: Campaign) -> Campaign:
+    finish_stage(team, campaign)
+    services.campaign_advance(actor=team.user(Role.CAMPAIGN_MANAGER), campaign=campaign)
+    campaign = Campaign.objects.get(pk=campaign.pk)
+    finish_stage(team, campaign)
+    services.approval_request(actor=team.user(Role.CAMPAIGN_MANAGER), campaign=campaign)
+    services.approval_decide(actor=team.user(Role.MANAGER), campaign=campaign, is_approved=True)
+    return Campaign.objects.get(pk=campaign.pk)
+
+
+def test_extra_spend_above_the_threshold_waits_for_the_accountable_person(team: Team, campaign: Campaign) -> None:
+    from alur.campaigns.models import BudgetIncreaseRequest
+
+    planner = team.user(Role.CAMPAIGN_MANAGER)
+    services.budget_line_set(
+        actor=planner, campaign=campaign, channel="ads", month=dt.date(2027, 1, 1), planned="50.000.000"
+    )  # before approval: free
+    campaign = approved_plan(team, campaign)
+    small = services.budget_line_set(
+        actor=planner, campaign=campaign, channel="ads", month=dt.date(2027, 1, 1), planned="55.000.000"
+    )
+    assert isinstance(small, BudgetLine) and small.planned == Decimal("55000000")
+    big = services.budget_line_set(
+        actor=planner, campaign=campaign, channel="ads", month=dt.date(2027, 1, 1), planned="80.000.000"
+    )
+    assert isinstance(big, BudgetIncreaseRequest) and big.increase == Decimal("25000000")
+    assert BudgetLine.objects.get().planned == Decimal("55000000")  # unchanged until approved
+    services.raci_set(
+        actor=planner, campaign=campaign, stage_key="planning", user=team.user(Role.PERFORMANCE_MARKETER), letter="A"
+    )
+    with pytest.raises(PermissionDenied, match="accountable for the budget"):
+        services.budget_increase_decide(actor=team.user(Role.MANAGER), request=big, is_approved=True)
+    services.budget_increase_decide(actor=team.user(Role.PERFORMANCE_MARKETER), request=big, is_approved=True)
+    assert BudgetLine.objects.get().planned == Decimal("80000000")
+    with pytest.raises(ValidationError, match="already been decided"):
+        services.budget_increase_decide(actor=team.user(Role.PERFORMANCE_MARKETER), request=big, is_approved=False)
+
+
+def test_without_a_raci_a_manager_decides_but_never_on_their_own_request(team: Team, campaign: Campaign) -> None:
+    campaign = approved_plan(team, campaign)
+    manager = team.user(Role.MANAGER)
+    services.campaign_settings_update(actor=manager, workspace=team.workspace, spend_approval_threshold="1.000.000")
+    own = services.budget_line_set(
+        actor=manager, campaign=campaign, channel="email", month=dt.date(2027, 2, 1), planned="5.000.000"
+    )
+    with pytest.raises(PermissionDenied, match="yourself"):
+        services.budget_increase_decide(actor=manager, request=own, is_approved=True)  # type: ignore[arg-type]
+    other = services.budget_line_set(
+        actor=team.user(Role.CAMPAIGN_MANAGER), campaign=campaign, channel="seo", month=dt.date(2027, 2, 1), planned="3.000.000"
+    )
+    with pytest.raises(PermissionDenied):
+        services.budget_increase_decide(actor=team.user(Role.CAMPAIGN_MANAGER), request=other, is_approved=True)  # type: ignore[arg-type]
+    services.budget_increase_decide(actor=manager, request=other, is_approved=False)  # type: ignore[arg-type]
+    assert not BudgetLine.objects.filter(channel="seo").exists()
+    with pytest.raises(PermissionDenied):
+        services.campaign_settings_update(
+            actor=team.user(Role.CAMPAIGN_MANAGER), workspace=team.workspace, spend_approval_threshold="1"
+        )

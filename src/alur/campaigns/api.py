@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
@@ -38,6 +38,15 @@ class BudgetLineOut(Schema):
     actual: Decimal | None
 
 
+class BudgetRequestOut(Schema):
+    id: int
+    channel: str
+    month: dt.date
+    current_planned: Decimal
+    requested_planned: Decimal
+    requested_by: str
+
+
 class CampaignOut(Schema):
     id: int
     name: str
@@ -53,6 +62,7 @@ class CampaignOut(Schema):
     brief: dict[str, str]
     key_result_ids: list[int]
     budget: list[BudgetLineOut]
+    pending_budget_requests: list[BudgetRequestOut]
 
 
 class CampaignIn(Schema):
@@ -156,6 +166,17 @@ def _campaign_out(campaign: Campaign) -> CampaignOut:
             BudgetLineOut(channel=b.channel, month=b.month, planned=b.planned, actual=b.actual)
             for b in campaign.budget_lines.all()
         ],
+        pending_budget_requests=[
+            BudgetRequestOut(
+                id=r.pk,
+                channel=r.channel,
+                month=r.month,
+                current_planned=r.current_planned,
+                requested_planned=r.requested_planned,
+                requested_by=r.created_by.email,
+            )
+            for r in selectors.budget_requests_pending(campaign)
+        ],
     )
 
 
@@ -253,6 +274,39 @@ def budget_line_set(request: HttpRequest, slug: str, campaign_id: int, payload: 
         actual=payload.actual,
     )
     return _fresh(membership, campaign)
+
+
+@router.post("/workspaces/{slug}/campaigns/{campaign_id}/budget-requests/{request_id}/decision", response=ANSWERS)
+def budget_request_decide(request: HttpRequest, slug: str, campaign_id: int, request_id: int, payload: DecisionIn) -> CampaignOut:
+    membership, campaign = _write(request, slug, campaign_id)
+    pending = selectors.budget_requests_pending(campaign).filter(pk=request_id).first()
+    if pending is None:
+        raise Http404
+    services.budget_increase_decide(actor=_user(request), request=pending, is_approved=payload.approve)
+    return _fresh(membership, campaign)
+
+
+class CampaignSettingsIO(Schema):
+    spend_approval_threshold: Decimal = Field(ge=0, description="Extra spend above this, on an approved plan, needs approval.")
+
+
+@router.get("/workspaces/{slug}/campaign-settings", response={200: CampaignSettingsIO, 403: ErrorOut, 404: ErrorOut})
+def campaign_settings(request: HttpRequest, slug: str) -> CampaignSettingsIO:
+    membership = api_membership(request, slug)
+    require(_user(request), membership, Action.CAMPAIGN_VIEW)
+    return CampaignSettingsIO(spend_approval_threshold=selectors.campaign_settings(membership.workspace).spend_approval_threshold)
+
+
+@router.put(
+    "/workspaces/{slug}/campaign-settings", response={200: CampaignSettingsIO, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+)
+def campaign_settings_update(request: HttpRequest, slug: str, payload: CampaignSettingsIO) -> CampaignSettingsIO:
+    membership = api_membership(request, slug)
+    require_write_scope(request)
+    row = services.campaign_settings_update(
+        actor=_user(request), workspace=membership.workspace, spend_approval_threshold=payload.spend_approval_threshold
+    )
+    return CampaignSettingsIO(spend_approval_threshold=row.spend_approval_threshold)
 
 
 @router.post("/workspaces/{slug}/campaigns/{campaign_id}/approval-request", response=ANSWERS)

@@ -24,5 +24,9 @@ class CampaignsConfig(AppConfig):
                 "campaign.advance": _("Campaign moved to the next stage"),
                 "campaign.kpi_loop": _("KPI not achieved: strategy optimised"),
                 "campaign.raci": _("RACI changed"),
+                "campaign.budget_increase_request": _("Budget increase requested"),
+                "campaign.budget_increase_approve": _("Budget increase approved"),
+                "campaign.budget_increase_reject": _("Budget increase rejected"),
+                "campaign.settings": _("Campaign rules changed"),
             }
         )

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -231,3 +232,47 @@ class RaciAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign} / {self.stage_key}: {self.user} = {self.letter}"
+
+
+class CampaignSettings(models.Model):
+    """A workspace's campaign rules: above which increase extra spend needs approval."""
+
+    workspace = models.OneToOneField("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    spend_approval_threshold = models.DecimalField(
+        _("extra spend that needs approval (above)"), max_digits=16, decimal_places=2, default=Decimal("10000000")
+    )
+
+    def __str__(self) -> str:
+        return f"{self.workspace}: {self.spend_approval_threshold}"
+
+
+class BudgetIncreaseRequest(models.Model):
+    """A budget increase above the workspace threshold on an approved plan, waiting for the person
+    accountable for the budget (seed 002: "who approves extra spend")."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="budget_requests")
+    channel = models.CharField(max_length=40)
+    month = models.DateField()
+    current_planned = models.DecimalField(max_digits=16, decimal_places=2)
+    requested_planned = models.DecimalField(max_digits=16, decimal_places=2)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} / {self.channel} {self.month:%Y-%m}: {self.current_planned} → {self.requested_planned}"
+
+    @property
+    def increase(self) -> Decimal:
+        return self.requested_planned - self.current_planned

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -10,8 +11,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import get_language
 
-from alur.accounts.models import Membership
-from alur.campaigns.models import BudgetLine, Campaign, GateApproval
+from alur.accounts.models import Membership, Workspace
+from alur.campaigns.models import BudgetIncreaseRequest, BudgetLine, Campaign, CampaignSettings, GateApproval
 from alur.campaigns.workflow import GateState, Missing, Stage, gate_missing
 from alur.core.policy import Visibility, visibility_for
 
@@ -140,3 +141,29 @@ def raci_matrix(campaign: Campaign) -> list[RaciRow]:
         people[assignment.stage_key][assignment.letter].append(assignment.user.display_name)
     language = _language()
     return [RaciRow(stage.key, stage.name(language), people[stage.key]) for stage in campaign.workflow_version.workflow.stages]
+
+
+def campaign_settings(workspace: Workspace) -> CampaignSettings:
+    """The workspace's campaign rules; the defaults until a manager changes them."""
+    return CampaignSettings.objects.filter(workspace=workspace).first() or CampaignSettings(workspace=workspace)
+
+
+def is_plan_approved(campaign: Campaign) -> bool:
+    return GateApproval.objects.filter(campaign=campaign, decision=GateApproval.Decision.APPROVED).exists()
+
+
+def budget_requests_pending(campaign: Campaign) -> QuerySet[BudgetIncreaseRequest]:
+    return BudgetIncreaseRequest.objects.filter(campaign=campaign, state=BudgetIncreaseRequest.State.PENDING).select_related(
+        "created_by"
+    )
+
+
+def budget_pacing(campaign: Campaign, today: dt.date) -> tuple[Decimal, Decimal] | None:
+    """(planned to date, actual to date) for the months that have started, or None before any has.
+    Pacing = actual / planned to date; the current month counts in full, as spend is booked monthly."""
+    lines = BudgetLine.objects.filter(campaign=campaign, month__lte=today.replace(day=1))
+    if not lines:
+        return None
+    planned = sum((line.planned for line in lines), Decimal(0))
+    actual = sum((line.actual or Decimal(0) for line in lines), Decimal(0))
+    return planned, actual

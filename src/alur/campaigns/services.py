@@ -20,9 +20,11 @@ from alur.accounts.models import Membership, User, Workspace
 from alur.accounts.selectors import membership_of
 from alur.campaigns import selectors
 from alur.campaigns.models import (
+    BudgetIncreaseRequest,
     BudgetLine,
     Campaign,
     CampaignOutput,
+    CampaignSettings,
     ChecklistMark,
     GateApproval,
     RaciAssignment,
@@ -295,18 +297,41 @@ def _parse_amount(value: Any, field: str) -> Decimal:
 
 def budget_line_set(
     *, actor: User, campaign: Campaign, channel: str, month: dt.date, planned: Any, actual: Any = None
-) -> BudgetLine:
+) -> BudgetLine | BudgetIncreaseRequest:
     """Plan (and, until imports exist, record the actual) spend of one channel in one month, in the
     workspace currency. An actual of ``None`` keeps what is there; this is the seam the measurement
-    imports will fill."""
+    imports will fill.
+
+    Once the plan is approved, raising a line by more than the workspace threshold does not change it:
+    it becomes a request for the person accountable for the budget (returned instead of the line)."""
     require(actor, membership_of(actor, campaign.workspace), Action.BUDGET_MANAGE, campaign)
     if channel not in CHANNELS:
         raise ValidationError({"channel": _("Choose channels from: %(channels)s.") % {"channels": ", ".join(CHANNELS)}})
     first_of_month = month.replace(day=1)
     planned_amount = _parse_amount(planned, "planned")
     actual_amount = _parse_amount(actual, "actual") if actual not in (None, "") else None
+    threshold = selectors.campaign_settings(campaign.workspace).spend_approval_threshold
     with transaction.atomic():
         line = BudgetLine.objects.select_for_update().filter(campaign=campaign, channel=channel, month=first_of_month).first()
+        current = line.planned if line is not None else Decimal(0)
+        if selectors.is_plan_approved(campaign) and planned_amount - current > threshold:
+            request = BudgetIncreaseRequest.objects.create(
+                workspace=campaign.workspace,
+                campaign=campaign,
+                channel=channel,
+                month=first_of_month,
+                current_planned=current,
+                requested_planned=planned_amount,
+                created_by=actor,
+            )
+            audit_record(
+                actor=actor,
+                workspace=campaign.workspace,
+                action="campaign.budget_increase_request",
+                obj=campaign,
+                after={"channel": channel, "month": first_of_month.isoformat(), "from": str(current), "to": str(planned_amount)},
+            )
+            return request
         before = {"planned": str(line.planned), "actual": str(line.actual)} if line else None
         if line is None:
             line = BudgetLine(
@@ -330,6 +355,69 @@ def budget_line_set(
             },
         )
     return line
+
+
+def budget_increase_decide(*, actor: User, request: BudgetIncreaseRequest, is_approved: bool) -> BudgetIncreaseRequest:
+    """The person accountable for the budget decides: the Accountable of the planning stage when the
+    RACI names one, otherwise a manager. Nobody decides on their own request."""
+    campaign = request.campaign
+    accountable = RaciAssignment.objects.filter(
+        campaign=campaign, stage_key="planning", letter=RaciAssignment.Letter.ACCOUNTABLE
+    ).first()
+    if accountable is not None:
+        require(actor, membership_of(actor, campaign.workspace), Action.CAMPAIGN_VIEW, campaign)
+        if accountable.user_id != actor.pk:
+            raise PermissionDenied(
+                _("%(name)s is accountable for the budget; only they can decide.") % {"name": accountable.user.display_name}
+            )
+        if request.created_by_id == actor.pk:
+            raise PermissionDenied(_("You created this yourself; someone else has to do this."))
+    else:
+        require(actor, membership_of(actor, campaign.workspace), Action.BUDGET_APPROVE_SPEND, request)
+    with transaction.atomic():
+        locked = BudgetIncreaseRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.state != BudgetIncreaseRequest.State.PENDING:
+            raise ValidationError({"request": _("This request has already been decided.")})
+        locked.state = BudgetIncreaseRequest.State.APPROVED if is_approved else BudgetIncreaseRequest.State.REJECTED
+        locked.decided_by = actor
+        locked.decided_at = timezone.now()
+        locked.save(update_fields=["state", "decided_by", "decided_at"])
+        if is_approved:
+            line, _created = BudgetLine.objects.get_or_create(
+                campaign=campaign,
+                channel=locked.channel,
+                month=locked.month,
+                defaults={"workspace": campaign.workspace, "planned": locked.requested_planned},
+            )
+            line.planned = locked.requested_planned
+            line.save(update_fields=["planned"])
+        audit_record(
+            actor=actor,
+            workspace=campaign.workspace,
+            action="campaign.budget_increase_approve" if is_approved else "campaign.budget_increase_reject",
+            obj=campaign,
+            after={"channel": locked.channel, "month": locked.month.isoformat(), "to": str(locked.requested_planned)},
+        )
+    return locked
+
+
+def campaign_settings_update(*, actor: User, workspace: Workspace, spend_approval_threshold: Any) -> CampaignSettings:
+    require(actor, membership_of(actor, workspace), Action.WORKSPACE_UPDATE)
+    threshold = _parse_amount(spend_approval_threshold, "spend_approval_threshold")
+    with transaction.atomic():
+        settings_row, _created = CampaignSettings.objects.select_for_update().get_or_create(workspace=workspace)
+        before = {"spend_approval_threshold": str(settings_row.spend_approval_threshold)}
+        settings_row.spend_approval_threshold = threshold
+        settings_row.save()
+        audit_record(
+            actor=actor,
+            workspace=workspace,
+            action="campaign.settings",
+            obj=settings_row,
+            before=before,
+            after={"spend_approval_threshold": str(threshold)},
+        )
+    return settings_row
 
 
 # RACI --------------------------------------------------------------------------------------------

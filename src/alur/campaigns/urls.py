@@ -17,6 +17,11 @@ urlpatterns = [
     path("w/<slug:slug>/campaigns/<int:campaign_id>/budget/", views.budget_save, name="budget_save"),
     path("w/<slug:slug>/campaigns/<int:campaign_id>/approval/request/", views.approval_request, name="approval_request"),
     path("w/<slug:slug>/campaigns/<int:campaign_id>/approval/decide/", views.approval_decide, name="approval_decide"),
+    path(
+        "w/<slug:slug>/campaigns/<int:campaign_id>/budget/requests/<int:request_id>/",
+        views.budget_request_decide,
+        name="budget_request_decide",
+    ),
     path("w/<slug:slug>/campaigns/<int:campaign_id>/raci/", views.raci_save, name="raci_save"),
     path("w/<slug:slug>/campaigns/<int:campaign_id>/advance/", views.advance, name="advance"),
     path("w/<slug:slug>/campaigns/<int:campaign_id>/kpi-review/", views.kpi_review, name="kpi_review"),

@@ -9,8 +9,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,7 +20,7 @@ from alur.accounts.forms import add_service_errors
 from alur.accounts.selectors import workspace_members
 from alur.campaigns import selectors, services
 from alur.campaigns.forms import CHANNEL_LABELS, BriefForm, BudgetLineForm, CampaignCreateForm
-from alur.campaigns.models import Campaign, GateApproval, StageTransition
+from alur.campaigns.models import BudgetIncreaseRequest, Campaign, GateApproval, StageTransition
 from alur.campaigns.workflow import mermaid
 from alur.core.policy import Action, decide
 from alur.core.roles import Role
@@ -106,6 +107,9 @@ def _detail_context(request: WorkspaceRequest, campaign: Campaign, *, brief_form
         "is_approved": state.is_approved,
         "brief_form": brief_form,
         "budget": selectors.budget_summary(campaign),
+        "budget_requests": selectors.budget_requests_pending(campaign),
+        "pacing": selectors.budget_pacing(campaign, timezone.localdate()),
+        "spend_threshold": selectors.campaign_settings(campaign.workspace).spend_approval_threshold,
         "budget_form": BudgetLineForm(),
         "channel_labels": CHANNEL_LABELS,
         "transitions": StageTransition.objects.filter(campaign=campaign).select_related("actor"),
@@ -197,28 +201,56 @@ def checklist_toggle(request: WorkspaceRequest, campaign_id: int) -> HttpRespons
 @require_POST
 @workspace_view(Action.CAMPAIGN_VIEW)
 def budget_save(request: WorkspaceRequest, campaign_id: int) -> HttpResponse:
+    campaign = selectors.campaign_visible(request.membership, campaign_id)
+    back = redirect("campaigns:campaign_detail", slug=request.workspace.slug, campaign_id=campaign.pk)
     form = BudgetLineForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect("campaigns:campaign_detail", slug=request.workspace.slug, campaign_id=campaign_id)
+        return back
     data = form.cleaned_data
     try:
         month = dt.date.fromisoformat(f"{data['month']}-01")
     except ValueError:
         messages.error(request, _("Choose the month as YYYY-MM, e.g. 2027-01."))
-        return redirect("campaigns:campaign_detail", slug=request.workspace.slug, campaign_id=campaign_id)
-    return _post_action(
-        request,
-        campaign_id,
-        lambda campaign: services.budget_line_set(
+        return back
+    try:
+        result = services.budget_line_set(
             actor=request_user(request),
             campaign=campaign,
             channel=data["channel"],
             month=month,
             planned=data["planned"],
             actual=data["actual"] or None,
-        ),
-        _("Budget line saved."),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if isinstance(result, BudgetIncreaseRequest):
+            messages.warning(
+                request,
+                _(
+                    "The increase is above the workspace threshold: it waits for the approval "
+                    "of the person accountable for the budget."
+                ),
+            )
+        else:
+            messages.success(request, _("Budget line saved."))
+    return back
+
+
+@require_POST
+@workspace_view(Action.CAMPAIGN_VIEW)
+def budget_request_decide(request: WorkspaceRequest, campaign_id: int, request_id: int) -> HttpResponse:
+    campaign = selectors.campaign_visible(request.membership, campaign_id)
+    pending = selectors.budget_requests_pending(campaign).filter(pk=request_id).first()
+    if pending is None:
+        raise Http404("No such request.")
+    is_approved = request.POST.get("decision") == "approve"
+    return _post_action(
+        request,
+        campaign_id,
+        lambda c: services.budget_increase_decide(actor=request_user(request), request=pending, is_approved=is_approved),
+        _("Budget increase approved.") if is_approved else _("Budget increase rejected."),
     )
 
 
@@ -302,6 +334,18 @@ def kpi_review(request: WorkspaceRequest, campaign_id: int) -> HttpResponse:
 
 @workspace_view(Action.CAMPAIGN_VIEW)
 def workflow_page(request: WorkspaceRequest) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            services.campaign_settings_update(
+                actor=request_user(request),
+                workspace=request.workspace,
+                spend_approval_threshold=request.POST.get("spend_approval_threshold", ""),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Campaign rules saved."))
+        return redirect("campaigns:workflow", slug=request.workspace.slug)
     version = services.workflow_default(request.workspace)
     language = _language()
     return render(
@@ -314,5 +358,7 @@ def workflow_page(request: WorkspaceRequest) -> HttpResponse:
                 for stage in version.workflow.stages
             ],
             "mermaid": mermaid(version.workflow, language=language),
+            "spend_threshold": selectors.campaign_settings(request.workspace).spend_approval_threshold,
+            "can_set_rules": _can(request, Action.WORKSPACE_UPDATE),
         },
     )
