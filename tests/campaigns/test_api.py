@@ -138,3 +138,22 @@ def test_a_budget_increase_request_through_the_api(team: Team, make_token: Token
         ).status_code
         == 403
     )
+
+
+def test_initiatives_through_the_api(team: Team, make_token: TokenMaker) -> None:
+    _, token = make_token(team.user(Role.STRATEGIST), team.workspace, scope="write")
+    base = f"/workspaces/{team.workspace.slug}/initiatives"
+    body = {
+        "title": "Program afiliasi",
+        "reach": 2000,
+        "impact": "2",
+        "confidence_percent": 50,
+        "effort_weeks": "4",
+        "ice_impact": 6,
+        "ice_confidence": 5,
+        "ice_ease": 4,
+    }
+    created = call("post", base, token, body)
+    assert created.status_code == 201 and created.json()["rice"] == "500.0" and created.json()["ice"] == 120
+    assert call("post", base, token, {**body, "impact": "1.5"}).json()["detail"][0]["field"] == "impact"
+    assert [i["title"] for i in call("get", f"{base}?sort=ice", token).json()] == ["Program afiliasi"]

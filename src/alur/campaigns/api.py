@@ -364,6 +364,56 @@ def raci_set(request: HttpRequest, slug: str, campaign_id: int, payload: RaciIn)
     return [RaciRowOut(stage_key=row.stage_key, **row.letters) for row in selectors.raci_matrix(campaign)]
 
 
+class InitiativeIn(Schema):
+    title: str = Field(max_length=200)
+    description: str = ""
+    reach: int = Field(ge=0, description="People reached per quarter.")
+    impact: Decimal = Field(description="0.25, 0.5, 1, 2 or 3 (Intercom's scale).")
+    confidence_percent: int = Field(ge=0, le=100)
+    effort_weeks: Decimal = Field(gt=0, description="Person-weeks.")
+    ice_impact: int = Field(ge=1, le=10)
+    ice_confidence: int = Field(ge=1, le=10)
+    ice_ease: int = Field(ge=1, le=10)
+
+
+class InitiativeOut(InitiativeIn):
+    id: int
+    rice: Decimal
+    ice: int
+
+
+def _initiative_out(item: Any) -> InitiativeOut:
+    return InitiativeOut(
+        id=item.pk,
+        title=item.title,
+        description=item.description,
+        reach=item.reach,
+        impact=item.impact,
+        confidence_percent=item.confidence_percent,
+        effort_weeks=item.effort_weeks,
+        ice_impact=item.ice_impact,
+        ice_confidence=item.ice_confidence,
+        ice_ease=item.ice_ease,
+        rice=item.rice,
+        ice=item.ice,
+    )
+
+
+@router.get("/workspaces/{slug}/initiatives", response={200: list[InitiativeOut], 403: ErrorOut, 404: ErrorOut})
+def initiative_list(request: HttpRequest, slug: str, sort: Literal["rice", "ice"] = "rice") -> list[InitiativeOut]:
+    membership = api_membership(request, slug)
+    require(_user(request), membership, Action.CAMPAIGN_VIEW)
+    return [_initiative_out(i) for i in selectors.initiatives(membership.workspace).order_by(f"-{sort}", "title")]
+
+
+@router.post("/workspaces/{slug}/initiatives", response={201: InitiativeOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def initiative_create(request: HttpRequest, slug: str, payload: InitiativeIn) -> Status[InitiativeOut]:
+    membership = api_membership(request, slug)
+    require_write_scope(request)
+    item = services.initiative_create(actor=_user(request), workspace=membership.workspace, **payload.dict())
+    return Status(201, _initiative_out(item))
+
+
 @router.get("/workspaces/{slug}/workflow", response={200: WorkflowOut, 403: ErrorOut, 404: ErrorOut})
 def workflow(request: HttpRequest, slug: str, language: Literal["id", "en"] = "id") -> WorkflowOut:
     membership = api_membership(request, slug)

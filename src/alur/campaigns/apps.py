@@ -28,5 +28,6 @@ class CampaignsConfig(AppConfig):
                 "campaign.budget_increase_approve": _("Budget increase approved"),
                 "campaign.budget_increase_reject": _("Budget increase rejected"),
                 "campaign.settings": _("Campaign rules changed"),
+                "initiative.create": _("Initiative scored"),
             }
         )

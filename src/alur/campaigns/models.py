@@ -276,3 +276,29 @@ class BudgetIncreaseRequest(models.Model):
     @property
     def increase(self) -> Decimal:
         return self.requested_planned - self.current_planned
+
+
+class Initiative(models.Model):
+    """A candidate piece of work (a campaign idea, a test, a channel to open), scored to decide what comes first."""
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("initiative"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    campaign = models.ForeignKey(Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="initiatives")
+    reach = models.PositiveIntegerField(_("reach (people per quarter)"))
+    impact = models.DecimalField(_("impact (0.25–3)"), max_digits=3, decimal_places=2)
+    confidence_percent = models.PositiveSmallIntegerField(_("confidence (%)"))
+    effort_weeks = models.DecimalField(_("effort (person-weeks)"), max_digits=6, decimal_places=1)
+    ice_impact = models.PositiveSmallIntegerField(_("ICE impact (1–10)"))
+    ice_confidence = models.PositiveSmallIntegerField(_("ICE confidence (1–10)"))
+    ice_ease = models.PositiveSmallIntegerField(_("ICE ease (1–10)"))
+    rice = models.DecimalField(max_digits=18, decimal_places=1)
+    ice = models.PositiveIntegerField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-rice", "title"]
+
+    def __str__(self) -> str:
+        return self.title

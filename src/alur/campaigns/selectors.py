@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils.translation import get_language
 
 from alur.accounts.models import Membership, Workspace
-from alur.campaigns.models import BudgetIncreaseRequest, BudgetLine, Campaign, CampaignSettings, GateApproval
+from alur.campaigns.models import BudgetIncreaseRequest, BudgetLine, Campaign, CampaignSettings, GateApproval, Initiative
 from alur.campaigns.workflow import GateState, Missing, Stage, gate_missing
 from alur.core.policy import Visibility, visibility_for
 
@@ -167,3 +167,7 @@ def budget_pacing(campaign: Campaign, today: dt.date) -> tuple[Decimal, Decimal]
     planned = sum((line.planned for line in lines), Decimal(0))
     actual = sum((line.actual or Decimal(0) for line in lines), Decimal(0))
     return planned, actual
+
+
+def initiatives(workspace: Workspace) -> QuerySet[Initiative]:
+    return Initiative.objects.filter(workspace=workspace).select_related("campaign", "created_by")

@@ -27,11 +27,13 @@ from alur.campaigns.models import (
     CampaignSettings,
     ChecklistMark,
     GateApproval,
+    Initiative,
     RaciAssignment,
     StageTransition,
     WorkflowDefinition,
     WorkflowVersion,
 )
+from alur.campaigns.prioritisation import RICE_IMPACTS, ice_score, rice_score
 from alur.campaigns.templates_data import CHANNELS, brief_template
 from alur.campaigns.workflow import DEFAULT_DEFINITION, DefinitionError, Missing, parse_workflow
 from alur.core.audit import audit_record, snapshot
@@ -623,3 +625,77 @@ def kpi_review(*, actor: User, campaign: Campaign, is_achieved: bool, problem: s
             after={"problem": problem.strip(), "optimisation": optimisation.strip()},
         )
         return locked
+
+
+# Prioritisation ----------------------------------------------------------------------------------
+
+
+def _whole(value: Any, field: str, low: int, high: int) -> int:
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise ValidationError({field: _("Give a whole number from %(low)s to %(high)s.") % {"low": low, "high": high}}) from None
+    if not low <= number <= high:
+        raise ValidationError({field: _("Give a whole number from %(low)s to %(high)s.") % {"low": low, "high": high}})
+    return number
+
+
+def initiative_create(
+    *,
+    actor: User,
+    workspace: Workspace,
+    title: str,
+    reach: Any,
+    impact: Any,
+    confidence_percent: Any,
+    effort_weeks: Any,
+    ice_impact: Any,
+    ice_confidence: Any,
+    ice_ease: Any,
+    description: str = "",
+    campaign: Campaign | None = None,
+) -> Initiative:
+    """An initiative with its RICE and ICE scores (see :mod:`alur.campaigns.prioritisation`)."""
+    require(actor, membership_of(actor, workspace), Action.CAMPAIGN_MANAGE)
+    _no_nul(title=title, description=description)
+    if len(title.strip()) < 3:
+        raise ValidationError({"title": _("Name the initiative, e.g. TikTok creator program in Surabaya.")})
+    if campaign is not None and campaign.workspace_id != workspace.pk:
+        raise ValidationError({"campaign": _("Choose a campaign of this workspace.")})
+    impact_value = _parse_amount(impact, "impact")
+    if impact_value not in RICE_IMPACTS:
+        raise ValidationError({"impact": _("Impact is one of 0.25 (minimal), 0.5 (low), 1 (medium), 2 (high) or 3 (massive).")})
+    effort = _parse_amount(effort_weeks, "effort_weeks")
+    if effort <= 0:
+        raise ValidationError({"effort_weeks": _("Effort is more than zero person-weeks.")})
+    values = {
+        "reach": _whole(reach, "reach", 0, 10**9),
+        "confidence_percent": _whole(confidence_percent, "confidence_percent", 0, 100),
+        "ice_impact": _whole(ice_impact, "ice_impact", 1, 10),
+        "ice_confidence": _whole(ice_confidence, "ice_confidence", 1, 10),
+        "ice_ease": _whole(ice_ease, "ice_ease", 1, 10),
+    }
+    initiative = Initiative(
+        workspace=workspace,
+        title=title.strip()[:200],
+        description=description.strip(),
+        campaign=campaign,
+        impact=impact_value,
+        effort_weeks=effort,
+        rice=rice_score(
+            reach=values["reach"], impact=impact_value, confidence_percent=values["confidence_percent"], effort_weeks=effort
+        ),
+        ice=ice_score(impact=values["ice_impact"], confidence=values["ice_confidence"], ease=values["ice_ease"]),
+        created_by=actor,
+        **values,
+    )
+    with transaction.atomic():
+        initiative.save()
+        audit_record(
+            actor=actor,
+            workspace=workspace,
+            action="initiative.create",
+            obj=initiative,
+            after={"title": initiative.title, "rice": str(initiative.rice), "ice": initiative.ice},
+        )
+    return initiative

@@ -10,6 +10,7 @@ urlpatterns = [
     path("w/<slug:slug>/campaigns/", views.campaign_list, name="campaign_list"),
     path("w/<slug:slug>/campaigns/new/", views.campaign_create, name="campaign_create"),
     path("w/<slug:slug>/campaigns/workflow/", views.workflow_page, name="workflow"),
+    path("w/<slug:slug>/campaigns/initiatives/", views.initiatives, name="initiatives"),
     path("w/<slug:slug>/campaigns/<int:campaign_id>/", views.campaign_detail, name="campaign_detail"),
     path("w/<slug:slug>/campaigns/<int:campaign_id>/brief/", views.brief_save, name="brief_save"),
     path("w/<slug:slug>/campaigns/<int:campaign_id>/outputs/", views.output_save, name="output_save"),

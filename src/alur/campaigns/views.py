@@ -362,3 +362,47 @@ def workflow_page(request: WorkspaceRequest) -> HttpResponse:
             "can_set_rules": _can(request, Action.WORKSPACE_UPDATE),
         },
     )
+
+
+SORTS = {"rice": ("-rice", "title"), "ice": ("-ice", "title"), "effort": ("effort_weeks", "title"), "title": ("title",)}
+
+
+@workspace_view(Action.CAMPAIGN_VIEW)
+def initiatives(request: WorkspaceRequest) -> HttpResponse:
+    """Initiatives sorted by RICE or ICE score; planners add new ones with their scores."""
+    if request.method == "POST":
+        try:
+            services.initiative_create(
+                actor=request_user(request),
+                workspace=request.workspace,
+                **{field: request.POST.get(field, "") for field in INITIATIVE_FIELDS},  # type: ignore[arg-type]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Initiative scored."))
+        return redirect("campaigns:initiatives", slug=request.workspace.slug)
+    sort = request.GET.get("sort", "rice")
+    ordering = SORTS.get(sort, SORTS["rice"])
+    return render(
+        request,
+        "campaigns/initiatives.html",
+        {
+            "initiatives": selectors.initiatives(request.workspace).order_by(*ordering),
+            "sort": sort if sort in SORTS else "rice",
+            "can_manage": _can(request, Action.CAMPAIGN_MANAGE),
+        },
+    )
+
+
+INITIATIVE_FIELDS = (
+    "title",
+    "description",
+    "reach",
+    "impact",
+    "confidence_percent",
+    "effort_weeks",
+    "ice_impact",
+    "ice_confidence",
+    "ice_ease",
+)
