@@ -128,16 +128,19 @@ def test_a_budget_increase_request_through_the_api(team: Team, make_token: Token
     decided = call("post", f"{base}/budget-requests/{request_id}/decision", manager, {"approve": True}).json()
     assert decided["budget"][0]["planned"] == "40000000.00" and decided["pending_budget_requests"] == []
     assert Campaign.objects.get(pk=campaign.pk).budget_lines.count() == 1
-    settings_out = call(
-        "put", f"/workspaces/{team.workspace.slug}/campaign-settings", manager, {"spend_approval_threshold": "5000000"}
-    )
-    assert settings_out.json() == {"spend_approval_threshold": "5000000.00"}
-    assert (
-        call(
-            "put", f"/workspaces/{team.workspace.slug}/campaign-settings", planner, {"spend_approval_threshold": "1"}
-        ).status_code
-        == 403
-    )
+    rules = {"spend_approval_threshold": "5000000", "launch_readiness_threshold": "20000000"}
+    settings_out = call("put", f"/workspaces/{team.workspace.slug}/campaign-settings", manager, rules)
+    assert settings_out.json() == {"spend_approval_threshold": "5000000.00", "launch_readiness_threshold": "20000000.00"}
+    assert call("put", f"/workspaces/{team.workspace.slug}/campaign-settings", planner, rules).status_code == 403
+    risk = {
+        "risk": "Stok habis di hari pertama",
+        "likelihood": 3,
+        "impact": 4,
+        "mitigation": "Stok cadangan.",
+        "owner": team.user(Role.CAMPAIGN_MANAGER).email,
+    }
+    assert call("post", f"{base}/risks", planner, risk).status_code == 200
+    assert call("post", f"{base}/risks", planner, {**risk, "likelihood": 7}).status_code == 422
 
 
 def test_initiatives_through_the_api(team: Team, make_token: TokenMaker) -> None:

@@ -288,3 +288,63 @@ def test_without_a_raci_a_manager_decides_but_never_on_their_own_request(team: T
         services.campaign_settings_update(
             actor=team.user(Role.CAMPAIGN_MANAGER), workspace=team.workspace, spend_approval_threshold="1"
         )
+
+
+def test_a_big_campaign_cannot_go_live_without_launch_readiness(team: Team, campaign: Campaign) -> None:
+    planner = team.user(Role.CAMPAIGN_MANAGER)
+    services.budget_line_set(
+        actor=planner, campaign=campaign, channel="ads", month=dt.date(2027, 1, 1), planned="60.000.000"
+    )  # above 50 million
+    campaign = approved_plan(team, campaign)
+    services.campaign_advance(actor=planner, campaign=campaign)
+    campaign = Campaign.objects.get(pk=campaign.pk)
+    assert campaign.stage_key == "creation"
+    finish_stage(team, campaign)
+    with pytest.raises(ValidationError, match="launch readiness"):
+        services.campaign_advance(actor=planner, campaign=campaign)
+    services.risk_add(
+        actor=planner,
+        campaign=campaign,
+        risk="Influencer posting sebelum tanggal rilis",
+        likelihood=2,
+        impact=4,
+        mitigation="Kontrak dengan embargo dan cek H-1.",
+        owner=planner,
+    )
+    services.campaign_update(
+        actor=planner,
+        campaign=campaign,
+        crisis_scenario="Produk cacat viral: tarik iklan, minta maaf dalam 2 jam.",
+        asset_backup="Semua materi di drive cadangan.",
+        rollback_plan="Hentikan iklan, kembalikan harga lama.",
+    )
+    services.campaign_advance(actor=planner, campaign=Campaign.objects.get(pk=campaign.pk))
+    assert Campaign.objects.get(pk=campaign.pk).stage_key == "distribution"
+
+
+def test_a_small_campaign_goes_live_without_launch_readiness(team: Team, campaign: Campaign) -> None:
+    planner = team.user(Role.CAMPAIGN_MANAGER)
+    services.budget_line_set(actor=planner, campaign=campaign, channel="ads", month=dt.date(2027, 1, 1), planned="5.000.000")
+    campaign = approved_plan(team, campaign)
+    services.campaign_advance(actor=planner, campaign=campaign)
+    campaign = Campaign.objects.get(pk=campaign.pk)
+    finish_stage(team, campaign)
+    services.campaign_advance(actor=planner, campaign=campaign)
+    assert Campaign.objects.get(pk=campaign.pk).stage_key == "distribution"
+
+
+def test_risks_are_validated(team: Team, campaign: Campaign) -> None:
+    planner = team.user(Role.CAMPAIGN_MANAGER)
+    with pytest.raises(ValidationError) as error:
+        services.risk_add(actor=planner, campaign=campaign, risk="x", likelihood=9, impact=0, mitigation="", owner=planner)
+    assert {"risk", "mitigation"} <= set(error.value.message_dict)
+    with pytest.raises(ValidationError, match="whole number from 1 to 5"):
+        services.risk_add(
+            actor=planner,
+            campaign=campaign,
+            risk="Risiko yang nyata",
+            likelihood=9,
+            impact=2,
+            mitigation="Mitigasi jelas",
+            owner=planner,
+        )

@@ -145,3 +145,40 @@ def test_the_raci_matrix_is_set_on_the_campaign_page(team: Team, login: Callable
     assert team.user(Role.MANAGER).display_name in page.split('data-testid="raci"')[1]
     refused = planner.post(url(team, "raci_save", campaign), {"stage_key": "planning", "user": "abc", "letter": "A"}, follow=True)
     assert "alert-danger" in refused.content.decode()
+
+
+def test_launch_readiness_is_filled_on_the_campaign_page(team: Team, login: Callable[[User], Client]) -> None:
+    planner = login(team.user(Role.CAMPAIGN_MANAGER))
+    planner.post(
+        url(team, "campaign_create"), {"name": "Kampanye besar", "template": "", "owner": team.user(Role.CAMPAIGN_MANAGER).pk}
+    )
+    campaign = Campaign.objects.get()
+    planner.post(
+        url(team, "risk_add", campaign),
+        {
+            "risk": "Server toko daring tumbang",
+            "likelihood": "2",
+            "impact": "5",
+            "mitigation": "Uji beban H-7.",
+            "owner": team.user(Role.CAMPAIGN_MANAGER).pk,
+        },
+    )
+    planner.post(
+        url(team, "launch_plan_save", campaign),
+        {
+            "crisis_scenario": "Tanggapi keluhan dalam 1 jam.",
+            "asset_backup": "Drive cadangan.",
+            "rollback_plan": "Hentikan iklan.",
+        },
+    )
+    campaign.refresh_from_db()
+    assert campaign.risks.count() == 1 and campaign.rollback_plan == "Hentikan iklan."
+    page = planner.get(url(team, "campaign_detail", campaign)).content.decode()
+    assert "Server toko daring tumbang" in page and "2×5 = <strong>10</strong>" in page
+    bad = planner.post(
+        url(team, "risk_add", campaign),
+        {"risk": "x", "likelihood": "9", "impact": "1", "mitigation": "", "owner": team.user(Role.CAMPAIGN_MANAGER).pk},
+        follow=True,
+    )
+    assert "alert-danger" in bad.content.decode()
+    assert campaign.risks.count() == 1

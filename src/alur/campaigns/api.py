@@ -85,6 +85,10 @@ class BriefPatch(Schema):
     competitor_analysis: str | None = None
     target_market_analysis: str | None = None
     market_gap: str | None = None
+    crisis_scenario: str | None = None
+    asset_backup: str | None = None
+    rollback_plan: str | None = None
+    escalation_path: str | None = None
     channels: list[Channel] | None = None
     is_shared_with_clients: bool | None = None
     key_result_ids: list[int] | None = None
@@ -288,13 +292,19 @@ def budget_request_decide(request: HttpRequest, slug: str, campaign_id: int, req
 
 class CampaignSettingsIO(Schema):
     spend_approval_threshold: Decimal = Field(ge=0, description="Extra spend above this, on an approved plan, needs approval.")
+    launch_readiness_threshold: Decimal = Field(
+        ge=0, description="Campaigns planned above this need launch readiness to go live."
+    )
 
 
 @router.get("/workspaces/{slug}/campaign-settings", response={200: CampaignSettingsIO, 403: ErrorOut, 404: ErrorOut})
 def campaign_settings(request: HttpRequest, slug: str) -> CampaignSettingsIO:
     membership = api_membership(request, slug)
     require(_user(request), membership, Action.CAMPAIGN_VIEW)
-    return CampaignSettingsIO(spend_approval_threshold=selectors.campaign_settings(membership.workspace).spend_approval_threshold)
+    rules = selectors.campaign_settings(membership.workspace)
+    return CampaignSettingsIO(
+        spend_approval_threshold=rules.spend_approval_threshold, launch_readiness_threshold=rules.launch_readiness_threshold
+    )
 
 
 @router.put(
@@ -304,9 +314,14 @@ def campaign_settings_update(request: HttpRequest, slug: str, payload: CampaignS
     membership = api_membership(request, slug)
     require_write_scope(request)
     row = services.campaign_settings_update(
-        actor=_user(request), workspace=membership.workspace, spend_approval_threshold=payload.spend_approval_threshold
+        actor=_user(request),
+        workspace=membership.workspace,
+        spend_approval_threshold=payload.spend_approval_threshold,
+        launch_readiness_threshold=payload.launch_readiness_threshold,
     )
-    return CampaignSettingsIO(spend_approval_threshold=row.spend_approval_threshold)
+    return CampaignSettingsIO(
+        spend_approval_threshold=row.spend_approval_threshold, launch_readiness_threshold=row.launch_readiness_threshold
+    )
 
 
 @router.post("/workspaces/{slug}/campaigns/{campaign_id}/approval-request", response=ANSWERS)
@@ -412,6 +427,32 @@ def initiative_create(request: HttpRequest, slug: str, payload: InitiativeIn) ->
     require_write_scope(request)
     item = services.initiative_create(actor=_user(request), workspace=membership.workspace, **payload.dict())
     return Status(201, _initiative_out(item))
+
+
+class RiskIn(Schema):
+    risk: str = Field(max_length=200)
+    likelihood: int = Field(ge=1, le=5)
+    impact: int = Field(ge=1, le=5)
+    mitigation: str
+    owner: str = Field(description="Email of the member who owns the risk.")
+
+
+@router.post("/workspaces/{slug}/campaigns/{campaign_id}/risks", response=ANSWERS)
+def risk_add(request: HttpRequest, slug: str, campaign_id: int, payload: RiskIn) -> CampaignOut:
+    membership, campaign = _write(request, slug, campaign_id)
+    owner = workspace_members(membership.workspace).filter(user__email=payload.owner.strip().lower()).first()
+    if owner is None:
+        raise ValidationError({"owner": _("Give the email of a member of this workspace.")})
+    services.risk_add(
+        actor=_user(request),
+        campaign=campaign,
+        risk=payload.risk,
+        likelihood=payload.likelihood,
+        impact=payload.impact,
+        mitigation=payload.mitigation,
+        owner=owner.user,
+    )
+    return _fresh(membership, campaign)
 
 
 @router.get("/workspaces/{slug}/workflow", response={200: WorkflowOut, 403: ErrorOut, 404: ErrorOut})

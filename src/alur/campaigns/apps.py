@@ -29,5 +29,6 @@ class CampaignsConfig(AppConfig):
                 "campaign.budget_increase_reject": _("Budget increase rejected"),
                 "campaign.settings": _("Campaign rules changed"),
                 "initiative.create": _("Initiative scored"),
+                "campaign.risk": _("Risk added to the register"),
             }
         )

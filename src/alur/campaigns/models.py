@@ -88,6 +88,11 @@ class Campaign(models.Model):
     competitor_analysis = models.TextField(_("competitor analysis"), blank=True)
     target_market_analysis = models.TextField(_("target-market analysis"), blank=True)
     market_gap = models.TextField(_("market gap"), blank=True)
+    # Launch readiness (seed 002), required to go live above the workspace's budget threshold
+    crisis_scenario = models.TextField(_("crisis scenario"), blank=True)
+    asset_backup = models.TextField(_("asset backup"), blank=True)
+    rollback_plan = models.TextField(_("rollback plan"), blank=True)
+    escalation_path = models.TextField(_("escalation path"), blank=True)
     key_results = models.ManyToManyField(
         "strategy.KeyResult", blank=True, related_name="campaigns", verbose_name=_("KPIs (key results)")
     )
@@ -241,6 +246,9 @@ class CampaignSettings(models.Model):
     spend_approval_threshold = models.DecimalField(
         _("extra spend that needs approval (above)"), max_digits=16, decimal_places=2, default=Decimal("10000000")
     )
+    launch_readiness_threshold = models.DecimalField(
+        _("budget above which launch readiness is required"), max_digits=16, decimal_places=2, default=Decimal("50000000")
+    )
 
     def __str__(self) -> str:
         return f"{self.workspace}: {self.spend_approval_threshold}"
@@ -302,3 +310,27 @@ class Initiative(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Risk(models.Model):
+    """A line of a campaign's risk register."""
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="risks")
+    risk = models.CharField(_("risk"), max_length=200)
+    likelihood = models.PositiveSmallIntegerField(_("likelihood (1–5)"))
+    impact = models.PositiveSmallIntegerField(_("impact (1–5)"))
+    mitigation = models.TextField(_("mitigation"))
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.risk
+
+    @property
+    def score(self) -> int:
+        """Likelihood × impact, the usual risk-matrix score (1–25)."""
+        return self.likelihood * self.impact

@@ -42,6 +42,24 @@ def _language() -> str:
     return "id" if language.startswith("id") else "en"
 
 
+LAUNCH_FIELDS = ("crisis_scenario", "asset_backup", "rollback_plan")
+
+
+def launch_readiness_missing(campaign: Campaign) -> list[str]:
+    """The parts of launch readiness still empty: the risk register and the three plans."""
+    missing = [] if campaign.risks.exists() else ["risks"]
+    return missing + [field for field in LAUNCH_FIELDS if not getattr(campaign, field).strip()]
+
+
+def needs_launch_readiness(campaign: Campaign, stage_key: str) -> bool:
+    """True when leaving ``stage_key`` means going live and the planned budget is above the threshold."""
+    following = campaign.workflow_version.workflow.next_stage(stage_key)
+    if following is None or not following.is_launch:
+        return False
+    planned = sum((line.planned for line in BudgetLine.objects.filter(campaign=campaign)), Decimal(0))
+    return planned > campaign_settings(campaign.workspace).launch_readiness_threshold
+
+
 def gate_state(campaign: Campaign, stage_key: str) -> GateState:
     outputs = {
         output.output_key
@@ -50,10 +68,13 @@ def gate_state(campaign: Campaign, stage_key: str) -> GateState:
     }
     marks = set(campaign.checklist_marks.filter(stage_key=stage_key).values_list("item_key", flat=True))
     latest = GateApproval.objects.filter(campaign=campaign, stage_key=stage_key).order_by("-decided_at", "-id").first()
+    needs_readiness = needs_launch_readiness(campaign, stage_key)
     return GateState(
         outputs_present=frozenset(outputs),
         checklist_done=frozenset(marks),
         is_approved=latest is not None and latest.decision == GateApproval.Decision.APPROVED,
+        needs_launch_readiness=needs_readiness,
+        is_launch_ready=needs_readiness and not launch_readiness_missing(campaign),
     )
 
 

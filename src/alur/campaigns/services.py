@@ -29,6 +29,7 @@ from alur.campaigns.models import (
     GateApproval,
     Initiative,
     RaciAssignment,
+    Risk,
     StageTransition,
     WorkflowDefinition,
     WorkflowVersion,
@@ -52,6 +53,10 @@ BRIEF_FIELDS = (
     "competitor_analysis",
     "target_market_analysis",
     "market_gap",
+    "crisis_scenario",
+    "asset_backup",
+    "rollback_plan",
+    "escalation_path",
 )
 CAMPAIGN_FIELDS = ("name", "owner", "start_date", "end_date", "channels", "is_shared_with_clients", *BRIEF_FIELDS)
 MAX_BUDGET = Decimal("1e13")
@@ -403,22 +408,22 @@ def budget_increase_decide(*, actor: User, request: BudgetIncreaseRequest, is_ap
     return locked
 
 
-def campaign_settings_update(*, actor: User, workspace: Workspace, spend_approval_threshold: Any) -> CampaignSettings:
+def campaign_settings_update(
+    *, actor: User, workspace: Workspace, spend_approval_threshold: Any = None, launch_readiness_threshold: Any = None
+) -> CampaignSettings:
+    """Change the workspace's campaign rules; a value left as ``None`` keeps what is there."""
     require(actor, membership_of(actor, workspace), Action.WORKSPACE_UPDATE)
-    threshold = _parse_amount(spend_approval_threshold, "spend_approval_threshold")
+    values = (("spend_approval_threshold", spend_approval_threshold), ("launch_readiness_threshold", launch_readiness_threshold))
+    changes = {field: _parse_amount(value, field) for field, value in values if value not in (None, "")}
+    fields = ("spend_approval_threshold", "launch_readiness_threshold")
     with transaction.atomic():
         settings_row, _created = CampaignSettings.objects.select_for_update().get_or_create(workspace=workspace)
-        before = {"spend_approval_threshold": str(settings_row.spend_approval_threshold)}
-        settings_row.spend_approval_threshold = threshold
+        before = {field: str(getattr(settings_row, field)) for field in fields}
+        for field, value in changes.items():
+            setattr(settings_row, field, value)
         settings_row.save()
-        audit_record(
-            actor=actor,
-            workspace=workspace,
-            action="campaign.settings",
-            obj=settings_row,
-            before=before,
-            after={"spend_approval_threshold": str(threshold)},
-        )
+        after = {field: str(getattr(settings_row, field)) for field in fields}
+        audit_record(actor=actor, workspace=workspace, action="campaign.settings", obj=settings_row, before=before, after=after)
     return settings_row
 
 
@@ -479,6 +484,10 @@ def _missing_error(missing: list[Missing]) -> ValidationError:
         "checklist": _("tick “%(name)s”"),
         "approval": _("get the approval of the accountable manager for “%(name)s”"),
         "kpi_review": _("record the “KPI achieved?” review"),
+        "launch_readiness": _(
+            "complete launch readiness (risk register, crisis scenario, asset backup, rollback plan): "
+            "the budget is above the threshold"
+        ),
     }
     parts = [labels[item.kind] % {"name": item.name} for item in missing]
     return ValidationError({"gate": _("The campaign cannot leave this stage yet: %(missing)s.") % {"missing": "; ".join(parts)}})
@@ -699,3 +708,39 @@ def initiative_create(
             after={"title": initiative.title, "rice": str(initiative.rice), "ice": initiative.ice},
         )
     return initiative
+
+
+# Launch readiness --------------------------------------------------------------------------------
+
+
+def risk_add(*, actor: User, campaign: Campaign, risk: str, likelihood: Any, impact: Any, mitigation: str, owner: User) -> Risk:
+    """A line of the risk register: the risk, its likelihood and impact (1–5 each), the mitigation, an owner."""
+    require(actor, membership_of(actor, campaign.workspace), Action.CAMPAIGN_MANAGE, campaign)
+    _no_nul(risk=risk, mitigation=mitigation)
+    errors = {}
+    if len(risk.strip()) < 5:
+        errors["risk"] = _("Describe the risk, e.g. the influencer posts before the launch date.")
+    if len(mitigation.strip()) < 5:
+        errors["mitigation"] = _("Describe how the risk is reduced or handled.")
+    if errors:
+        raise ValidationError(errors)
+    levels = {"likelihood": _whole(likelihood, "likelihood", 1, 5), "impact": _whole(impact, "impact", 1, 5)}
+    if not Membership.objects.filter(workspace=campaign.workspace, user=owner).exists():
+        raise ValidationError({"owner": _("Choose a member of this workspace.")})
+    with transaction.atomic():
+        row = Risk.objects.create(
+            workspace=campaign.workspace,
+            campaign=campaign,
+            risk=risk.strip()[:200],
+            mitigation=mitigation.strip(),
+            owner=owner,
+            **levels,
+        )
+        audit_record(
+            actor=actor,
+            workspace=campaign.workspace,
+            action="campaign.risk",
+            obj=campaign,
+            after={"risk": row.risk, "likelihood": row.likelihood, "impact": row.impact, "owner": owner.email},
+        )
+    return row

@@ -23,6 +23,8 @@ urlpatterns = [
         views.budget_request_decide,
         name="budget_request_decide",
     ),
+    path("w/<slug:slug>/campaigns/<int:campaign_id>/launch-plan/", views.launch_plan_save, name="launch_plan_save"),
+    path("w/<slug:slug>/campaigns/<int:campaign_id>/risks/", views.risk_add, name="risk_add"),
     path("w/<slug:slug>/campaigns/<int:campaign_id>/raci/", views.raci_save, name="raci_save"),
     path("w/<slug:slug>/campaigns/<int:campaign_id>/advance/", views.advance, name="advance"),
     path("w/<slug:slug>/campaigns/<int:campaign_id>/kpi-review/", views.kpi_review, name="kpi_review"),

@@ -121,6 +121,10 @@ def _detail_context(request: WorkspaceRequest, campaign: Campaign, *, brief_form
         "can_budget": _can(request, Action.BUDGET_MANAGE, campaign),
         "currency": request.workspace.currency,
         "raci": selectors.raci_matrix(campaign),
+        "risks": campaign.risks.select_related("owner"),
+        "launch_required": selectors.needs_launch_readiness(campaign, campaign.stage_key),
+        "launch_missing": selectors.launch_readiness_missing(campaign),
+        "launch_threshold": selectors.campaign_settings(campaign.workspace).launch_readiness_threshold,
         "members": _members(request),
         "all_stages": [(view.stage.key, view.name) for view in selectors.stage_overview(campaign)],
     }
@@ -278,6 +282,48 @@ def raci_save(request: WorkspaceRequest, campaign_id: int) -> HttpResponse:
 
 @require_POST
 @workspace_view(Action.CAMPAIGN_VIEW)
+def launch_plan_save(request: WorkspaceRequest, campaign_id: int) -> HttpResponse:
+    return _post_action(
+        request,
+        campaign_id,
+        lambda c: services.campaign_update(
+            actor=request_user(request),
+            campaign=c,
+            crisis_scenario=request.POST.get("crisis_scenario", ""),
+            asset_backup=request.POST.get("asset_backup", ""),
+            rollback_plan=request.POST.get("rollback_plan", ""),
+            escalation_path=request.POST.get("escalation_path", ""),
+        ),
+        _("Launch plan saved."),
+    )
+
+
+@require_POST
+@workspace_view(Action.CAMPAIGN_VIEW)
+def risk_add(request: WorkspaceRequest, campaign_id: int) -> HttpResponse:
+    user_id = request.POST.get("owner", "")
+    member = workspace_members(request.workspace).filter(user_id=int(user_id)).first() if user_id.isdigit() else None
+    if member is None:
+        messages.error(request, _("Choose a member of this workspace."))
+        return redirect("campaigns:campaign_detail", slug=request.workspace.slug, campaign_id=campaign_id)
+    return _post_action(
+        request,
+        campaign_id,
+        lambda c: services.risk_add(
+            actor=request_user(request),
+            campaign=c,
+            risk=request.POST.get("risk", ""),
+            likelihood=request.POST.get("likelihood", ""),
+            impact=request.POST.get("impact", ""),
+            mitigation=request.POST.get("mitigation", ""),
+            owner=member.user,
+        ),
+        _("Risk added."),
+    )
+
+
+@require_POST
+@workspace_view(Action.CAMPAIGN_VIEW)
 def approval_request(request: WorkspaceRequest, campaign_id: int) -> HttpResponse:
     return _post_action(
         request,
@@ -358,7 +404,7 @@ def workflow_page(request: WorkspaceRequest) -> HttpResponse:
                 for stage in version.workflow.stages
             ],
             "mermaid": mermaid(version.workflow, language=language),
-            "spend_threshold": selectors.campaign_settings(request.workspace).spend_approval_threshold,
+            "rules": selectors.campaign_settings(request.workspace),
             "can_set_rules": _can(request, Action.WORKSPACE_UPDATE),
         },
     )

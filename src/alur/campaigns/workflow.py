@@ -65,6 +65,7 @@ class Stage:
     checklist: tuple[Item, ...] = ()
     needs_approval: bool = False
     kpi_review: bool = False
+    is_launch: bool = False  # entering this stage means going live: big campaigns need launch readiness
 
     def name(self, language: str) -> str:
         return self.names.get(language) or self.names.get("en") or self.key
@@ -168,6 +169,7 @@ def parse_workflow(data: Any) -> Workflow:
                 checklist=_items(raw.get("checklist"), f"{where} checklist", problems),
                 needs_approval=bool(gate.get("approval", False)),
                 kpi_review=kpi_review,
+                is_launch=bool(raw.get("launch", False)),
             )
         )
     if kpi_reviews > 1:
@@ -195,6 +197,7 @@ def workflow_to_data(workflow: Workflow) -> dict[str, Any]:
                 "checklist": items(stage.checklist),
                 "gate": {"approval": stage.needs_approval},
                 "kpi_review": stage.kpi_review,
+                "launch": stage.is_launch,
             }
             for stage in workflow.stages
         ]
@@ -205,7 +208,7 @@ def workflow_to_data(workflow: Workflow) -> dict[str, Any]:
 class Missing:
     """One thing that keeps a campaign in its stage."""
 
-    kind: str  # "output", "checklist", "approval" or "kpi_review"
+    kind: str  # "output", "checklist", "approval", "kpi_review" or "launch_readiness"
     key: str
     name: str
 
@@ -216,6 +219,8 @@ class GateState:
     checklist_done: frozenset[str] = frozenset()
     is_approved: bool = False
     kpi_achieved: bool = False
+    needs_launch_readiness: bool = False
+    is_launch_ready: bool = False
 
 
 def gate_missing(stage: Stage, state: GateState, *, language: str = "en") -> list[Missing]:
@@ -230,6 +235,8 @@ def gate_missing(stage: Stage, state: GateState, *, language: str = "en") -> lis
         missing.append(Missing("approval", stage.key, stage.name(language)))
     if stage.kpi_review and not state.kpi_achieved:
         missing.append(Missing("kpi_review", stage.key, stage.name(language)))
+    if state.needs_launch_readiness and not state.is_launch_ready:
+        missing.append(Missing("launch_readiness", stage.key, stage.name(language)))
     return missing
 
 
@@ -302,6 +309,7 @@ DEFAULT_DEFINITION: dict[str, Any] = {
         {
             "key": "distribution",
             "name": {"id": "Distribusi", "en": "Distribution"},
+            "launch": True,
             "responsible_role": "social_media_specialist",
             "outputs": [_item("live_ads_report", "Laporan iklan aktif", "Live ads report")],
             "checklist": [_item("posts_scheduled", "Posting & iklan terjadwal", "Posts and ads scheduled")],
