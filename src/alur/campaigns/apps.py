@@ -30,5 +30,9 @@ class CampaignsConfig(AppConfig):
                 "campaign.settings": _("Campaign rules changed"),
                 "initiative.create": _("Initiative scored"),
                 "campaign.risk": _("Risk added to the register"),
+                "task.create": _("Task created"),
+                "task.move": _("Task moved"),
+                "task.dependency": _("Task dependency added"),
+                "task.checklist": _("Task checklist ticked"),
             }
         )

@@ -334,3 +334,35 @@ class Risk(models.Model):
     def score(self) -> int:
         """Likelihood × impact, the usual risk-matrix score (1–25)."""
         return self.likelihood * self.impact
+
+
+class Task(models.Model):
+    """A piece of a campaign's action plan, shown on the kanban board and the timeline."""
+
+    class Status(models.TextChoices):
+        TODO = "todo", _("To do")
+        DOING = "doing", _("In progress")
+        REVIEW = "review", _("In review")
+        DONE = "done", _("Done")
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(_("task"), max_length=200)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    estimate_hours = models.DecimalField(_("estimate (hours)"), max_digits=6, decimal_places=1)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.TODO)
+    position = models.PositiveIntegerField(default=0)
+    depends_on = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="blocks")
+    checklist = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["status", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_assigned_to(self, user: Any) -> bool:
+        return self.owner_id == user.pk

@@ -12,7 +12,8 @@ from django.http import Http404
 from django.utils.translation import get_language
 
 from alur.accounts.models import Membership, Workspace
-from alur.campaigns.models import BudgetIncreaseRequest, BudgetLine, Campaign, CampaignSettings, GateApproval, Initiative
+from alur.campaigns.models import BudgetIncreaseRequest, BudgetLine, Campaign, CampaignSettings, GateApproval, Initiative, Task
+from alur.campaigns.planning import week_start, weekly_load
 from alur.campaigns.workflow import GateState, Missing, Stage, gate_missing
 from alur.core.policy import Visibility, visibility_for
 
@@ -192,3 +193,60 @@ def budget_pacing(campaign: Campaign, today: dt.date) -> tuple[Decimal, Decimal]
 
 def initiatives(workspace: Workspace) -> QuerySet[Initiative]:
     return Initiative.objects.filter(workspace=workspace).select_related("campaign", "created_by")
+
+
+def campaign_tasks(campaign: Campaign) -> QuerySet[Task]:
+    return Task.objects.filter(campaign=campaign).select_related("owner").prefetch_related("depends_on")
+
+
+def task_of(membership: Membership, campaign: Campaign, task_id: int) -> Task:
+    task = Task.objects.filter(campaign=campaign, pk=task_id).first()
+    if task is None:
+        raise Http404("No such task.")
+    return task
+
+
+@dataclass(frozen=True)
+class CapacityRow:
+    user_id: int
+    name: str
+    capacity: Decimal
+    weeks: list[tuple[dt.date, Decimal, bool]]  # week start, load, overloaded?
+
+
+def capacity_grid(workspace: Workspace, *, first_week: dt.date, weeks: int = 6) -> list[CapacityRow]:
+    """Each member's booked hours per week (open tasks of all campaigns, by due week) against capacity."""
+    from alur.accounts.selectors import workspace_members
+
+    starts = [week_start(first_week) + dt.timedelta(weeks=i) for i in range(weeks)]
+    open_tasks = Task.objects.filter(workspace=workspace).exclude(status=Task.Status.DONE)
+    load = weekly_load(open_tasks.values_list("owner_id", "due_date", "estimate_hours"))
+    rows = []
+    for member in workspace_members(workspace):
+        cells = [
+            (
+                start,
+                load.get((member.user_id, start), Decimal(0)),
+                load.get((member.user_id, start), Decimal(0)) > member.weekly_capacity_hours,
+            )
+            for start in starts
+        ]
+        rows.append(CapacityRow(member.user_id, member.user.display_name, member.weekly_capacity_hours, cells))
+    return rows
+
+
+def capacity_hint(
+    workspace: Workspace, *, user_id: int, due_date: dt.date, extra_hours: Decimal
+) -> tuple[Decimal, Decimal, bool] | None:
+    """(load with the new task, capacity, overloaded?) for a person in the week of ``due_date``; shown
+    before a task is assigned."""
+    membership = Membership.objects.filter(workspace=workspace, user_id=user_id).first()
+    if membership is None:
+        return None
+    start = week_start(due_date)
+    open_tasks = Task.objects.filter(
+        workspace=workspace, owner_id=user_id, due_date__gte=start, due_date__lt=start + dt.timedelta(days=7)
+    )
+    booked = sum((t.estimate_hours for t in open_tasks.exclude(status=Task.Status.DONE)), Decimal(0))
+    total = booked + extra_hours
+    return total, membership.weekly_capacity_hours, total > membership.weekly_capacity_hours

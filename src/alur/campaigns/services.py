@@ -31,9 +31,11 @@ from alur.campaigns.models import (
     RaciAssignment,
     Risk,
     StageTransition,
+    Task,
     WorkflowDefinition,
     WorkflowVersion,
 )
+from alur.campaigns.planning import creates_cycle
 from alur.campaigns.prioritisation import RICE_IMPACTS, ice_score, rice_score
 from alur.campaigns.templates_data import CHANNELS, brief_template
 from alur.campaigns.workflow import DEFAULT_DEFINITION, DefinitionError, Missing, parse_workflow
@@ -288,6 +290,11 @@ def normalize_amount_text(text: str) -> str:
     if text.count(".") > 1 or (text.count(".") == 1 and len(text) - text.rfind(".") - 1 == 3):
         return text.replace(".", "")
     return text
+
+
+def normalize_amount_decimal(text: str) -> Decimal:
+    """An amount typed by a person, as a Decimal (see :func:`normalize_amount_text`); ValidationError if not a number."""
+    return _parse_amount(text, "amount")
 
 
 def _parse_amount(value: Any, field: str) -> Decimal:
@@ -744,3 +751,133 @@ def risk_add(*, actor: User, campaign: Campaign, risk: str, likelihood: Any, imp
             after={"risk": row.risk, "likelihood": row.likelihood, "impact": row.impact, "owner": owner.email},
         )
     return row
+
+
+# Action plan -------------------------------------------------------------------------------------
+
+TASK_FIELDS = ("title", "owner", "estimate_hours", "due_date", "status")
+
+
+def _check_task_owner(campaign: Campaign, owner: User) -> None:
+    if not Membership.objects.filter(workspace=campaign.workspace, user=owner).exists():
+        raise ValidationError({"owner": _("Choose a member of this workspace.")})
+
+
+def task_create(
+    *,
+    actor: User,
+    campaign: Campaign,
+    title: str,
+    owner: User,
+    estimate_hours: Any,
+    due_date: dt.date | None = None,
+    checklist: list[str] | None = None,
+) -> Task:
+    """A task of the campaign's action plan, with its estimate (which capacity planning counts)."""
+    require(actor, membership_of(actor, campaign.workspace), Action.TASK_MANAGE, campaign)
+    _no_nul(title=title, **{f"checklist_{i}": text for i, text in enumerate(checklist or [])})
+    if len(title.strip()) < 3:
+        raise ValidationError({"title": _("Name the task, e.g. Write the launch email.")})
+    hours = _parse_amount(estimate_hours, "estimate_hours")
+    if hours > 1000:
+        raise ValidationError({"estimate_hours": _("An estimate is at most 1000 hours; split bigger work into tasks.")})
+    _check_task_owner(campaign, owner)
+    items = [{"text": text.strip()[:200], "done": False} for text in (checklist or []) if text.strip()]
+    with transaction.atomic():
+        position = Task.objects.filter(campaign=campaign, status=Task.Status.TODO).count()
+        task = Task.objects.create(
+            workspace=campaign.workspace,
+            campaign=campaign,
+            title=title.strip()[:200],
+            owner=owner,
+            estimate_hours=hours,
+            due_date=due_date,
+            checklist=items,
+            position=position,
+            created_by=actor,
+        )
+        audit_record(actor=actor, workspace=campaign.workspace, action="task.create", obj=task, after=snapshot(task, TASK_FIELDS))
+    return task
+
+
+def task_move(*, actor: User, task: Task, status: str, position: int = 0) -> Task:
+    """Move a card on the kanban board. Its owner may move it too; a task cannot be done while a task it
+    depends on is not."""
+    require(actor, membership_of(actor, task.workspace), Action.TASK_UPDATE, task)
+    if status not in Task.Status.values:
+        raise ValidationError({"status": _("Choose a column of the board.")})
+    if status == Task.Status.DONE:
+        blocking = [t.title for t in task.depends_on.exclude(status=Task.Status.DONE)]
+        if blocking:
+            raise ValidationError({"status": _("Finish first: %(tasks)s.") % {"tasks": "; ".join(blocking)}})
+    with transaction.atomic():
+        locked = Task.objects.select_for_update().get(pk=task.pk)
+        before = snapshot(locked, TASK_FIELDS)
+        siblings = list(
+            Task.objects.filter(campaign=locked.campaign, status=status).exclude(pk=locked.pk).order_by("position", "id")
+        )
+        position = max(0, min(position, len(siblings)))
+        siblings.insert(position, locked)
+        locked.status = status
+        for index, item in enumerate(siblings):
+            if item.pk == locked.pk:
+                locked.position = index
+            elif item.position != index:
+                Task.objects.filter(pk=item.pk).update(position=index)
+        locked.save(update_fields=["status", "position"])
+        audit_record(
+            actor=actor,
+            workspace=locked.workspace,
+            action="task.move",
+            obj=locked,
+            before=before,
+            after=snapshot(locked, TASK_FIELDS),
+        )
+    return locked
+
+
+def task_add_dependency(*, actor: User, task: Task, depends_on: Task) -> Task:
+    """``task`` can start only after ``depends_on``; a dependency that would close a loop is refused."""
+    require(actor, membership_of(actor, task.workspace), Action.TASK_MANAGE, task)
+    if depends_on.campaign_id != task.campaign_id:
+        raise ValidationError({"depends_on": _("A task can depend only on tasks of the same campaign.")})
+    with transaction.atomic():
+        edges = list(
+            Task.depends_on.through.objects.filter(from_task__campaign=task.campaign).values_list("from_task_id", "to_task_id")
+        )
+        if creates_cycle(edges, task.pk, depends_on.pk):
+            raise ValidationError(
+                {
+                    "depends_on": _("“%(task)s” already leads to “%(other)s”: this dependency would make a loop.")
+                    % {"task": depends_on.title, "other": task.title}
+                }
+            )
+        task.depends_on.add(depends_on)
+        audit_record(
+            actor=actor,
+            workspace=task.workspace,
+            action="task.dependency",
+            obj=task,
+            after={"depends_on": depends_on.pk, "title": depends_on.title},
+        )
+    return task
+
+
+def task_checklist_toggle(*, actor: User, task: Task, index: int) -> Task:
+    require(actor, membership_of(actor, task.workspace), Action.TASK_UPDATE, task)
+    with transaction.atomic():
+        locked = Task.objects.select_for_update().get(pk=task.pk)
+        if not 0 <= index < len(locked.checklist):
+            raise ValidationError({"checklist": _("This task has no such checklist item.")})
+        items = [dict(item) for item in locked.checklist]
+        items[index]["done"] = not items[index]["done"]
+        locked.checklist = items
+        locked.save(update_fields=["checklist"])
+        audit_record(
+            actor=actor,
+            workspace=locked.workspace,
+            action="task.checklist",
+            obj=locked,
+            after={"item": items[index]["text"], "done": items[index]["done"]},
+        )
+    return locked

@@ -20,7 +20,8 @@ from alur.accounts.forms import add_service_errors
 from alur.accounts.selectors import workspace_members
 from alur.campaigns import selectors, services
 from alur.campaigns.forms import CHANNEL_LABELS, BriefForm, BudgetLineForm, CampaignCreateForm
-from alur.campaigns.models import BudgetIncreaseRequest, Campaign, GateApproval, StageTransition
+from alur.campaigns.models import BudgetIncreaseRequest, Campaign, GateApproval, StageTransition, Task
+from alur.campaigns.planning import week_start
 from alur.campaigns.workflow import mermaid
 from alur.core.policy import Action, decide
 from alur.core.roles import Role
@@ -452,3 +453,144 @@ INITIATIVE_FIELDS = (
     "ice_confidence",
     "ice_ease",
 )
+
+
+def _board_context(request: WorkspaceRequest, campaign: Campaign) -> dict[str, Any]:
+    tasks = list(selectors.campaign_tasks(campaign))
+    columns = [(value, label, [t for t in tasks if t.status == value]) for value, label in Task.Status.choices]
+    return {
+        "campaign": campaign,
+        "columns": columns,
+        "tasks": tasks,
+        "members": _members(request),
+        "can_plan": _can(request, Action.TASK_MANAGE, campaign),
+    }
+
+
+@workspace_view(Action.CAMPAIGN_VIEW)
+def task_board(request: WorkspaceRequest, campaign_id: int) -> HttpResponse:
+    campaign = selectors.campaign_visible(request.membership, campaign_id)
+    if request.method == "POST":
+        member = (
+            workspace_members(request.workspace).filter(user_id=int(request.POST["owner"])).first()
+            if request.POST.get("owner", "").isdigit()
+            else None
+        )
+        due = request.POST.get("due_date", "")
+        try:
+            if member is None:
+                raise ValidationError({"owner": _("Choose a member of this workspace.")})
+            try:
+                due_date = dt.date.fromisoformat(due) if due else None
+            except ValueError:
+                raise ValidationError({"due_date": _("Choose the due date with the date picker (YYYY-MM-DD).")}) from None
+            services.task_create(
+                actor=request_user(request),
+                campaign=campaign,
+                title=request.POST.get("title", ""),
+                owner=member.user,
+                estimate_hours=request.POST.get("estimate_hours", ""),
+                due_date=due_date,
+                checklist=request.POST.get("checklist", "").splitlines(),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Task added."))
+        return redirect("campaigns:task_board", slug=request.workspace.slug, campaign_id=campaign.pk)
+    return render(request, "campaigns/task_board.html", _board_context(request, campaign))
+
+
+@require_POST
+@workspace_view(Action.CAMPAIGN_VIEW)
+def task_move(request: WorkspaceRequest, campaign_id: int, task_id: int) -> HttpResponse:
+    """Called by the board's drag-and-drop (and by the plain form without JavaScript)."""
+    campaign = selectors.campaign_visible(request.membership, campaign_id)
+    task = selectors.task_of(request.membership, campaign, task_id)
+    position = request.POST.get("position", "0")
+    try:
+        services.task_move(
+            actor=request_user(request),
+            task=task,
+            status=request.POST.get("status", ""),
+            position=int(position) if position.isdigit() else 0,
+        )
+    except ValidationError as error:
+        if request.htmx or request.headers.get("X-Requested-With") == "fetch":  # type: ignore[attr-defined]
+            return HttpResponse(" ".join(error.messages), status=422)
+        messages.error(request, " ".join(error.messages))
+    if request.headers.get("X-Requested-With") == "fetch":
+        return HttpResponse(status=204)
+    return redirect("campaigns:task_board", slug=request.workspace.slug, campaign_id=campaign.pk)
+
+
+@require_POST
+@workspace_view(Action.CAMPAIGN_VIEW)
+def task_dependency(request: WorkspaceRequest, campaign_id: int) -> HttpResponse:
+    """Make one task of the campaign wait for another; a loop is refused with the reason."""
+    campaign = selectors.campaign_visible(request.membership, campaign_id)
+    task_id, other_id = request.POST.get("task", ""), request.POST.get("depends_on", "")
+    try:
+        if not (task_id.isdigit() and other_id.isdigit()):
+            raise ValidationError({"depends_on": _("Choose two tasks.")})
+        services.task_add_dependency(
+            actor=request_user(request),
+            task=selectors.task_of(request.membership, campaign, int(task_id)),
+            depends_on=selectors.task_of(request.membership, campaign, int(other_id)),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Dependency added."))
+    return redirect("campaigns:task_board", slug=request.workspace.slug, campaign_id=campaign.pk)
+
+
+@require_POST
+@workspace_view(Action.CAMPAIGN_VIEW)
+def task_checklist(request: WorkspaceRequest, campaign_id: int, task_id: int) -> HttpResponse:
+    campaign = selectors.campaign_visible(request.membership, campaign_id)
+    task = selectors.task_of(request.membership, campaign, task_id)
+    index = request.POST.get("index", "")
+    try:
+        services.task_checklist_toggle(actor=request_user(request), task=task, index=int(index) if index.isdigit() else -1)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("campaigns:task_board", slug=request.workspace.slug, campaign_id=campaign.pk)
+
+
+@workspace_view(Action.CAMPAIGN_VIEW)
+def task_timeline(request: WorkspaceRequest, campaign_id: int) -> HttpResponse:
+    campaign = selectors.campaign_visible(request.membership, campaign_id)
+    tasks = sorted(selectors.campaign_tasks(campaign), key=lambda t: (t.due_date is None, t.due_date or dt.date.max, t.pk))
+    weeks: dict[dt.date | None, list[Task]] = {}
+    for task in tasks:
+        weeks.setdefault(week_start(task.due_date) if task.due_date else None, []).append(task)
+    return render(request, "campaigns/task_timeline.html", {"campaign": campaign, "weeks": list(weeks.items())})
+
+
+@workspace_view(Action.CAMPAIGN_VIEW)
+def capacity(request: WorkspaceRequest) -> HttpResponse:
+    rows = selectors.capacity_grid(request.workspace, first_week=timezone.localdate())
+    return render(
+        request, "campaigns/capacity.html", {"rows": rows, "weeks": [cell[0] for cell in rows[0].weeks] if rows else []}
+    )
+
+
+@workspace_view(Action.CAMPAIGN_VIEW)
+def capacity_hint(request: WorkspaceRequest) -> HttpResponse:
+    """The htmx hint under the task form: the owner's load in the due week, with this task."""
+    owner, due, hours = (
+        request.GET.get("owner", ""),
+        request.GET.get("due_date", ""),
+        request.GET.get("estimate_hours", "") or "0",
+    )
+    try:
+        hint = selectors.capacity_hint(
+            request.workspace,
+            user_id=int(owner),
+            due_date=dt.date.fromisoformat(due),
+            extra_hours=services.normalize_amount_decimal(hours),
+        )
+    except (ValueError, ValidationError):
+        hint = None
+    return render(request, "campaigns/_capacity_hint.html", {"hint": hint})
