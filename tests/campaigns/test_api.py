@@ -160,3 +160,32 @@ def test_initiatives_through_the_api(team: Team, make_token: TokenMaker) -> None
     assert created.status_code == 201 and created.json()["rice"] == "500.0" and created.json()["ice"] == 120
     assert call("post", base, token, {**body, "impact": "1.5"}).json()["detail"][0]["field"] == "impact"
     assert [i["title"] for i in call("get", f"{base}?sort=ice", token).json()] == ["Program afiliasi"]
+
+
+def test_tasks_through_the_api(team: Team, make_token: TokenMaker) -> None:
+    _, planner = make_token(team.user(Role.CAMPAIGN_MANAGER), team.workspace, scope="write")
+    base = f"/workspaces/{team.workspace.slug}/campaigns"
+    campaign = call("post", base, planner, {"name": "Kampanye tugas API", "owner": team.user(Role.CAMPAIGN_MANAGER).email}).json()
+    tasks = f"{base}/{campaign['id']}/tasks"
+    first = call(
+        "post",
+        tasks,
+        planner,
+        {
+            "title": "Riset kata kunci",
+            "owner": team.user(Role.PERFORMANCE_MARKETER).email,
+            "estimate_hours": "4",
+            "checklist": ["Ahrefs", "Search Console"],
+        },
+    ).json()
+    second = call(
+        "post", tasks, planner, {"title": "Tulis artikel", "owner": team.user(Role.CONTENT_CREATOR).email, "estimate_hours": "8"}
+    ).json()
+    assert call("post", f"{tasks}/{second['id']}/dependencies", planner, {"depends_on": first["id"]}).json()["depends_on"] == [
+        first["id"]
+    ]
+    loop = call("post", f"{tasks}/{first['id']}/dependencies", planner, {"depends_on": second["id"]})
+    assert loop.status_code == 422 and "putaran" in loop.json()["detail"][0]["message"]  # the planner works in Indonesian
+    assert call("post", f"{tasks}/{second['id']}/move", planner, {"status": "done"}).status_code == 422
+    assert call("post", f"{tasks}/{first['id']}/move", planner, {"status": "done"}).json()["status"] == "done"
+    assert [t["title"] for t in call("get", tasks, planner).json()] == ["Tulis artikel", "Riset kata kunci"]

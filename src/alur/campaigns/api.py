@@ -455,6 +455,103 @@ def risk_add(request: HttpRequest, slug: str, campaign_id: int, payload: RiskIn)
     return _fresh(membership, campaign)
 
 
+class TaskIn(Schema):
+    title: str = Field(max_length=200)
+    owner: str = Field(description="Email of the member who does the task.")
+    estimate_hours: Decimal = Field(gt=0, le=1000)
+    due_date: dt.date | None = None
+    checklist: list[str] = []
+
+
+class TaskOut(Schema):
+    id: int
+    title: str
+    owner: str
+    estimate_hours: Decimal
+    due_date: dt.date | None
+    status: str
+    position: int
+    depends_on: list[int]
+    checklist: list[dict[str, Any]]
+
+
+class TaskMoveIn(Schema):
+    status: Literal["todo", "doing", "review", "done"]
+    position: int = Field(0, ge=0)
+
+
+class DependencyIn(Schema):
+    depends_on: int
+
+
+def _task_out(task: Any) -> TaskOut:
+    return TaskOut(
+        id=task.pk,
+        title=task.title,
+        owner=task.owner.email,
+        estimate_hours=task.estimate_hours,
+        due_date=task.due_date,
+        status=task.status,
+        position=task.position,
+        depends_on=sorted(t.pk for t in task.depends_on.all()),
+        checklist=task.checklist,
+    )
+
+
+@router.get("/workspaces/{slug}/campaigns/{campaign_id}/tasks", response={200: list[TaskOut], 403: ErrorOut, 404: ErrorOut})
+def task_list(request: HttpRequest, slug: str, campaign_id: int) -> list[TaskOut]:
+    _membership, campaign = _campaign(request, slug, campaign_id)
+    return [_task_out(t) for t in selectors.campaign_tasks(campaign)]
+
+
+@router.post(
+    "/workspaces/{slug}/campaigns/{campaign_id}/tasks", response={201: TaskOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+)
+def task_create(request: HttpRequest, slug: str, campaign_id: int, payload: TaskIn) -> Status[TaskOut]:
+    membership, campaign = _write(request, slug, campaign_id)
+    owner = workspace_members(membership.workspace).filter(user__email=payload.owner.strip().lower()).first()
+    if owner is None:
+        raise ValidationError({"owner": _("Give the email of a member of this workspace.")})
+    task = services.task_create(
+        actor=_user(request),
+        campaign=campaign,
+        title=payload.title,
+        owner=owner.user,
+        estimate_hours=payload.estimate_hours,
+        due_date=payload.due_date,
+        checklist=payload.checklist,
+    )
+    return Status(201, _task_out(task))
+
+
+@router.post(
+    "/workspaces/{slug}/campaigns/{campaign_id}/tasks/{task_id}/move",
+    response={200: TaskOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def task_move(request: HttpRequest, slug: str, campaign_id: int, task_id: int, payload: TaskMoveIn) -> TaskOut:
+    membership, campaign = _write(request, slug, campaign_id)
+    task = services.task_move(
+        actor=_user(request),
+        task=selectors.task_of(membership, campaign, task_id),
+        status=payload.status,
+        position=payload.position,
+    )
+    return _task_out(task)
+
+
+@router.post(
+    "/workspaces/{slug}/campaigns/{campaign_id}/tasks/{task_id}/dependencies",
+    response={200: TaskOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def task_dependency(request: HttpRequest, slug: str, campaign_id: int, task_id: int, payload: DependencyIn) -> TaskOut:
+    membership, campaign = _write(request, slug, campaign_id)
+    task = selectors.task_of(membership, campaign, task_id)
+    services.task_add_dependency(
+        actor=_user(request), task=task, depends_on=selectors.task_of(membership, campaign, payload.depends_on)
+    )
+    return _task_out(task)
+
+
 @router.get("/workspaces/{slug}/workflow", response={200: WorkflowOut, 403: ErrorOut, 404: ErrorOut})
 def workflow(request: HttpRequest, slug: str, language: Literal["id", "en"] = "id") -> WorkflowOut:
     membership = api_membership(request, slug)

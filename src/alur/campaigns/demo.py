@@ -70,6 +70,41 @@ def campaigns_demo_seed(workspace: Workspace, users: dict[str, User]) -> None:
             {"marketing_plan": "KPI: 1.500 botol terjual di bulan pertama; CPA maks. Rp35.000; anggaran Rp88 juta."},
         )
         services.approval_request(actor=planner, campaign=launch)
+        services.raci_set(actor=planner, campaign=launch, stage_key="planning", user=manager, letter="A")
+        services.raci_set(actor=planner, campaign=launch, stage_key="planning", user=planner, letter="R")
+        services.raci_set(actor=planner, campaign=launch, stage_key="creation", user=users["creator"], letter="R")
+        services.raci_set(actor=planner, campaign=launch, stage_key="creation", user=users["designer"], letter="R")
+        services.raci_set(actor=planner, campaign=launch, stage_key="creation", user=planner, letter="A")
+        services.raci_set(actor=planner, campaign=launch, stage_key="creation", user=users["approver"], letter="C")
+        photos = services.task_create(
+            actor=planner,
+            campaign=launch,
+            title="Foto produk botol (studio)",
+            owner=users["designer"],
+            estimate_hours="24",
+            due_date=dt.date(2027, 1, 8),
+            checklist=["Sewa studio", "Properti kopi & gula aren", "Retouch 20 foto"],
+        )
+        banners = services.task_create(
+            actor=planner,
+            campaign=launch,
+            title="Banner iklan 5 ukuran",
+            owner=users["designer"],
+            estimate_hours="20",
+            due_date=dt.date(2027, 1, 7),
+        )
+        services.task_add_dependency(actor=planner, task=banners, depends_on=photos)
+        email = services.task_create(
+            actor=planner,
+            campaign=launch,
+            title="Email peluncuran ke pelanggan",
+            owner=users["creator"],
+            estimate_hours="6",
+            due_date=dt.date(2027, 1, 12),
+            checklist=["Draf", "Review legal (klaim gula aren asli)"],
+        )
+        services.task_add_dependency(actor=planner, task=email, depends_on=photos)
+        services.task_move(actor=users["designer"], task=photos, status="doing")
     if not Campaign.objects.filter(workspace=workspace, name="Ramadan 2027: Paket Hampers Kopi").exists():
         ramadan = services.campaign_create(
             actor=planner,

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import Http404
 from django.utils.translation import get_language
 
@@ -196,7 +196,16 @@ def initiatives(workspace: Workspace) -> QuerySet[Initiative]:
 
 
 def campaign_tasks(campaign: Campaign) -> QuerySet[Task]:
-    return Task.objects.filter(campaign=campaign).select_related("owner").prefetch_related("depends_on")
+    """The campaign's tasks in board order: column by column (to do → done), then position."""
+    column = Case(
+        *(When(status=value, then=Value(index)) for index, value in enumerate(Task.Status.values)), output_field=IntegerField()
+    )
+    return (
+        Task.objects.filter(campaign=campaign)
+        .select_related("owner")
+        .prefetch_related("depends_on")
+        .order_by(column, "position", "id")
+    )
 
 
 def task_of(membership: Membership, campaign: Campaign, task_id: int) -> Task:
