@@ -182,3 +182,50 @@ def test_launch_readiness_is_filled_on_the_campaign_page(team: Team, login: Call
     )
     assert "alert-danger" in bad.content.decode()
     assert campaign.risks.count() == 1
+
+
+def test_a_manager_edits_the_workflow_in_the_page_and_publishes_a_new_version(
+    team: Team, login: Callable[[User], Client]
+) -> None:
+    from alur.campaigns.models import WorkflowDefinition
+    from alur.campaigns.services import workflow_default
+
+    workflow_default(team.workspace)
+    definition = WorkflowDefinition.objects.get(workspace=team.workspace)
+    edit = reverse("campaigns:workflow_edit", args=[team.workspace.slug, definition.pk])
+    manager = login(team.user(Role.MANAGER))
+    page = manager.get(edit)
+    rows = page.context["rows"]
+    form: dict[str, object] = {"stage_count": str(len(rows))}
+    for index, row in enumerate(rows):
+        for field, value in row.items():
+            if isinstance(value, bool):
+                if value:
+                    form[f"stage-{index}-{field}"] = "on"
+            else:
+                form[f"stage-{index}-{field}"] = value
+    added = manager.post(edit, {**form, "action": "add"})
+    assert len(added.context["rows"]) == 7
+    form["stage-1-name_en"] = "Plan & budget"
+    broken = manager.post(edit, {**form, "stage-2-responsible_role": "boss", "action": "save"})
+    assert broken.status_code == 422 and "boss" in broken.content.decode()
+    manager.post(edit, {**form, "action": "save"})
+    latest = definition.latest_version()
+    assert latest.number == 2 and latest.workflow.stage("planning").name("en") == "Plan & budget"
+    assert [item.key for item in latest.workflow.stage("planning").checklist] == ["kpis_set", "budget_planned"]  # keys kept
+    assert login(team.user(Role.DESIGNER)).get(edit).status_code == 403
+
+
+def test_a_second_workflow_for_another_campaign_type(team: Team, login: Callable[[User], Client]) -> None:
+    manager = login(team.user(Role.MANAGER))
+    manager.post(url(team, "workflow"), {"form": "new_workflow", "name": "Kampanye influencer"})
+    from alur.campaigns.models import WorkflowDefinition
+
+    influencer = WorkflowDefinition.objects.get(name="Kampanye influencer")
+    planner = login(team.user(Role.CAMPAIGN_MANAGER))
+    planner.post(
+        url(team, "campaign_create"),
+        {"name": "Kolaborasi barista", "template": "", "workflow": influencer.pk, "owner": team.user(Role.CAMPAIGN_MANAGER).pk},
+    )
+    assert Campaign.objects.get().workflow_version.definition == influencer
+    assert "Kampanye influencer" in manager.get(url(team, "workflow") + f"?definition={influencer.pk}").content.decode()

@@ -109,3 +109,26 @@ def test_the_diagram_is_mermaid_graph_td_with_the_gate_and_the_loop() -> None:
     assert 'S0["Riset (Discovery)"]' in text
     english = mermaid(parse_workflow(DEFAULT_DEFINITION), language="en")
     assert 'K4{"KPI achieved?"}' in english
+
+
+def test_the_editor_rows_round_trip_and_new_stages_get_keys() -> None:
+    from alur.campaigns.workflow import definition_from_rows, editor_rows
+
+    workflow = parse_workflow(DEFAULT_DEFINITION)
+    rows = editor_rows(workflow)
+    assert parse_workflow(definition_from_rows(rows, workflow)) == workflow  # keys kept: recorded ticks stay attached
+    rows.insert(
+        2,
+        {
+            "name_id": "Uji legal",
+            "name_en": "Legal review",
+            "responsible_role": "approver",
+            "checklist": "Klaim produk dicek | Product claims checked\nSyarat promo",
+            "approval": True,
+        },
+    )
+    edited = parse_workflow(definition_from_rows(rows, workflow))
+    legal = edited.stages[2]
+    assert (legal.key, legal.needs_approval) == ("legal_review", True)
+    assert [item.key for item in legal.checklist] == ["product_claims_checked", "syarat_promo"]
+    assert legal.checklist[1].names == {"id": "Syarat promo", "en": "Syarat promo"}

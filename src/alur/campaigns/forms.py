@@ -26,12 +26,16 @@ CHANNEL_LABELS = {
 class CampaignCreateForm(StyledFormMixin, forms.Form):
     name = forms.CharField(label=_("Campaign name"), max_length=150)
     template = forms.ChoiceField(label=_("Brief template"), required=False)
+    workflow = forms.TypedChoiceField(label=_("Workflow"), coerce=int, required=False, empty_value=None)
     owner = forms.TypedChoiceField(label=_("Owner"), coerce=int)
     start_date = forms.DateField(label=_("Start"), widget=DateInput, required=False)
     end_date = forms.DateField(label=_("End"), widget=DateInput, required=False)
 
-    def __init__(self, *args: Any, members: list[tuple[int, str]], language: str, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, members: list[tuple[int, str]], workflows: list[tuple[int, str]], language: str, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["workflow"].choices = [("", _("— the default workflow —")), *workflows]  # type: ignore[attr-defined]
         self.fields["template"].choices = [("", _("— blank brief —")), *((t.key, t.name(language)) for t in BRIEF_TEMPLATES)]  # type: ignore[attr-defined]
         self.fields["owner"].choices = members  # type: ignore[attr-defined]
 

@@ -12,7 +12,16 @@ from django.http import Http404
 from django.utils.translation import get_language
 
 from alur.accounts.models import Membership, Workspace
-from alur.campaigns.models import BudgetIncreaseRequest, BudgetLine, Campaign, CampaignSettings, GateApproval, Initiative, Task
+from alur.campaigns.models import (
+    BudgetIncreaseRequest,
+    BudgetLine,
+    Campaign,
+    CampaignSettings,
+    GateApproval,
+    Initiative,
+    Task,
+    WorkflowDefinition,
+)
 from alur.campaigns.planning import week_start, weekly_load
 from alur.campaigns.workflow import GateState, Missing, Stage, gate_missing
 from alur.core.policy import Visibility, visibility_for
@@ -259,3 +268,14 @@ def capacity_hint(
     booked = sum((t.estimate_hours for t in open_tasks.exclude(status=Task.Status.DONE)), Decimal(0))
     total = booked + extra_hours
     return total, membership.weekly_capacity_hours, total > membership.weekly_capacity_hours
+
+
+def workflow_definitions(workspace: Workspace) -> QuerySet[WorkflowDefinition]:
+    return WorkflowDefinition.objects.filter(workspace=workspace).prefetch_related("versions")
+
+
+def workflow_definition(workspace: Workspace, definition_id: int) -> WorkflowDefinition:
+    definition = WorkflowDefinition.objects.filter(workspace=workspace, pk=definition_id).first()
+    if definition is None:
+        raise Http404("No such workflow.")
+    return definition

@@ -99,6 +99,27 @@ def workflow_default(workspace: Workspace) -> WorkflowVersion:
         return definition.latest_version()
 
 
+def workflow_definition_create(*, actor: User, workspace: Workspace, name: str) -> WorkflowDefinition:
+    """A new workflow (e.g. for one campaign type or account), starting as a copy of the default."""
+    require(actor, membership_of(actor, workspace), Action.WORKFLOW_MANAGE)
+    _no_nul(name=name)
+    name = name.strip()
+    if len(name) < 3:
+        raise ValidationError({"name": _("Name the workflow, e.g. Influencer campaigns.")})
+    default = workflow_default(workspace)
+    with transaction.atomic():
+        if WorkflowDefinition.objects.filter(workspace=workspace, name=name).exists():
+            raise ValidationError({"name": _("There is already a workflow called %(name)s.") % {"name": name}})
+        definition = WorkflowDefinition.objects.create(workspace=workspace, name=name[:80])
+        version = WorkflowVersion.objects.create(
+            workspace=workspace, definition=definition, number=1, spec=default.spec, created_by=actor
+        )
+        audit_record(
+            actor=actor, workspace=workspace, action="workflow.publish", obj=version, after={"name": definition.name, "number": 1}
+        )
+    return definition
+
+
 def workflow_version_publish(*, actor: User, definition: WorkflowDefinition, spec: Any) -> WorkflowVersion:
     """A new version of a definition. Campaigns already running keep the version they started with."""
     require(actor, membership_of(actor, definition.workspace), Action.WORKFLOW_MANAGE, definition)
@@ -150,13 +171,17 @@ def campaign_create(
     template_key: str = "",
     start_date: dt.date | None = None,
     end_date: dt.date | None = None,
+    workflow: WorkflowDefinition | None = None,
 ) -> Campaign:
-    """A campaign on the default workflow, in its first stage, its brief prefilled from a template."""
+    """A campaign on the latest version of ``workflow`` (the default when not given), in its first
+    stage, its brief prefilled from a template."""
     require(actor, membership_of(actor, workspace), Action.CAMPAIGN_MANAGE)
     template = brief_template(template_key) if template_key else None
     if template_key and template is None:
         raise ValidationError({"template": _("There is no brief template called %(key)s.") % {"key": template_key}})
-    version = workflow_default(workspace)
+    if workflow is not None and workflow.workspace_id != workspace.pk:
+        raise ValidationError({"workflow": _("Choose a workflow of this workspace.")})
+    version = workflow.latest_version() if workflow is not None else workflow_default(workspace)
     campaign = Campaign(
         workspace=workspace,
         name=name.strip()[:150],

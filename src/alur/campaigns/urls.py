@@ -10,6 +10,7 @@ urlpatterns = [
     path("w/<slug:slug>/campaigns/", views.campaign_list, name="campaign_list"),
     path("w/<slug:slug>/campaigns/new/", views.campaign_create, name="campaign_create"),
     path("w/<slug:slug>/campaigns/workflow/", views.workflow_page, name="workflow"),
+    path("w/<slug:slug>/campaigns/workflows/<int:definition_id>/edit/", views.workflow_edit, name="workflow_edit"),
     path("w/<slug:slug>/campaigns/initiatives/", views.initiatives, name="initiatives"),
     path("w/<slug:slug>/campaigns/capacity/", views.capacity, name="capacity"),
     path("w/<slug:slug>/campaigns/capacity/hint/", views.capacity_hint, name="capacity_hint"),

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from alur.campaigns import selectors, services
 from alur.campaigns.forms import CHANNEL_LABELS, BriefForm, BudgetLineForm, CampaignCreateForm
 from alur.campaigns.models import BudgetIncreaseRequest, Campaign, GateApproval, StageTransition, Task
 from alur.campaigns.planning import week_start
-from alur.campaigns.workflow import mermaid
+from alur.campaigns.workflow import definition_from_rows, editor_rows, mermaid
 from alur.core.policy import Action, decide
 from alur.core.roles import Role
 from alur.core.tenancy import WorkspaceRequest, request_user, workspace_view
@@ -50,8 +51,13 @@ def campaign_list(request: WorkspaceRequest) -> HttpResponse:
 
 @workspace_view(Action.CAMPAIGN_MANAGE)
 def campaign_create(request: WorkspaceRequest) -> HttpResponse:
+    workflows = [(d.pk, d.name) for d in selectors.workflow_definitions(request.workspace)]
     form = CampaignCreateForm(
-        request.POST or None, members=_members(request), language=_language(), initial={"owner": request.user.pk}
+        request.POST or None,
+        members=_members(request),
+        workflows=workflows,
+        language=_language(),
+        initial={"owner": request.user.pk},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -65,6 +71,9 @@ def campaign_create(request: WorkspaceRequest) -> HttpResponse:
                 template_key=data["template"],
                 start_date=data["start_date"],
                 end_date=data["end_date"],
+                workflow=selectors.workflow_definitions(request.workspace).filter(pk=data["workflow"]).first()
+                if data["workflow"]
+                else None,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -381,25 +390,37 @@ def kpi_review(request: WorkspaceRequest, campaign_id: int) -> HttpResponse:
 
 @workspace_view(Action.CAMPAIGN_VIEW)
 def workflow_page(request: WorkspaceRequest) -> HttpResponse:
+    """The workflows of the workspace: each one's stages, gates and diagram; the campaign rules."""
     if request.method == "POST":
         try:
+            if request.POST.get("form") == "new_workflow":
+                definition = services.workflow_definition_create(
+                    actor=request_user(request), workspace=request.workspace, name=request.POST.get("name", "")
+                )
+                messages.success(request, _("Workflow created as a copy of the default. Edit its stages now."))
+                return redirect("campaigns:workflow_edit", slug=request.workspace.slug, definition_id=definition.pk)
             services.campaign_settings_update(
                 actor=request_user(request),
                 workspace=request.workspace,
                 spend_approval_threshold=request.POST.get("spend_approval_threshold", ""),
+                launch_readiness_threshold=request.POST.get("launch_readiness_threshold", ""),
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("Campaign rules saved."))
         return redirect("campaigns:workflow", slug=request.workspace.slug)
-    version = services.workflow_default(request.workspace)
+    default = services.workflow_default(request.workspace)
+    raw = request.GET.get("definition", "")
+    definition = selectors.workflow_definition(request.workspace, int(raw)) if raw.isdigit() else default.definition
+    version = definition.latest_version()
     language = _language()
     return render(
         request,
         "campaigns/workflow.html",
         {
             "version": version,
+            "definitions": selectors.workflow_definitions(request.workspace),
             "stages": [
                 (stage, stage.name(language), [item.name(language) for item in stage.outputs])
                 for stage in version.workflow.stages
@@ -407,7 +428,67 @@ def workflow_page(request: WorkspaceRequest) -> HttpResponse:
             "mermaid": mermaid(version.workflow, language=language),
             "rules": selectors.campaign_settings(request.workspace),
             "can_set_rules": _can(request, Action.WORKSPACE_UPDATE),
+            "can_edit": _can(request, Action.WORKFLOW_MANAGE),
         },
+    )
+
+
+EDITOR_FIELDS = ("key", "name_id", "name_en", "responsible_role", "outputs", "checklist")
+EDITOR_FLAGS = ("approval", "kpi_review", "launch")
+
+
+def _editor_rows_from_post(post: Any) -> list[dict[str, Any]]:
+    count = int(post.get("stage_count", "0")) if post.get("stage_count", "0").isdigit() else 0
+    rows = []
+    for index in range(min(count, 30)):
+        row: dict[str, Any] = {field: post.get(f"stage-{index}-{field}", "") for field in EDITOR_FIELDS}
+        row.update({flag: post.get(f"stage-{index}-{flag}") == "on" for flag in EDITOR_FLAGS})
+        rows.append(row)
+    return rows
+
+
+@workspace_view(Action.WORKFLOW_MANAGE)
+def workflow_edit(request: WorkspaceRequest, definition_id: int) -> HttpResponse:
+    """Edit a workflow's stages: add, remove, reorder, rename, responsible role, outputs, checklist and
+    gates. Saving publishes a new version; running campaigns keep theirs."""
+    definition = selectors.workflow_definition(request.workspace, definition_id)
+    previous = definition.latest_version()
+    problems: list[str] = []
+    if request.method == "POST":
+        rows = _editor_rows_from_post(request.POST)
+        action = request.POST.get("action", "")
+        verb, _sep, position = action.partition("-")
+        index = int(position) if position.isdigit() and int(position) < len(rows) else None
+        if verb == "add":
+            rows.append(
+                {"key": "", "name_id": "", "name_en": "", "responsible_role": "campaign_manager", "outputs": "", "checklist": ""}
+            )
+        elif verb == "remove" and index is not None and len(rows) > 1:
+            rows.pop(index)
+        elif verb == "up" and index:
+            rows[index - 1], rows[index] = rows[index], rows[index - 1]
+        elif verb == "down" and index is not None and index + 1 < len(rows):
+            rows[index + 1], rows[index] = rows[index], rows[index + 1]
+        elif verb == "save":
+            spec = definition_from_rows(rows, previous.workflow)
+            try:
+                version = services.workflow_version_publish(actor=request_user(request), definition=definition, spec=spec)
+            except ValidationError as error:
+                problems = [message for messages_ in error.message_dict.values() for message in messages_]
+            else:
+                messages.success(
+                    request,
+                    _("Version %(number)s published. New campaigns use it; running ones keep theirs.")
+                    % {"number": version.number},
+                )
+                return redirect(f"{reverse('campaigns:workflow', args=[request.workspace.slug])}?definition={definition.pk}")
+    else:
+        rows = editor_rows(previous.workflow)
+    return render(
+        request,
+        "campaigns/workflow_edit.html",
+        {"definition": definition, "version": previous, "rows": rows, "roles": Role.choices, "problems": problems},
+        status=422 if problems else 200,
     )
 
 

@@ -331,3 +331,84 @@ DEFAULT_DEFINITION: dict[str, Any] = {
         },
     ]
 }
+
+
+def _item_lines(items: Iterable[Item]) -> str:
+    return "\n".join(f"{item.names.get('id', '')} | {item.names.get('en', '')}" for item in items)
+
+
+def _key_from(text: str, taken: set[str]) -> str:
+    base = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:36] or "item"
+    if not base[0].isalpha():
+        base = f"x_{base}"[:36]
+    key, number = base, 2
+    while key in taken:
+        key, number = f"{base}_{number}", number + 1
+    taken.add(key)
+    return key
+
+
+def _items_from_lines(text: str, previous: Iterable[Item] = ()) -> list[dict[str, Any]]:
+    """Editor lines "Nama Indonesia | English name" (the English part may be left out) to items. An item
+    whose Indonesian or English name matches one of ``previous`` keeps that item's key, so ticks and
+    documents already recorded against it stay attached."""
+    known = {name: item.key for item in previous for name in item.names.values() if name}
+    items: list[dict[str, Any]] = []
+    taken: set[str] = set()
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        id_name, _, en_name = (part.strip() for part in line.partition("|"))
+        en_name = en_name or id_name
+        reused = known.get(en_name) or known.get(id_name)
+        if reused and reused not in taken:
+            taken.add(reused)
+            key = reused
+        else:
+            key = _key_from(en_name, taken)
+        items.append({"key": key, "name": {"id": id_name, "en": en_name}})
+    return items
+
+
+def editor_rows(workflow: Workflow) -> list[dict[str, Any]]:
+    """A workflow as the rows of the editor form (one per stage)."""
+    return [
+        {
+            "key": stage.key,
+            "name_id": stage.names.get("id", ""),
+            "name_en": stage.names.get("en", ""),
+            "responsible_role": stage.responsible_role,
+            "outputs": _item_lines(stage.outputs),
+            "checklist": _item_lines(stage.checklist),
+            "approval": stage.needs_approval,
+            "kpi_review": stage.kpi_review,
+            "launch": stage.is_launch,
+        }
+        for stage in workflow.stages
+    ]
+
+
+def definition_from_rows(rows: Iterable[Mapping[str, Any]], previous: Workflow | None = None) -> dict[str, Any]:
+    """The editor's rows back to a definition (validate it with :func:`parse_workflow`). A new stage
+    without a key gets one from its English name; items keep their keys from ``previous``."""
+    rows = list(rows)
+    old_stages = {stage.key: stage for stage in previous.stages} if previous else {}
+    taken = {str(row.get("key", "")) for row in rows if row.get("key")}
+    stages = []
+    for row in rows:
+        key = str(row.get("key") or "") or _key_from(str(row.get("name_en") or row.get("name_id") or "stage"), taken)
+        stages.append(
+            {
+                "key": key,
+                "name": {"id": str(row.get("name_id", "")).strip(), "en": str(row.get("name_en", "")).strip()},
+                "responsible_role": str(row.get("responsible_role", "")),
+                "outputs": _items_from_lines(str(row.get("outputs", "")), old_stages[key].outputs if key in old_stages else ()),
+                "checklist": _items_from_lines(
+                    str(row.get("checklist", "")), old_stages[key].checklist if key in old_stages else ()
+                ),
+                "gate": {"approval": bool(row.get("approval"))},
+                "kpi_review": bool(row.get("kpi_review")),
+                "launch": bool(row.get("launch")),
+            }
+        )
+    return {"stages": stages}
