@@ -189,3 +189,36 @@ def test_tasks_through_the_api(team: Team, make_token: TokenMaker) -> None:
     assert call("post", f"{tasks}/{second['id']}/move", planner, {"status": "done"}).status_code == 422
     assert call("post", f"{tasks}/{first['id']}/move", planner, {"status": "done"}).json()["status"] == "done"
     assert [t["title"] for t in call("get", tasks, planner).json()] == ["Tulis artikel", "Riset kata kunci"]
+
+
+def test_playbooks_through_the_api(team: Team, make_token: TokenMaker) -> None:
+    _, manager = make_token(team.user(Role.MANAGER), team.workspace, scope="write")
+    created = call(
+        "post",
+        f"/workspaces/{team.workspace.slug}/playbooks",
+        manager,
+        {"name": "QA email", "kind": "qa", "items": ["Subjek < 60 karakter", "Tautan unsubscribe"]},
+    )
+    assert created.status_code == 201
+    campaign = call(
+        "post",
+        f"/workspaces/{team.workspace.slug}/campaigns",
+        manager,
+        {"name": "Newsletter Desember", "owner": team.user(Role.CAMPAIGN_MANAGER).email},
+    ).json()
+    task = call(
+        "post",
+        f"/workspaces/{team.workspace.slug}/campaigns/{campaign['id']}/playbook",
+        manager,
+        {"playbook_id": created.json()["id"]},
+    )
+    assert task.status_code == 201 and [item["text"] for item in task.json()["checklist"]] == [
+        "Subjek < 60 karakter",
+        "Tautan unsubscribe",
+    ]
+    assert (
+        call(
+            "post", f"/workspaces/{team.workspace.slug}/playbooks", manager, {"name": "Kosong", "kind": "qa", "items": []}
+        ).status_code
+        == 422
+    )

@@ -181,3 +181,31 @@ def test_the_board_the_timeline_and_the_capacity_pages(team: Team, campaign: Cam
         in client.get(reverse("campaigns:task_timeline", args=[team.workspace.slug, campaign.pk])).content.decode()
     )
     assert 'data-testid="capacity"' in client.get(reverse("campaigns:capacity", args=[team.workspace.slug])).content.decode()
+
+
+def test_playbooks_are_offered_created_and_applied_as_tasks(
+    team: Team, campaign: Campaign, login: Callable[[User], Client]
+) -> None:
+    from alur.campaigns.models import Playbook
+
+    client = login(team.user(Role.CAMPAIGN_MANAGER))
+    page = client.get(reverse("campaigns:playbooks", args=[team.workspace.slug])).content.decode()
+    assert "Checklist peluncuran" in page and "Persyaratan hukum" in page  # built-in, in the workspace's language
+    launch = Playbook.objects.get(workspace=team.workspace, kind="launch")
+    client.post(reverse("campaigns:playbook_apply", args=[team.workspace.slug, campaign.pk]), {"playbook": launch.pk})
+    created = Task.objects.get(campaign=campaign)
+    assert created.title == "Checklist peluncuran" and len(created.checklist) == 5 and created.owner == campaign.owner
+    manager = login(team.user(Role.MANAGER))
+    manager.post(
+        reverse("campaigns:playbooks", args=[team.workspace.slug]),
+        {"name": "QA TikTok", "kind": "qa", "items": "Musik berlisensi\nTeks di zona aman"},
+    )
+    assert Playbook.objects.get(name="QA TikTok").items == ["Musik berlisensi", "Teks di zona aman"]
+    bad = manager.post(
+        reverse("campaigns:playbooks", args=[team.workspace.slug]), {"name": "x", "kind": "nope", "items": ""}, follow=True
+    )
+    assert "alert-danger" in bad.content.decode()
+    with pytest.raises(PermissionDenied):
+        services.playbook_create(
+            actor=team.user(Role.DESIGNER), workspace=team.workspace, name="Tidak boleh", kind="qa", items=["a"]
+        )

@@ -552,6 +552,51 @@ def task_dependency(request: HttpRequest, slug: str, campaign_id: int, task_id: 
     return _task_out(task)
 
 
+class PlaybookIn(Schema):
+    name: str = Field(max_length=120)
+    kind: Literal["launch", "qa", "brand"]
+    items: list[str]
+
+
+class PlaybookOut(Schema):
+    id: int
+    name: str
+    kind: str
+    items: list[str]
+
+
+class PlaybookApplyIn(Schema):
+    playbook_id: int
+
+
+@router.get("/workspaces/{slug}/playbooks", response={200: list[PlaybookOut], 403: ErrorOut, 404: ErrorOut})
+def playbook_list(request: HttpRequest, slug: str) -> list[PlaybookOut]:
+    membership = api_membership(request, slug)
+    require(_user(request), membership, Action.CAMPAIGN_VIEW)
+    return [PlaybookOut(id=p.pk, name=p.name, kind=p.kind, items=p.items) for p in selectors.playbooks(membership.workspace)]
+
+
+@router.post("/workspaces/{slug}/playbooks", response={201: PlaybookOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def playbook_create(request: HttpRequest, slug: str, payload: PlaybookIn) -> Status[PlaybookOut]:
+    membership = api_membership(request, slug)
+    require_write_scope(request)
+    playbook = services.playbook_create(
+        actor=_user(request), workspace=membership.workspace, name=payload.name, kind=payload.kind, items=payload.items
+    )
+    return Status(201, PlaybookOut(id=playbook.pk, name=playbook.name, kind=playbook.kind, items=playbook.items))
+
+
+@router.post(
+    "/workspaces/{slug}/campaigns/{campaign_id}/playbook", response={201: TaskOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+)
+def playbook_apply(request: HttpRequest, slug: str, campaign_id: int, payload: PlaybookApplyIn) -> Status[TaskOut]:
+    membership, campaign = _write(request, slug, campaign_id)
+    playbook = selectors.playbooks(membership.workspace).filter(pk=payload.playbook_id).first()
+    if playbook is None:
+        raise Http404
+    return Status(201, _task_out(services.playbook_apply(actor=_user(request), playbook=playbook, campaign=campaign)))
+
+
 @router.get("/workspaces/{slug}/workflow", response={200: WorkflowOut, 403: ErrorOut, 404: ErrorOut})
 def workflow(request: HttpRequest, slug: str, language: Literal["id", "en"] = "id") -> WorkflowOut:
     membership = api_membership(request, slug)

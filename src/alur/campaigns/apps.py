@@ -31,6 +31,8 @@ class CampaignsConfig(AppConfig):
                 "initiative.create": _("Initiative scored"),
                 "campaign.risk": _("Risk added to the register"),
                 "task.create": _("Task created"),
+                "playbook.create": _("Playbook created"),
+                "playbook.apply": _("Playbook applied to a campaign"),
                 "task.move": _("Task moved"),
                 "task.dependency": _("Task dependency added"),
                 "task.checklist": _("Task checklist ticked"),

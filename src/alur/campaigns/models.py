@@ -366,3 +366,28 @@ class Task(models.Model):
 
     def is_assigned_to(self, user: Any) -> bool:
         return self.owner_id == user.pk
+
+
+class Playbook(models.Model):
+    """A reusable checklist (seed 002): a launch checklist (format per channel, legal requirements,
+    fallback plan), a QA checklist, brand standards. Applied to a campaign, it becomes a task with
+    those checklist items."""
+
+    class Kind(models.TextChoices):
+        LAUNCH = "launch", _("Launch checklist")
+        QA = "qa", _("QA checklist")
+        BRAND = "brand", _("Brand standards")
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    items = models.JSONField(_("items"), default=list)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [models.UniqueConstraint(fields=["workspace", "name"], name="playbook_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -19,6 +19,7 @@ from alur.campaigns.models import (
     CampaignSettings,
     GateApproval,
     Initiative,
+    Playbook,
     Task,
     WorkflowDefinition,
 )
@@ -279,3 +280,7 @@ def workflow_definition(workspace: Workspace, definition_id: int) -> WorkflowDef
     if definition is None:
         raise Http404("No such workflow.")
     return definition
+
+
+def playbooks(workspace: Workspace) -> QuerySet[Playbook]:
+    return Playbook.objects.filter(workspace=workspace)

@@ -28,6 +28,7 @@ from alur.campaigns.models import (
     ChecklistMark,
     GateApproval,
     Initiative,
+    Playbook,
     RaciAssignment,
     Risk,
     StageTransition,
@@ -906,3 +907,70 @@ def task_checklist_toggle(*, actor: User, task: Task, index: int) -> Task:
             after={"item": items[index]["text"], "done": items[index]["done"]},
         )
     return locked
+
+
+# Playbooks ---------------------------------------------------------------------------------------
+
+
+def playbooks_ensure_builtin(workspace: Workspace) -> None:
+    """Offer the built-in playbooks in the workspace's language, once."""
+    from alur.campaigns.templates_data import PLAYBOOKS
+
+    language = workspace.language if workspace.language in ("id", "en") else "en"
+    with transaction.atomic():
+        for builtin in PLAYBOOKS:
+            name = builtin["names"][language]
+            if not Playbook.objects.filter(workspace=workspace, name=name).exists():
+                Playbook.objects.create(
+                    workspace=workspace, name=name, kind=builtin["kind"], items=list(builtin["items"][language])
+                )
+
+
+def playbook_create(*, actor: User, workspace: Workspace, name: str, kind: str, items: list[str]) -> Playbook:
+    require(actor, membership_of(actor, workspace), Action.WORKFLOW_MANAGE)
+    _no_nul(name=name, **{f"item_{i}": text for i, text in enumerate(items)})
+    lines = [text.strip()[:200] for text in items if text.strip()]
+    errors = {}
+    if len(name.strip()) < 3:
+        errors["name"] = _("Name the playbook, e.g. TikTok launch checklist.")
+    if kind not in Playbook.Kind.values:
+        errors["kind"] = _("Choose the kind of playbook.")
+    if not lines:
+        errors["items"] = _("Write at least one item, one per line.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        if Playbook.objects.filter(workspace=workspace, name=name.strip()).exists():
+            raise ValidationError({"name": _("There is already a playbook called %(name)s.") % {"name": name.strip()}})
+        playbook = Playbook.objects.create(workspace=workspace, name=name.strip()[:120], kind=kind, items=lines, created_by=actor)
+        audit_record(
+            actor=actor,
+            workspace=workspace,
+            action="playbook.create",
+            obj=playbook,
+            after={"name": playbook.name, "items": lines},
+        )
+    return playbook
+
+
+def playbook_apply(*, actor: User, playbook: Playbook, campaign: Campaign) -> Task:
+    """Instantiate a playbook into a campaign: a task for the campaign's owner, its items as the checklist."""
+    if playbook.workspace_id != campaign.workspace_id:
+        raise ValidationError({"playbook": _("Choose a playbook of this workspace.")})
+    task = task_create(
+        actor=actor,
+        campaign=campaign,
+        title=playbook.name,
+        owner=campaign.owner,
+        estimate_hours=max(1, len(playbook.items)),
+        due_date=campaign.start_date,
+        checklist=list(playbook.items),
+    )
+    audit_record(
+        actor=actor,
+        workspace=campaign.workspace,
+        action="playbook.apply",
+        obj=campaign,
+        after={"playbook": playbook.name, "task": task.pk},
+    )
+    return task

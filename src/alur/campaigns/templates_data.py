@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -80,3 +81,50 @@ BRIEF_TEMPLATES = (
 
 def brief_template(key: str) -> BriefTemplate | None:
     return next((template for template in BRIEF_TEMPLATES if template.key == key), None)
+
+
+# Built-in playbooks, offered in every workspace until a team writes its own (seed 002's examples).
+PLAYBOOKS: tuple[dict[str, Any], ...] = (
+    {
+        "key": "launch",
+        "kind": "launch",
+        "names": {"id": "Checklist peluncuran", "en": "Launch checklist"},
+        "items": {
+            "id": [
+                "Format materi sesuai tiap kanal (rasio, durasi, ukuran file)",
+                "Persyaratan hukum dicek (klaim produk, izin promo, syarat & ketentuan)",
+                "Rencana cadangan (fallback) bila materi atau kanal gagal",
+                "Tautan dan tag UTM diuji",
+                "Tim layanan pelanggan diberi tahu jadwal peluncuran",
+            ],
+            "en": [
+                "Assets in each channel's format (ratio, duration, file size)",
+                "Legal requirements checked (product claims, promotion permits, terms)",
+                "Fallback plan if an asset or a channel fails",
+                "Links and UTM tags tested",
+                "Customer service told the launch schedule",
+            ],
+        },
+    },
+    {
+        "key": "qa",
+        "kind": "qa",
+        "names": {"id": "Checklist QA konten", "en": "Content QA checklist"},
+        "items": {
+            "id": [
+                "Ejaan dan tata bahasa",
+                "Sesuai panduan merek (logo, warna, nada)",
+                "Semua tautan berfungsi",
+                "Tampilan di ponsel dicek",
+                "Teks alternatif gambar ada",
+            ],
+            "en": [
+                "Spelling and grammar",
+                "On brand (logo, colours, tone)",
+                "Every link works",
+                "Checked on a phone",
+                "Images have alt text",
+            ],
+        },
+    },
+)

@@ -21,7 +21,7 @@ from alur.accounts.forms import add_service_errors
 from alur.accounts.selectors import workspace_members
 from alur.campaigns import selectors, services
 from alur.campaigns.forms import CHANNEL_LABELS, BriefForm, BudgetLineForm, CampaignCreateForm
-from alur.campaigns.models import BudgetIncreaseRequest, Campaign, GateApproval, StageTransition, Task
+from alur.campaigns.models import BudgetIncreaseRequest, Campaign, GateApproval, Playbook, StageTransition, Task
 from alur.campaigns.planning import week_start
 from alur.campaigns.workflow import definition_from_rows, editor_rows, mermaid
 from alur.core.policy import Action, decide
@@ -545,6 +545,7 @@ def _board_context(request: WorkspaceRequest, campaign: Campaign) -> dict[str, A
         "tasks": tasks,
         "members": _members(request),
         "can_plan": _can(request, Action.TASK_MANAGE, campaign),
+        "playbooks": selectors.playbooks(request.workspace),
     }
 
 
@@ -675,3 +676,50 @@ def capacity_hint(request: WorkspaceRequest) -> HttpResponse:
     except (ValueError, ValidationError):
         hint = None
     return render(request, "campaigns/_capacity_hint.html", {"hint": hint})
+
+
+@workspace_view(Action.CAMPAIGN_VIEW)
+def playbooks(request: WorkspaceRequest) -> HttpResponse:
+    """The workspace's playbooks (launch and QA checklists, brand standards); managers add their own."""
+    services.playbooks_ensure_builtin(request.workspace)
+    if request.method == "POST":
+        try:
+            services.playbook_create(
+                actor=request_user(request),
+                workspace=request.workspace,
+                name=request.POST.get("name", ""),
+                kind=request.POST.get("kind", ""),
+                items=request.POST.get("items", "").splitlines(),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Playbook saved."))
+        return redirect("campaigns:playbooks", slug=request.workspace.slug)
+    return render(
+        request,
+        "campaigns/playbooks.html",
+        {
+            "playbooks": selectors.playbooks(request.workspace),
+            "kinds": Playbook.Kind.choices,
+            "can_edit": _can(request, Action.WORKFLOW_MANAGE),
+        },
+    )
+
+
+@require_POST
+@workspace_view(Action.CAMPAIGN_VIEW)
+def playbook_apply(request: WorkspaceRequest, campaign_id: int) -> HttpResponse:
+    raw = request.POST.get("playbook", "")
+    playbook = selectors.playbooks(request.workspace).filter(pk=int(raw)).first() if raw.isdigit() else None
+    if playbook is None:
+        messages.error(request, _("Choose a playbook."))
+        return redirect("campaigns:task_board", slug=request.workspace.slug, campaign_id=campaign_id)
+    campaign = selectors.campaign_visible(request.membership, campaign_id)
+    try:
+        services.playbook_apply(actor=request_user(request), playbook=playbook, campaign=campaign)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("“%(name)s” added to the action plan.") % {"name": playbook.name})
+    return redirect("campaigns:task_board", slug=request.workspace.slug, campaign_id=campaign.pk)
