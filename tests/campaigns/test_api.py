@@ -222,3 +222,21 @@ def test_playbooks_through_the_api(team: Team, make_token: TokenMaker) -> None:
         ).status_code
         == 422
     )
+
+
+def test_a_workflow_version_is_published_through_the_api(team: Team, make_token: TokenMaker) -> None:
+    _, manager = make_token(team.user(Role.MANAGER), team.workspace, scope="write")
+    workflows = call("get", f"/workspaces/{team.workspace.slug}/workflows", manager).json()
+    definition = workflows[0]["definition"]
+    definition["stages"] = definition["stages"][:4]
+    published = call(
+        "post", f"/workspaces/{team.workspace.slug}/workflows/{workflows[0]['id']}/versions", manager, {"definition": definition}
+    )
+    assert published.status_code == 201 and published.json()["version"] == 2
+    broken = call(
+        "post",
+        f"/workspaces/{team.workspace.slug}/workflows/{workflows[0]['id']}/versions",
+        manager,
+        {"definition": {"stages": []}},
+    )
+    assert broken.status_code == 422 and broken.json()["detail"][0]["field"] == "spec"

@@ -132,3 +132,13 @@ def test_the_editor_rows_round_trip_and_new_stages_get_keys() -> None:
     assert (legal.key, legal.needs_approval) == ("legal_review", True)
     assert [item.key for item in legal.checklist] == ["product_claims_checked", "syarat_promo"]
     assert legal.checklist[1].names == {"id": "Syarat promo", "en": "Syarat promo"}
+
+
+def test_the_workflow_is_drawn_as_svg_with_gates_and_the_loop() -> None:
+    from alur.campaigns.workflow import diagram_svg
+
+    svg = diagram_svg(parse_workflow(DEFAULT_DEFINITION), language="id")
+    assert svg.startswith("<svg") and svg.count('class="stage"') == 6 and svg.count('class="gate"') == 2
+    assert "Disetujui manajemen?" in svg and "Tidak: Optimalkan strategi" in svg
+    hostile = broken(s0__name={"id": "<script>alert(1)</script>", "en": "x"})
+    assert "<script>" not in diagram_svg(parse_workflow(hostile))

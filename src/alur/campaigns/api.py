@@ -138,6 +138,7 @@ class RaciRowOut(Schema):
 
 
 class WorkflowOut(Schema):
+    id: int
     name: str
     version: int
     definition: dict[str, Any]
@@ -602,9 +603,39 @@ def workflow(request: HttpRequest, slug: str, language: Literal["id", "en"] = "i
     membership = api_membership(request, slug)
     require(_user(request), membership, Action.CAMPAIGN_VIEW)
     version = services.workflow_default(membership.workspace)
+    return _workflow_out(version, language)
+
+
+def _workflow_out(version: Any, language: str) -> WorkflowOut:
     return WorkflowOut(
+        id=version.definition.pk,
         name=version.definition.name,
         version=version.number,
         definition=version.spec,
         mermaid=mermaid(version.workflow, language=language),
     )
+
+
+class WorkflowVersionIn(Schema):
+    definition: dict[str, Any] = Field(description="The stages, as returned in `definition` by GET /workflow.")
+
+
+@router.get("/workspaces/{slug}/workflows", response={200: list[WorkflowOut], 403: ErrorOut, 404: ErrorOut})
+def workflow_list(request: HttpRequest, slug: str, language: Literal["id", "en"] = "id") -> list[WorkflowOut]:
+    membership = api_membership(request, slug)
+    require(_user(request), membership, Action.CAMPAIGN_VIEW)
+    services.workflow_default(membership.workspace)
+    return [_workflow_out(d.latest_version(), language) for d in selectors.workflow_definitions(membership.workspace)]
+
+
+@router.post(
+    "/workspaces/{slug}/workflows/{workflow_id}/versions",
+    response={201: WorkflowOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def workflow_publish(request: HttpRequest, slug: str, workflow_id: int, payload: WorkflowVersionIn) -> Status[WorkflowOut]:
+    """Publish a new version of a workflow; running campaigns keep the version they started with."""
+    membership = api_membership(request, slug)
+    require_write_scope(request)
+    definition = selectors.workflow_definition(membership.workspace, workflow_id)
+    version = services.workflow_version_publish(actor=_user(request), definition=definition, spec=payload.definition)
+    return Status(201, _workflow_out(version, "id"))

@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,7 +24,7 @@ from alur.campaigns import selectors, services
 from alur.campaigns.forms import CHANNEL_LABELS, BriefForm, BudgetLineForm, CampaignCreateForm
 from alur.campaigns.models import BudgetIncreaseRequest, Campaign, GateApproval, Playbook, StageTransition, Task
 from alur.campaigns.planning import week_start
-from alur.campaigns.workflow import definition_from_rows, editor_rows, mermaid
+from alur.campaigns.workflow import definition_from_rows, diagram_svg, editor_rows, mermaid
 from alur.core.policy import Action, decide
 from alur.core.roles import Role
 from alur.core.tenancy import WorkspaceRequest, request_user, workspace_view
@@ -426,9 +427,11 @@ def workflow_page(request: WorkspaceRequest) -> HttpResponse:
                 for stage in version.workflow.stages
             ],
             "mermaid": mermaid(version.workflow, language=language),
+            "diagram": mark_safe(diagram_svg(version.workflow, language=language)),  # noqa: S308 - every label is escaped
             "rules": selectors.campaign_settings(request.workspace),
             "can_set_rules": _can(request, Action.WORKSPACE_UPDATE),
             "can_edit": _can(request, Action.WORKFLOW_MANAGE),
+            "roles": dict(Role.choices),
         },
     )
 
@@ -703,6 +706,7 @@ def playbooks(request: WorkspaceRequest) -> HttpResponse:
             "playbooks": selectors.playbooks(request.workspace),
             "kinds": Playbook.Kind.choices,
             "can_edit": _can(request, Action.WORKFLOW_MANAGE),
+            "roles": dict(Role.choices),
         },
     )
 

@@ -412,3 +412,61 @@ def definition_from_rows(rows: Iterable[Mapping[str, Any]], previous: Workflow |
             }
         )
     return {"stages": stages}
+
+
+def diagram_svg(workflow: Workflow, *, language: str = "id") -> str:
+    """The workflow drawn as SVG (top to bottom, like seed 001's flowcharts): a box per stage, a diamond
+    for each approval or "KPI achieved?" gate, the optimisation loop back into its stage."""
+    from html import escape
+
+    approval_label = "Disetujui manajemen?" if language == "id" else "Approved by management?"
+    kpi_label = "KPI tercapai?" if language == "id" else "KPI achieved?"
+    yes, no = ("Ya", "Tidak") if language == "id" else ("Yes", "No")
+    loop_label = "Optimalkan strategi" if language == "id" else "Optimise the strategy"
+    width, box_w, box_h, gap, diamond_h = 520, 260, 40, 26, 56
+    centre = width // 2
+    parts: list[str] = []
+    y = 12
+
+    def arrow(x1: float, y1: float, x2: float, y2: float) -> None:
+        parts.append(f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" class="edge" marker-end="url(#arrow)"/>')
+
+    for index, stage in enumerate(workflow.stages):
+        parts.append(f'<rect x="{centre - box_w / 2}" y="{y}" width="{box_w}" height="{box_h}" rx="8" class="stage"/>')
+        parts.append(
+            f'<text x="{centre}" y="{y + 25}" text-anchor="middle" class="stage-label">{escape(stage.name(language))}</text>'
+        )
+        stage_top, y = y, y + box_h
+        if index == len(workflow.stages) - 1:
+            break
+        gate = approval_label if stage.needs_approval else kpi_label if stage.kpi_review else ""
+        if gate:
+            arrow(centre, y, centre, y + gap - 2)
+            top = y + gap
+            mid = top + diamond_h / 2
+            points = f"{centre},{top} {centre + 110},{mid} {centre},{top + diamond_h} {centre - 110},{mid}"
+            parts.append(f'<polygon points="{points}" class="gate"/>')
+            parts.append(f'<text x="{centre}" y="{mid + 4}" text-anchor="middle" class="gate-label">{escape(gate)}</text>')
+            # "No" goes back to the stage (through the optimisation for the KPI loop), on the right.
+            back_x = centre + box_w / 2 + 40
+            back_y = stage_top + box_h / 2
+            path = f"{centre + 110},{mid} {back_x},{mid} {back_x},{back_y} {centre + box_w / 2 + 4},{back_y}"
+            parts.append(f'<polyline points="{path}" class="edge loop" marker-end="url(#arrow)"/>')
+            label = f"{no}: {loop_label}" if stage.kpi_review else no
+            parts.append(
+                f'<text x="{back_x + 4}" y="{(mid + stage_top + box_h / 2) / 2}" class="edge-label">{escape(label)}</text>'
+            )
+            y = top + diamond_h
+            parts.append(f'<text x="{centre + 6}" y="{y + 16}" class="edge-label">{escape(yes)}</text>')
+        arrow(centre, y, centre, y + gap - 2)
+        y += gap
+    height = y + 12
+    defs = (
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
+        'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead"/></marker></defs>'
+    )
+    title = "Diagram alur kerja" if language == "id" else "Workflow diagram"
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width + 160} {height}" role="img" class="alur-flow">'
+        f"<title>{title}</title>" + defs + "".join(parts) + "</svg>"
+    )
