@@ -102,3 +102,49 @@ def test_a_client_token_lists_only_shared_objectives_and_cannot_write(
     assert call("get", f"/workspaces/{team.workspace.slug}/objectives/{objective.pk}", token).status_code == 404
     body = {"title": "Objective dari klien", "period_id": objective.period_id, "owner": team.user(Role.CLIENT).email}
     assert call("post", f"/workspaces/{team.workspace.slug}/objectives", token, body).status_code == 403
+
+
+def test_goals_objective_changes_and_the_review_through_the_api(team: Team, objective: Objective, make_token: TokenMaker) -> None:
+    _, token = make_token(team.user(Role.MANAGER), team.workspace, scope="write")
+    slug = team.workspace.slug
+    goal = call("post", f"/workspaces/{slug}/business-goals", token, {"title": "Tumbuhkan pendapatan online"})
+    assert goal.status_code == 201
+    changed = call(
+        "patch",
+        f"/workspaces/{slug}/objectives/{objective.pk}",
+        token,
+        {"title": "Brand awareness milenial", "owner": team.user(Role.MANAGER).email},
+    )
+    assert changed.json()["title"] == "Brand awareness milenial" and changed.json()["owner"] == team.user(Role.MANAGER).email
+    assert (
+        call("patch", f"/workspaces/{slug}/objectives/{objective.pk}", token, {"owner": "nobody@example.id"}).status_code == 422
+    )
+    kr = call(
+        "post",
+        f"/workspaces/{slug}/objectives/{objective.pk}/key-results",
+        token,
+        {
+            "title": "Naikkan followers 50% dalam 6 bulan",
+            "metric": "Followers",
+            "unit": "followers",
+            "direction": "increase_to",
+            "start_value": "100",
+            "target_value": "150",
+            "deadline": "2026-12-31",
+            "owner": team.user(Role.MANAGER).email,
+        },
+    ).json()["key_results"][0]
+    incomplete = call(
+        "post",
+        f"/workspaces/{slug}/objectives/{objective.pk}/review",
+        token,
+        {"reflection": "Video pendek paling efektif.", "decisions": {}},
+    )
+    assert incomplete.status_code == 422
+    reviewed = call(
+        "post",
+        f"/workspaces/{slug}/objectives/{objective.pk}/review",
+        token,
+        {"reflection": "Video pendek paling efektif.", "decisions": {str(kr["id"]): "carry_over"}},
+    )
+    assert reviewed.status_code == 200 and reviewed.json()["review_grade"] == "0.00"

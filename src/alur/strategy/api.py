@@ -86,6 +86,8 @@ class ObjectiveOut(Schema):
     owner: str
     business_goal: str | None
     is_shared_with_clients: bool
+    review_grade: Decimal | None
+    review_reflection: str
     grade: Decimal
     colour: str
     status: str
@@ -128,6 +130,8 @@ def _objective_out(objective: Objective) -> ObjectiveOut:
         owner=objective.owner.email,
         business_goal=objective.business_goal.title if objective.business_goal else None,
         is_shared_with_clients=objective.is_shared_with_clients,
+        review_grade=objective.review_grade,
+        review_reflection=objective.review_reflection,
         grade=card.grade.quantize(Decimal("0.01")),
         colour=card.colour.value,
         status=card.status.value,
@@ -278,3 +282,76 @@ def check_in_create(request: HttpRequest, slug: str, key_result_id: int, payload
             created_at=check_in.created_at,
         ),
     )
+
+
+class BusinessGoalIn(Schema):
+    title: str = Field(max_length=200)
+    description: str = ""
+
+
+class BusinessGoalOut(BusinessGoalIn):
+    id: int
+
+
+@router.get("/workspaces/{slug}/business-goals", response={200: list[BusinessGoalOut], 403: ErrorOut, 404: ErrorOut})
+def business_goal_list(request: HttpRequest, slug: str) -> list[BusinessGoalOut]:
+    membership = api_membership(request, slug)
+    require(_user(request), membership, Action.OBJECTIVE_VIEW)
+    return [
+        BusinessGoalOut(id=g.pk, title=g.title, description=g.description) for g in selectors.business_goals(membership.workspace)
+    ]
+
+
+@router.post("/workspaces/{slug}/business-goals", response={201: BusinessGoalOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def business_goal_create(request: HttpRequest, slug: str, payload: BusinessGoalIn) -> Status[BusinessGoalOut]:
+    membership = api_membership(request, slug)
+    require_write_scope(request)
+    goal = services.business_goal_create(
+        actor=_user(request), workspace=membership.workspace, title=payload.title, description=payload.description
+    )
+    return Status(201, BusinessGoalOut(id=goal.pk, title=goal.title, description=goal.description))
+
+
+class ObjectivePatch(Schema):
+    title: str | None = Field(None, max_length=250)
+    description: str | None = None
+    owner: str | None = Field(None, description="Email of a member.")
+    is_shared_with_clients: bool | None = None
+
+
+@router.patch(
+    "/workspaces/{slug}/objectives/{objective_id}", response={200: ObjectiveOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+)
+def objective_update(request: HttpRequest, slug: str, objective_id: int, payload: ObjectivePatch) -> ObjectiveOut:
+    membership = api_membership(request, slug)
+    require_write_scope(request)
+    objective = selectors.objective_visible(membership, objective_id)
+    changes: dict[str, object] = payload.dict(exclude_unset=True, exclude_none=True)
+    if "owner" in changes:
+        owner = _member_by_email(membership, str(changes["owner"]))
+        if owner is None:
+            raise ValidationError({"owner": _("Give the email of a member of this workspace.")})
+        changes["owner"] = owner
+    services.objective_update(actor=_user(request), objective=objective, **changes)
+    return _objective_out(selectors.objective_visible(membership, objective_id))
+
+
+class ReviewIn(Schema):
+    reflection: str
+    decisions: dict[int, Literal["carry_over", "drop"]] = Field(
+        description="Key result id → carry_over or drop, for every key result."
+    )
+
+
+@router.post(
+    "/workspaces/{slug}/objectives/{objective_id}/review",
+    response={200: ObjectiveOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def objective_review(request: HttpRequest, slug: str, objective_id: int, payload: ReviewIn) -> ObjectiveOut:
+    membership = api_membership(request, slug)
+    require_write_scope(request)
+    objective = selectors.objective_visible(membership, objective_id)
+    services.objective_review(
+        actor=_user(request), objective=objective, reflection=payload.reflection, decisions=dict(payload.decisions)
+    )
+    return _objective_out(selectors.objective_visible(membership, objective_id))
