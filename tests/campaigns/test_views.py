@@ -229,3 +229,9 @@ def test_a_second_workflow_for_another_campaign_type(team: Team, login: Callable
     )
     assert Campaign.objects.get().workflow_version.definition == influencer
     assert "Kampanye influencer" in manager.get(url(team, "workflow") + f"?definition={influencer.pk}").content.decode()
+
+
+def test_the_workflow_page_title_is_plain_text(team: Team, login: Callable[[User], Client]) -> None:
+    page = login(team.user(Role.MANAGER)).get(url(team, "workflow")).content.decode()
+    title = page.split("<title>")[1].split("</title>")[0]
+    assert "<" not in title and "Alur kerja" in title
