@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alur.accounts.forms import add_service_errors
+from alur.accounts.models import Membership
 from alur.accounts.selectors import workspace_members
 from alur.campaigns import selectors, services
 from alur.campaigns.forms import CHANNEL_LABELS, BriefForm, BudgetLineForm, CampaignCreateForm
@@ -37,6 +38,12 @@ def _language() -> str:
 
 def _members(request: WorkspaceRequest) -> list[tuple[int, str]]:
     return [(m.user_id, m.user.display_name) for m in workspace_members(request.workspace)]
+
+
+def _posted_member(request: WorkspaceRequest, field: str) -> Membership | None:
+    """The member whose user id was posted in ``field``; None for anything else (another workspace, junk)."""
+    user_id = request.POST.get(field, "")
+    return workspace_members(request.workspace).filter(user_id=int(user_id)).first() if user_id.isdigit() else None
 
 
 def _can(request: WorkspaceRequest, action: Action, obj: object | None = None) -> bool:
@@ -272,8 +279,7 @@ def budget_request_decide(request: WorkspaceRequest, campaign_id: int, request_i
 @require_POST
 @workspace_view(Action.CAMPAIGN_VIEW)
 def raci_save(request: WorkspaceRequest, campaign_id: int) -> HttpResponse:
-    user_id = request.POST.get("user", "")
-    member = workspace_members(request.workspace).filter(user_id=int(user_id)).first() if user_id.isdigit() else None
+    member = _posted_member(request, "user")
     if member is None:
         messages.error(request, _("Choose a member of this workspace."))
         return redirect("campaigns:campaign_detail", slug=request.workspace.slug, campaign_id=campaign_id)
@@ -312,8 +318,7 @@ def launch_plan_save(request: WorkspaceRequest, campaign_id: int) -> HttpRespons
 @require_POST
 @workspace_view(Action.CAMPAIGN_VIEW)
 def risk_add(request: WorkspaceRequest, campaign_id: int) -> HttpResponse:
-    user_id = request.POST.get("owner", "")
-    member = workspace_members(request.workspace).filter(user_id=int(user_id)).first() if user_id.isdigit() else None
+    member = _posted_member(request, "owner")
     if member is None:
         messages.error(request, _("Choose a member of this workspace."))
         return redirect("campaigns:campaign_detail", slug=request.workspace.slug, campaign_id=campaign_id)
@@ -556,11 +561,7 @@ def _board_context(request: WorkspaceRequest, campaign: Campaign) -> dict[str, A
 def task_board(request: WorkspaceRequest, campaign_id: int) -> HttpResponse:
     campaign = selectors.campaign_visible(request.membership, campaign_id)
     if request.method == "POST":
-        member = (
-            workspace_members(request.workspace).filter(user_id=int(request.POST["owner"])).first()
-            if request.POST.get("owner", "").isdigit()
-            else None
-        )
+        member = _posted_member(request, "owner")
         due = request.POST.get("due_date", "")
         try:
             if member is None:
