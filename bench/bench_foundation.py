@@ -83,10 +83,13 @@ def bench_pages() -> list[tuple[str, int, float, float]]:
         requests = 50
         reference = timed(lambda: client.get("/healthz"), requests)
         results = []
+        okr_url, campaign_url = seed_planning(manager, workspace)
         for label, url in [
             ("GET workspace home (200 members)", f"/w/{workspace.slug}/"),
             ("GET members page (200 members)", f"/w/{workspace.slug}/members/"),
             ("GET audit log page (400 events)", f"/w/{workspace.slug}/audit/"),
+            ("GET OKR board (30 objectives, 120 KRs, 720 check-ins)", okr_url),
+            ("GET campaign page (36 budget lines, 40 tasks)", campaign_url),
         ]:
             assert client.get(url).status_code == 200
             with CaptureQueriesContext(connection) as queries:
@@ -99,11 +102,61 @@ def bench_pages() -> list[tuple[str, int, float, float]]:
         runner.teardown_databases(old_config)
 
 
+def seed_planning(manager: object, workspace: object) -> tuple[str, str]:
+    """A busy quarter: 30 objectives of 4 key results with 6 check-ins each, and a campaign with a year of
+    budget lines on three channels and 40 tasks."""
+    import datetime as dt
+
+    from alur.campaigns import services as campaigns
+    from alur.strategy import services as strategy
+
+    period = strategy.period_create(
+        actor=manager, workspace=workspace, name="Q1", start=dt.date(2027, 1, 1), end=dt.date(2027, 3, 31)
+    )  # type: ignore[arg-type]
+    for index in range(30):
+        objective = strategy.objective_create(
+            actor=manager, workspace=workspace, title=f"Objective number {index}", period=period, owner=manager
+        )  # type: ignore[arg-type]
+        for number in range(4):
+            key_result = strategy.key_result_create(
+                actor=manager,
+                objective=objective,
+                title=f"Key result {index}-{number} grows",
+                metric="Leads",
+                unit="leads",  # type: ignore[arg-type]
+                direction="increase_to",
+                start_value="100",
+                target_value="200",
+                deadline=dt.date(2027, 3, 31),
+                owner=manager,
+            )
+            for step in range(6):
+                strategy.key_result_check_in(actor=manager, key_result=key_result, value=str(100 + step * 10), confidence=6)  # type: ignore[arg-type]
+    campaign = campaigns.campaign_create(
+        actor=manager, workspace=workspace, name="Busy campaign", owner=manager, template_key="product_launch"
+    )  # type: ignore[arg-type]
+    for month in range(1, 13):
+        for channel in ("ads", "social", "email"):
+            campaigns.budget_line_set(
+                actor=manager, campaign=campaign, channel=channel, month=dt.date(2027, month, 1), planned="1000000"
+            )  # type: ignore[arg-type]
+    for index in range(40):
+        campaigns.task_create(
+            actor=manager,
+            campaign=campaign,
+            title=f"Task {index}",
+            owner=manager,
+            estimate_hours="4",
+            due_date=dt.date(2027, 1, 4),
+        )  # type: ignore[arg-type]
+    return f"/w/{workspace.slug}/okr/?period={period.pk}", f"/w/{workspace.slug}/campaigns/{campaign.pk}/"  # type: ignore[attr-defined]
+
+
 def main() -> None:
     rows = bench_policy() + bench_pages()
-    print(f"{'benchmark':58} {'rows':>8} {'seconds':>9} {'ratio':>8}")
+    print(f"{'benchmark':72} {'rows':>8} {'seconds':>9} {'ratio':>8}")
     for label, count, seconds, ratio in rows:
-        print(f"{label:58} {count:>8} {seconds:>9.3f} {ratio:>8.1f}")
+        print(f"{label:72} {count:>8} {seconds:>9.3f} {ratio:>8.1f}")
 
 
 if __name__ == "__main__":
