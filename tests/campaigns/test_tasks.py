@@ -209,3 +209,33 @@ def test_playbooks_are_offered_created_and_applied_as_tasks(
         services.playbook_create(
             actor=team.user(Role.DESIGNER), workspace=team.workspace, name="Tidak boleh", kind="qa", items=["a"]
         )
+
+
+def test_timeline_bars_end_on_the_due_date_and_last_the_estimate() -> None:
+    from alur.campaigns.planning import gantt_bars
+
+    window = gantt_bars([(1, dt.date(2027, 1, 10), Decimal(16)), (2, dt.date(2027, 1, 19), Decimal(4))])
+    assert window is not None
+    first, last, bars = window
+    assert (first, last) == (dt.date(2027, 1, 9), dt.date(2027, 1, 19))  # 16 hours = 2 days ending on the 10th
+    assert bars[1] == (0, 18) and bars[2] == (90, 9)
+    assert gantt_bars([]) is None
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 50), st.dates(dt.date(2027, 1, 1), dt.date(2027, 12, 31)), st.decimals("0.5", "200", places=1)),
+        max_size=20,
+        unique_by=lambda t: t[0],
+    )
+)
+def test_timeline_bars_stay_inside_the_window(tasks: list[tuple[int, dt.date, Decimal]]) -> None:
+    from alur.campaigns.planning import gantt_bars
+
+    window = gantt_bars(tasks)
+    if not tasks:
+        assert window is None
+        return
+    assert window is not None
+    for offset, width in window[2].values():
+        assert 0 <= offset <= 100 and width >= 1 and offset + width <= 100

@@ -91,7 +91,7 @@ def campaigns_demo_seed(workspace: Workspace, users: dict[str, User]) -> None:
             title="Banner iklan 5 ukuran",
             owner=users["designer"],
             estimate_hours="20",
-            due_date=dt.date(2027, 1, 7),
+            due_date=dt.date(2027, 1, 11),
         )
         services.task_add_dependency(actor=planner, task=banners, depends_on=photos)
         email = services.task_create(

@@ -53,3 +53,27 @@ def overload(load: Mapping[tuple[int, dt.date], Decimal], capacity: Mapping[int,
     return {
         key: hours - capacity.get(key[0], Decimal(0)) for key, hours in load.items() if hours > capacity.get(key[0], Decimal(0))
     }
+
+
+WORKDAY_HOURS = Decimal(8)
+
+
+def gantt_bars(tasks: Iterable[tuple[int, dt.date, Decimal]]) -> tuple[dt.date, dt.date, dict[int, tuple[int, int]]] | None:
+    """Bars for a timeline from (task, due date, estimate hours): each task ends on its due date and
+    lasts its estimate in 8-hour days (at least one). Returns the window and, per task, its left offset
+    and width as whole percentages of the window (width at least 1). None when no task has a due date."""
+    spans = []
+    for task, due, hours in tasks:
+        days = max(1, int((hours / WORKDAY_HOURS).to_integral_value(rounding="ROUND_CEILING")))
+        spans.append((task, due - dt.timedelta(days=days - 1), due))
+    if not spans:
+        return None
+    first = min(start for _, start, _ in spans)
+    last = max(end for _, _, end in spans)
+    total = (last - first).days + 1
+    bars = {}
+    for task, start, end in spans:
+        offset = (start - first).days * 100 // total
+        width = max(1, ((end - start).days + 1) * 100 // total)
+        bars[task] = (offset, min(width, 100 - offset))
+    return first, last, bars

@@ -24,7 +24,7 @@ from alur.accounts.selectors import workspace_members
 from alur.campaigns import selectors, services
 from alur.campaigns.forms import CHANNEL_LABELS, BriefForm, BudgetLineForm, CampaignCreateForm
 from alur.campaigns.models import BudgetIncreaseRequest, Campaign, GateApproval, Playbook, StageTransition, Task
-from alur.campaigns.planning import week_start
+from alur.campaigns.planning import gantt_bars, week_start
 from alur.campaigns.workflow import definition_from_rows, diagram_svg, editor_rows, mermaid
 from alur.core.policy import Action, decide
 from alur.core.roles import Role
@@ -651,7 +651,13 @@ def task_timeline(request: WorkspaceRequest, campaign_id: int) -> HttpResponse:
     weeks: dict[dt.date | None, list[Task]] = {}
     for task in tasks:
         weeks.setdefault(week_start(task.due_date) if task.due_date else None, []).append(task)
-    return render(request, "campaigns/task_timeline.html", {"campaign": campaign, "weeks": list(weeks.items())})
+    gantt = gantt_bars((t.pk, t.due_date, t.estimate_hours) for t in tasks if t.due_date)
+    bars = [(t, gantt[2][t.pk]) for t in tasks if gantt and t.pk in gantt[2]]
+    return render(
+        request,
+        "campaigns/task_timeline.html",
+        {"campaign": campaign, "weeks": list(weeks.items()), "gantt": gantt, "bars": bars},
+    )
 
 
 @workspace_view(Action.CAMPAIGN_VIEW)
