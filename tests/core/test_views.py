@@ -133,3 +133,12 @@ def test_pages_carry_a_strict_content_security_policy(team: Team, login: Callabl
 
 def test_the_health_check_answers(client: Client, db: None) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_without_a_remembered_workspace_the_first_joined_opens(
+    team: Team, other_team: Team, login: Callable[[User], Client]
+) -> None:
+    manager = team.user(Role.MANAGER)
+    services.membership_add(actor=None, workspace=other_team.workspace, user=manager, role=Role.STRATEGIST)
+    # "Batik Jaya" sorts before "Kopi Kita", but Kopi Kita was joined first.
+    assert login(manager).get("/")["Location"] == reverse("core:workspace_home", args=[team.workspace.slug])

@@ -20,12 +20,15 @@ from alur.core.tenancy import SESSION_WORKSPACE_KEY, WorkspaceRequest, request_u
 
 @login_required
 def start(request: HttpRequest) -> HttpResponse:
-    """Open the last workspace used, else the first one, else the page to create one."""
+    """Open the last workspace used in this session, else the one the user joined first, else the page
+    to create one."""
     memberships = list(selectors.memberships_for_user(request_user(request)))
     if not memberships:
         return redirect("accounts:workspace_create")
     remembered = request.session.get(SESSION_WORKSPACE_KEY)
-    chosen = next((m for m in memberships if m.workspace.slug == remembered), memberships[0])
+    chosen = next((m for m in memberships if m.workspace.slug == remembered), None) or min(
+        memberships, key=lambda m: (m.created_at, m.pk)
+    )
     return redirect("core:workspace_home", slug=chosen.workspace.slug)
 
 
