@@ -36,6 +36,7 @@ from alur.accounts.models import (
 from alur.core.audit import audit_record, snapshot
 from alur.core.policy import Action, require
 from alur.core.roles import Role
+from alur.core.validation import refuse_nul_characters
 
 WORKSPACE_FIELDS = ("name", "slug", "kind", "currency", "time_zone", "language")
 MEMBERSHIP_FIELDS = ("user", "role", "weekly_capacity_hours")
@@ -65,23 +66,12 @@ def _full_clean(instance: Any, *, exclude: list[str] | None = None) -> None:
     instance.full_clean(exclude=exclude, validate_unique=True)
 
 
-def _refuse_nul_characters(**values: str) -> None:
-    """PostgreSQL cannot store NUL characters in text; say so per field instead of failing at save."""
-    errors = {
-        field: _("This text contains an invisible NUL character; remove it.")
-        for field, value in values.items()
-        if "\x00" in value
-    }
-    if errors:
-        raise ValidationError(errors)
-
-
 # Users -------------------------------------------------------------------------------------------
 
 
 def user_create(*, email: str, password: str, full_name: str = "", language: str = Language.INDONESIAN) -> User:
     """A new account. The password must pass Django's validators (length, common, numeric, similarity)."""
-    _refuse_nul_characters(full_name=full_name)
+    refuse_nul_characters(full_name=full_name)
     email = _validated_email(email)
     if language not in Language.values:
         raise ValidationError({"language": _("Choose Indonesian (id) or English (en).")})
@@ -102,7 +92,7 @@ def user_create(*, email: str, password: str, full_name: str = "", language: str
 
 
 def user_update_profile(user: User, *, full_name: str, language: str) -> User:
-    _refuse_nul_characters(full_name=full_name)
+    refuse_nul_characters(full_name=full_name)
     if language not in Language.values:
         raise ValidationError({"language": _("Choose Indonesian (id) or English (en).")})
     with transaction.atomic():
@@ -155,7 +145,7 @@ def workspace_create(
     language: str = Language.INDONESIAN,
 ) -> Workspace:
     """A new workspace; its creator becomes its manager. Any signed-in user may create one."""
-    _refuse_nul_characters(name=name, slug=slug, currency=currency, time_zone=time_zone)
+    refuse_nul_characters(name=name, slug=slug, currency=currency, time_zone=time_zone)
     name = name.strip()
     workspace = Workspace(
         name=name,
@@ -198,7 +188,7 @@ def workspace_update(*, actor: User, workspace: Workspace, **changes: Any) -> Wo
     unknown = set(changes) - {"name", "kind", "currency", "time_zone", "language"}
     if unknown:
         raise ValidationError(_("These fields cannot be changed: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
-    _refuse_nul_characters(**{field: value for field, value in changes.items() if isinstance(value, str)})
+    refuse_nul_characters(**{field: value for field, value in changes.items() if isinstance(value, str)})
     with transaction.atomic():
         locked = Workspace.objects.select_for_update().get(pk=workspace.pk)
         before = snapshot(locked, WORKSPACE_FIELDS)
@@ -428,7 +418,7 @@ def api_token_create(
 ) -> tuple[ApiToken, str]:
     """A personal token for one workspace. Returns the token and its plaintext, which is shown once."""
     require(actor, selectors.membership_of(actor, workspace), Action.TOKEN_CREATE)
-    _refuse_nul_characters(name=name)
+    refuse_nul_characters(name=name)
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Give the token a name, such as the tool that will use it.")})

@@ -42,6 +42,7 @@ from alur.campaigns.templates_data import CHANNELS, brief_template
 from alur.campaigns.workflow import DEFAULT_DEFINITION, DefinitionError, Missing, parse_workflow
 from alur.core.audit import audit_record, snapshot
 from alur.core.policy import Action, require
+from alur.core.validation import refuse_nul_characters
 from alur.strategy.models import KeyResult
 
 BRIEF_FIELDS = (
@@ -63,16 +64,6 @@ BRIEF_FIELDS = (
 )
 CAMPAIGN_FIELDS = ("name", "owner", "start_date", "end_date", "channels", "is_shared_with_clients", *BRIEF_FIELDS)
 MAX_BUDGET = Decimal("1e13")
-
-
-def _no_nul(**values: Any) -> None:
-    errors = {
-        field: _("This text contains an invisible NUL character; remove it.")
-        for field, value in values.items()
-        if isinstance(value, str) and "\x00" in value
-    }
-    if errors:
-        raise ValidationError(errors)
 
 
 # Workflows ---------------------------------------------------------------------------------------
@@ -103,7 +94,7 @@ def workflow_default(workspace: Workspace) -> WorkflowVersion:
 def workflow_definition_create(*, actor: User, workspace: Workspace, name: str) -> WorkflowDefinition:
     """A new workflow (e.g. for one campaign type or account), starting as a copy of the default."""
     require(actor, membership_of(actor, workspace), Action.WORKFLOW_MANAGE)
-    _no_nul(name=name)
+    refuse_nul_characters(name=name)
     name = name.strip()
     if len(name) < 3:
         raise ValidationError({"name": _("Name the workflow, e.g. Influencer campaigns.")})
@@ -154,7 +145,7 @@ def _clean_channels(channels: Any) -> list[str]:
 
 
 def _check_campaign(campaign: Campaign) -> None:
-    _no_nul(**{field: getattr(campaign, field) for field in ("name", *BRIEF_FIELDS)})
+    refuse_nul_characters(**{field: getattr(campaign, field) for field in ("name", *BRIEF_FIELDS)})
     if len(campaign.name.strip()) < 3:
         raise ValidationError({"name": _("Name the campaign, e.g. Ramadan 2027 Gift Boxes.")})
     if campaign.start_date and campaign.end_date and campaign.end_date < campaign.start_date:
@@ -247,7 +238,7 @@ def output_save(
 ) -> CampaignOutput:
     """Write (or link) one of a stage's required documents."""
     require(actor, membership_of(actor, campaign.workspace), Action.CAMPAIGN_STAGE_WORK, campaign)
-    _no_nul(content=content, link=link)
+    refuse_nul_characters(content=content, link=link)
     stage = _stage_of(campaign, stage_key)
     if output_key not in {item.key for item in stage.outputs}:
         raise ValidationError({"output": _("This stage has no output %(output)s.") % {"output": output_key}})
@@ -554,7 +545,7 @@ def approval_decide(*, actor: User, campaign: Campaign, is_approved: bool, comme
     """The accountable manager approves the stage's gate or sends it back with a reason. Whoever
     created the campaign cannot approve its plan."""
     require(actor, membership_of(actor, campaign.workspace), Action.CAMPAIGN_APPROVE_PLAN, campaign)
-    _no_nul(comment=comment)
+    refuse_nul_characters(comment=comment)
     if not is_approved and len(comment.strip()) < 5:
         raise ValidationError({"comment": _("Say why the plan is sent back, so the team can fix it.")})
     with transaction.atomic():
@@ -630,7 +621,7 @@ def kpi_review(*, actor: User, campaign: Campaign, is_achieved: bool, problem: s
     """Seed 001's phase-3 question. Achieved: on to reporting (if the rest of the gate is done). Not
     achieved: record the problem and the optimised strategy, and analyse again; each loop is kept."""
     require(actor, membership_of(actor, campaign.workspace), Action.CAMPAIGN_MANAGE, campaign)
-    _no_nul(problem=problem, optimisation=optimisation)
+    refuse_nul_characters(problem=problem, optimisation=optimisation)
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().select_related("workflow_version", "workspace").get(pk=campaign.pk)
         stage = _stage_of(locked, locked.stage_key)
@@ -699,7 +690,7 @@ def initiative_create(
 ) -> Initiative:
     """An initiative with its RICE and ICE scores (see :mod:`alur.campaigns.prioritisation`)."""
     require(actor, membership_of(actor, workspace), Action.CAMPAIGN_MANAGE)
-    _no_nul(title=title, description=description)
+    refuse_nul_characters(title=title, description=description)
     if len(title.strip()) < 3:
         raise ValidationError({"title": _("Name the initiative, e.g. TikTok creator program in Surabaya.")})
     if campaign is not None and campaign.workspace_id != workspace.pk:
@@ -749,7 +740,7 @@ def initiative_create(
 def risk_add(*, actor: User, campaign: Campaign, risk: str, likelihood: Any, impact: Any, mitigation: str, owner: User) -> Risk:
     """A line of the risk register: the risk, its likelihood and impact (1–5 each), the mitigation, an owner."""
     require(actor, membership_of(actor, campaign.workspace), Action.CAMPAIGN_MANAGE, campaign)
-    _no_nul(risk=risk, mitigation=mitigation)
+    refuse_nul_characters(risk=risk, mitigation=mitigation)
     errors = {}
     if len(risk.strip()) < 5:
         errors["risk"] = _("Describe the risk, e.g. the influencer posts before the launch date.")
@@ -801,7 +792,7 @@ def task_create(
 ) -> Task:
     """A task of the campaign's action plan, with its estimate (which capacity planning counts)."""
     require(actor, membership_of(actor, campaign.workspace), Action.TASK_MANAGE, campaign)
-    _no_nul(title=title, **{f"checklist_{i}": text for i, text in enumerate(checklist or [])})
+    refuse_nul_characters(title=title, **{f"checklist_{i}": text for i, text in enumerate(checklist or [])})
     if len(title.strip()) < 3:
         raise ValidationError({"title": _("Name the task, e.g. Write the launch email.")})
     hours = _parse_amount(estimate_hours, "estimate_hours")
@@ -928,7 +919,7 @@ def playbooks_ensure_builtin(workspace: Workspace) -> None:
 
 def playbook_create(*, actor: User, workspace: Workspace, name: str, kind: str, items: list[str]) -> Playbook:
     require(actor, membership_of(actor, workspace), Action.WORKFLOW_MANAGE)
-    _no_nul(name=name, **{f"item_{i}": text for i, text in enumerate(items)})
+    refuse_nul_characters(name=name, **{f"item_{i}": text for i, text in enumerate(items)})
     lines = [text.strip()[:200] for text in items if text.strip()]
     errors = {}
     if len(name.strip()) < 3:

@@ -20,22 +20,13 @@ from alur.accounts.models import Membership, User, Workspace
 from alur.accounts.selectors import membership_of
 from alur.core.audit import audit_record, snapshot
 from alur.core.policy import Action, require
+from alur.core.validation import refuse_nul_characters
 from alur.strategy import scoring
 from alur.strategy.models import BusinessGoal, CheckIn, KeyResult, Objective, Period
 from alur.strategy.scoring import Direction
 
 OBJECTIVE_FIELDS = ("title", "description", "period", "business_goal", "owner", "is_shared_with_clients")
 KEY_RESULT_FIELDS = ("title", "metric", "unit", "direction", "start_value", "target_value", "deadline", "owner", "weight")
-
-
-def _no_nul(**values: Any) -> None:
-    errors = {
-        field: _("This text contains an invisible NUL character; remove it.")
-        for field, value in values.items()
-        if isinstance(value, str) and "\x00" in value
-    }
-    if errors:
-        raise ValidationError(errors)
 
 
 def _member_user(workspace: Workspace, user: User | None, *, field: str = "owner") -> User:
@@ -61,7 +52,7 @@ def _decimal(value: Any, field: str) -> Decimal:
 
 def period_create(*, actor: User, workspace: Workspace, name: str, start: dt.date, end: dt.date) -> Period:
     require(actor, membership_of(actor, workspace), Action.OBJECTIVE_MANAGE)
-    _no_nul(name=name)
+    refuse_nul_characters(name=name)
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Name the period, e.g. Q1 2027.")})
@@ -79,7 +70,7 @@ def period_create(*, actor: User, workspace: Workspace, name: str, start: dt.dat
 
 def business_goal_create(*, actor: User, workspace: Workspace, title: str, description: str = "") -> BusinessGoal:
     require(actor, membership_of(actor, workspace), Action.OBJECTIVE_MANAGE)
-    _no_nul(title=title, description=description)
+    refuse_nul_characters(title=title, description=description)
     if not title.strip():
         raise ValidationError({"title": _("Write the business goal, e.g. Grow online revenue by a third this year.")})
     with transaction.atomic():
@@ -92,7 +83,7 @@ def business_goal_create(*, actor: User, workspace: Workspace, title: str, descr
 
 
 def _check_objective(objective: Objective) -> None:
-    _no_nul(title=objective.title, description=objective.description)
+    refuse_nul_characters(title=objective.title, description=objective.description)
     if len(objective.title.strip()) < 5:
         raise ValidationError(
             {"title": _("Describe the objective in a few words, e.g. Raise brand awareness among millennials.")}
@@ -199,7 +190,7 @@ def target_from_change(direction: Direction, start: Decimal, percent: Decimal) -
 
 
 def _check_key_result(key_result: KeyResult) -> None:
-    _no_nul(title=key_result.title, metric=key_result.metric, unit=key_result.unit)
+    refuse_nul_characters(title=key_result.title, metric=key_result.metric, unit=key_result.unit)
     try:
         direction = Direction(key_result.direction)
     except ValueError:
@@ -291,7 +282,7 @@ def key_result_check_in(
     ``recorded_at`` back-dates a reading taken earlier (never in the future); the latest reading by
     that time becomes the key result's current value."""
     require(actor, membership_of(actor, key_result.workspace), Action.KEY_RESULT_CHECK_IN, key_result)
-    _no_nul(comment=comment)
+    refuse_nul_characters(comment=comment)
     now = timezone.now()
     recorded_at = recorded_at or now
     if recorded_at > now:
@@ -340,7 +331,7 @@ def objective_review(
     from alur.strategy.selectors import objective_scorecard
 
     require(actor, membership_of(actor, objective.workspace), Action.OBJECTIVE_MANAGE, objective)
-    _no_nul(reflection=reflection)
+    refuse_nul_characters(reflection=reflection)
     if len(reflection.strip()) < 10:
         raise ValidationError({"reflection": _("Write a few sentences: what worked, what did not, what you learned.")})
     key_results = {kr.pk: kr for kr in objective.key_results.all()}
