@@ -42,6 +42,19 @@ known_fields = st.sampled_from(
         "confidence",
         "metric",
         "unit",
+        "variants",
+        "platform",
+        "text",
+        "hashtags",
+        "media_ids",
+        "publish_at",
+        "verdict",
+        "reason",
+        "mode",
+        "levels",
+        "reviewer_email",
+        "days",
+        "to",
     ]
 )
 bodies = st.one_of(
@@ -69,6 +82,21 @@ operations = st.sampled_from(
         ("patch", "/workspaces/{slug}/campaigns/{query}/brief"),
         ("post", "/workspaces/{slug}/campaigns/{query}/outputs"),
         ("post", "/workspaces/{slug}/campaigns/{query}/approval-decision"),
+        ("get", "/workspaces/{slug}/content?status={query}&platform={query}"),
+        ("post", "/workspaces/{slug}/content"),
+        ("patch", "/workspaces/{slug}/content/{query}"),
+        ("post", "/workspaces/{slug}/content/{query}/submit"),
+        ("post", "/workspaces/{slug}/content/{query}/decision"),
+        ("post", "/workspaces/{slug}/content/{query}/schedule"),
+        ("post", "/workspaces/{slug}/content/{query}/status"),
+        ("post", "/workspaces/{slug}/content/{query}/review-links"),
+        ("put", "/workspaces/{slug}/approvals/routes"),
+        ("get", "/workspaces/{slug}/calendar?start={query}&end={query}"),
+        ("post", "/workspaces/{slug}/content/{query}/reschedule"),
+        ("post", "/workspaces/{slug}/calendar/events"),
+        ("post", "/workspaces/{slug}/calendar/feeds"),
+        ("put", "/workspaces/{slug}/content/guidelines"),
+        ("post", "/workspaces/{slug}/content/check"),
     ]
 )
 

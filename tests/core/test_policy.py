@@ -38,12 +38,16 @@ class Thing:
     owner_id: int | None = None
     assigned: tuple[int, ...] = ()
     shared: tuple[int, ...] = ()
+    approvers: tuple[int, ...] = ()
 
     def is_assigned_to(self, user: FakeUser) -> bool:
         return user.pk in self.assigned
 
     def is_shared_with(self, user: FakeUser) -> bool:
         return user.pk in self.shared
+
+    def names_approver(self, user: FakeUser) -> bool:
+        return user.pk in self.approvers
 
 
 # The foundation's matrix, written out by hand (not derived from RULES) so that a change to the
@@ -57,7 +61,8 @@ EXPECTED = {
     Action.MEMBER_REMOVE: {R.MANAGER},
     Action.AUDIT_VIEW: {R.MANAGER},
     Action.TOKEN_CREATE: ALL,
-    Action.CONTENT_APPROVE: {R.MANAGER, R.APPROVER},  # the client approves only what is shared: see below
+    # Anyone inside may be named in an approval level; the object decides (see below).
+    Action.CONTENT_APPROVE: INTERNAL,
     Action.ANALYTICS_IMPORT: {R.MANAGER, R.PERFORMANCE_MARKETER, R.DATA_ANALYST},
     Action.BUDGET_APPROVE_SPEND: {R.MANAGER},
     Action.CHANNEL_MANAGE: {R.MANAGER, R.SOCIAL_MEDIA_SPECIALIST},
@@ -95,19 +100,19 @@ def test_objects_of_another_workspace_are_never_reachable_even_for_managers() ->
 
 
 def test_nobody_approves_what_they_created() -> None:
-    mine = Thing(created_by_id=1, shared=(1,))
+    mine = Thing(created_by_id=1, shared=(1,), approvers=(1,))
     for role in (R.MANAGER, R.APPROVER, R.CLIENT):
         decision = decide(FakeUser(pk=1), FakeMembership(role), Action.CONTENT_APPROVE, mine)
         assert not decision
         assert "yourself" in decision.message
-    someone_elses = Thing(created_by_id=2)
+    someone_elses = Thing(created_by_id=2, approvers=(1,))
     assert decide(FakeUser(pk=1), FakeMembership(R.APPROVER), Action.CONTENT_APPROVE, someone_elses)
 
 
 def test_a_contractor_reaches_only_what_is_assigned_to_them() -> None:
     contractor = FakeUser(pk=7)
     membership = FakeMembership(R.CONTRACTOR)
-    assigned = Thing(assigned=(7,))
+    assigned = Thing(assigned=(7,), approvers=(7,))
     unassigned = Thing(assigned=(8,))
     assert decide(contractor, membership, Action.CONTENT_VIEW, assigned)
     assert decide(contractor, membership, Action.CONTENT_EDIT, assigned)
@@ -121,14 +126,21 @@ def test_a_contractor_reaches_only_what_is_assigned_to_them() -> None:
 def test_a_client_reaches_only_what_is_shared_with_them() -> None:
     client = FakeUser(pk=5)
     membership = FakeMembership(R.CLIENT)
-    shared = Thing(shared=(5,), created_by_id=3)
-    private = Thing(created_by_id=3)
+    shared = Thing(shared=(5,), created_by_id=3, approvers=(5,))
+    private = Thing(created_by_id=3, approvers=(5,))
     assert decide(client, membership, Action.CONTENT_VIEW, shared)
     assert decide(client, membership, Action.CONTENT_APPROVE, shared)
     assert not decide(client, membership, Action.CONTENT_VIEW, private)
     assert not decide(client, membership, Action.CONTENT_APPROVE, private)
     assert not decide(client, membership, Action.CONTENT_EDIT, shared)
     assert not decide(client, membership, Action.ANALYTICS_VIEW)
+
+
+def test_only_the_approvers_named_by_the_waiting_level_may_approve() -> None:
+    waiting_for_legal = Thing(created_by_id=3, approvers=(4,))
+    assert decide(FakeUser(pk=4), FakeMembership(R.CONTENT_CREATOR), Action.CONTENT_APPROVE, waiting_for_legal)
+    denied = decide(FakeUser(pk=1), FakeMembership(R.MANAGER), Action.CONTENT_APPROVE, waiting_for_legal)
+    assert not denied and "level" in denied.message
 
 
 def test_the_owner_may_check_in_on_their_own_key_result_whatever_their_role() -> None:

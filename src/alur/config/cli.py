@@ -124,7 +124,24 @@ def cmd_worker(args: argparse.Namespace) -> int:
         options["max_tasks"] = args.max_tasks
     if args.batch:
         options["batch"] = True
+        from alur.core.periodic import run_all
+
+        run_all()
+    else:
+        from alur.core.periodic import start_background
+
+        start_background(args.sweep_interval)
     call_command("db_worker", **options)
+    return 0
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """Run the periodic jobs once (expiry of unapproved content, approval reminders...) and print the counts."""
+    _setup_django()
+    from alur.core.periodic import run_all
+
+    for name, result in run_all().items():
+        print(f"{name}: {result}")
     return 0
 
 
@@ -252,6 +269,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--interval", type=float, default=1.0, help="seconds between polls when idle (default 1)")
     p.add_argument("--max-tasks", type=_positive, default=None, help="stop after this many tasks")
     p.add_argument("--batch", action="store_true", help="run what is queued, then exit (for cron or tests)")
+    p.add_argument("--sweep-interval", type=float, default=60.0, help="seconds between periodic sweeps (default 60)")
+
+    add("sweep", cmd_sweep, "run the periodic jobs once (expire unapproved content, send approval reminders)")
 
     p = add("migrate", cmd_migrate, "create or update the database tables")
     p.add_argument("--verbosity", type=int, choices=[0, 1, 2, 3], default=1)

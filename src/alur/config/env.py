@@ -7,6 +7,7 @@ Pure Python: no Django import, so it can be tested with plain dictionaries.
 
 from __future__ import annotations
 
+import re
 import secrets
 import zoneinfo
 from collections.abc import Mapping
@@ -188,6 +189,160 @@ def parse_email(environ: Mapping[str, str]) -> EmailConfig:
     )
 
 
+MEBIBYTE = 1024 * 1024
+MEDIA_STORAGES = ("filesystem", "s3")
+S3_VARIABLES = (
+    "ALUR_S3_BUCKET",
+    "ALUR_S3_ENDPOINT_URL",
+    "ALUR_S3_REGION",
+    "ALUR_S3_ACCESS_KEY_ID",
+    "ALUR_S3_SECRET_ACCESS_KEY",
+    "ALUR_S3_PUBLIC_URL",
+)
+_BUCKET = re.compile(r"[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]")
+_REGION = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class S3Config:
+    """An S3-compatible bucket (AWS S3, MinIO, Cloudflare R2, DigitalOcean Spaces, Wasabi…)."""
+
+    bucket: str
+    endpoint_url: str | None = None
+    region: str | None = None
+    access_key_id: str | None = None
+    secret_access_key: str | None = None
+    public_url: str | None = None
+
+    def storage_options(self) -> dict[str, object]:
+        """OPTIONS for django-storages' ``storages.backends.s3.S3Storage``.
+
+        Files are private: without a public URL, links are signed and expire after an hour. With
+        ``ALUR_S3_PUBLIC_URL`` (a CDN or custom domain in front of the bucket) links are plain URLs under it.
+        Uploads never overwrite: Alur names every file itself.
+        """
+        options: dict[str, object] = {
+            "bucket_name": self.bucket,
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "querystring_expire": 3600,
+            "default_acl": None,
+        }
+        if self.endpoint_url:
+            options["endpoint_url"] = self.endpoint_url
+        if self.region:
+            options["region_name"] = self.region
+        if self.access_key_id:
+            options["access_key"] = self.access_key_id
+            options["secret_key"] = self.secret_access_key
+        if self.public_url:
+            parts = urlsplit(self.public_url)
+            options["custom_domain"] = parts.netloc + parts.path.rstrip("/")
+            options["url_protocol"] = f"{parts.scheme}:"
+        return options
+
+    def origins(self) -> list[str]:
+        """Where browsers fetch the files from, for the Content Security Policy."""
+        if self.public_url:
+            return [_origin(self.public_url)]
+        if self.endpoint_url:
+            endpoint = urlsplit(self.endpoint_url)
+            # Virtual-hosted addressing puts the bucket in front of the endpoint's host name.
+            return [_origin(self.endpoint_url), f"{endpoint.scheme}://{self.bucket}.{endpoint.netloc}"]
+        region = self.region or "us-east-1"
+        return [f"https://{self.bucket}.s3.amazonaws.com", f"https://{self.bucket}.s3.{region}.amazonaws.com"]
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+@dataclass(frozen=True)
+class MediaConfig:
+    """The media library: upload limits and where files are kept."""
+
+    max_image_mb: int = 20
+    max_video_mb: int = 500
+    storage: str = "filesystem"
+    s3: S3Config | None = None
+
+    @property
+    def max_image_bytes(self) -> int:
+        return self.max_image_mb * MEBIBYTE
+
+    @property
+    def max_video_bytes(self) -> int:
+        return self.max_video_mb * MEBIBYTE
+
+    def storage_setting(self) -> dict[str, object]:
+        """Django's ``STORAGES["default"]``: the file system under MEDIA_ROOT, or the S3 bucket."""
+        if self.s3 is not None:
+            return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": self.s3.storage_options()}
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
+
+def _optional_url(environ: Mapping[str, str], name: str, *, example: str) -> str | None:
+    value = _raw(environ, name)
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError(f"{name}={value!r} is not a web address; write it as {example}.")
+    return value.rstrip("/")
+
+
+def parse_media(environ: Mapping[str, str]) -> MediaConfig:
+    """``ALUR_MEDIA_*`` and, for ``ALUR_MEDIA_STORAGE=s3``, the ``ALUR_S3_*`` variables."""
+    max_image_mb = env_int(environ, "ALUR_MEDIA_MAX_IMAGE_MB", 20, minimum=1, maximum=1024)
+    max_video_mb = env_int(environ, "ALUR_MEDIA_MAX_VIDEO_MB", 500, minimum=1, maximum=51200)
+    storage = env_choice(environ, "ALUR_MEDIA_STORAGE", "filesystem", MEDIA_STORAGES)
+    if storage == "filesystem":
+        stray = [name for name in S3_VARIABLES if _raw(environ, name) is not None]
+        if stray:
+            raise ConfigError(
+                f"{', '.join(stray)} {'is' if len(stray) == 1 else 'are'} set but ALUR_MEDIA_STORAGE is 'filesystem'; "
+                "set ALUR_MEDIA_STORAGE=s3 to keep media in the bucket, or remove the S3 variables."
+            )
+        return MediaConfig(max_image_mb=max_image_mb, max_video_mb=max_video_mb)
+    bucket = _raw(environ, "ALUR_S3_BUCKET")
+    if bucket is None:
+        raise ConfigError("ALUR_MEDIA_STORAGE=s3 needs ALUR_S3_BUCKET, the name of the bucket to keep media in.")
+    if not _BUCKET.fullmatch(bucket) or ".." in bucket:
+        raise ConfigError(
+            f"ALUR_S3_BUCKET={bucket!r} is not a bucket name; use 3 to 63 lowercase letters, digits, dots, "
+            "hyphens or underscores, starting and ending with a letter or digit."
+        )
+    region = _raw(environ, "ALUR_S3_REGION")
+    if region is not None and not _REGION.fullmatch(region):
+        raise ConfigError(f"ALUR_S3_REGION={region!r} is not a region name; write it as ap-southeast-3 (or auto).")
+    access_key_id = _raw(environ, "ALUR_S3_ACCESS_KEY_ID")
+    secret_access_key = _raw(environ, "ALUR_S3_SECRET_ACCESS_KEY")
+    if (access_key_id is None) != (secret_access_key is None):
+        given, missing = (
+            ("ALUR_S3_ACCESS_KEY_ID", "ALUR_S3_SECRET_ACCESS_KEY")
+            if access_key_id
+            else ("ALUR_S3_SECRET_ACCESS_KEY", "ALUR_S3_ACCESS_KEY_ID")
+        )
+        raise ConfigError(
+            f"{given} is set but {missing} is not; set both, or neither to use the machine's own credentials "
+            "(an instance role or ~/.aws)."
+        )
+    return MediaConfig(
+        max_image_mb=max_image_mb,
+        max_video_mb=max_video_mb,
+        storage=storage,
+        s3=S3Config(
+            bucket=bucket,
+            endpoint_url=_optional_url(environ, "ALUR_S3_ENDPOINT_URL", example="https://s3.ap-southeast-3.amazonaws.com"),
+            region=region,
+            access_key_id=access_key_id,
+            secret_access_key=secret_access_key,
+            public_url=_optional_url(environ, "ALUR_S3_PUBLIC_URL", example="https://media.example.com"),
+        ),
+    )
+
+
 @dataclass(frozen=True)
 class AlurConfig:
     """Everything Alur reads from its environment, already validated."""
@@ -205,6 +360,7 @@ class AlurConfig:
     secure_cookies: bool
     axes_failure_limit: int
     base_url: str
+    media: MediaConfig = field(default_factory=MediaConfig)
 
 
 def load_config(environ: Mapping[str, str], *, base_dir: Path) -> AlurConfig:
@@ -234,4 +390,5 @@ def load_config(environ: Mapping[str, str], *, base_dir: Path) -> AlurConfig:
         secure_cookies=env_bool(environ, "ALUR_SECURE_COOKIES", False),
         axes_failure_limit=env_int(environ, "ALUR_LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=100),
         base_url=env_url(environ, "ALUR_BASE_URL", "http://127.0.0.1:8000"),
+        media=parse_media(environ),
     )

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "alur.accounts",
     "alur.strategy",
     "alur.campaigns",
+    "alur.content",
+    "alur.publishing",
 ]
 
 MIDDLEWARE = [
@@ -158,15 +160,24 @@ STATIC_URL = "/static/"
 STATIC_ROOT = CONFIG.data_dir / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing, even if unused
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+# Uploaded media: the file system under MEDIA_ROOT by default, an S3-compatible bucket with
+# ALUR_MEDIA_STORAGE=s3 (see alur.config.env.parse_media).
+STORAGES: dict[str, dict[str, Any]] = {
+    "default": CONFIG.media.storage_setting(),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Static files come straight from the packages: no collectstatic step is needed to run.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = CONFIG.data_dir / "media"
+# Files under MEDIA_URL are served by alur.content.views.media.media_file to members of the file's
+# workspace only (never as an open directory); with S3 it sends the browser on to the storage's URL.
 MEDIA_URL = "/media/"
+ALUR_MEDIA_MAX_IMAGE_BYTES = CONFIG.media.max_image_bytes
+ALUR_MEDIA_MAX_VIDEO_BYTES = CONFIG.media.max_video_bytes
+# Where browsers load media from when it is not this site (the bucket or its CDN); the Content
+# Security Policy's img-src and media-src must allow these.
+ALUR_MEDIA_ORIGINS = CONFIG.media.s3.origins() if CONFIG.media.s3 is not None else []
 
 EMAIL_BACKEND = CONFIG.email.backend
 EMAIL_HOST = CONFIG.email.host

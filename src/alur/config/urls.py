@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("alur.accounts.urls")),
     path("", include("alur.strategy.urls")),
     path("", include("alur.campaigns.urls")),
+    path("", include("alur.content.urls")),
     path("api/v1/", api.urls),
 ]
 

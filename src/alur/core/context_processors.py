@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from alur.accounts.selectors import memberships_for_user
+from alur.core.notifications import unread_count
 from alur.core.policy import allowed_actions
 
 NATIVE_LANGUAGE_NAMES = [("id", "Bahasa Indonesia"), ("en", "English")]
@@ -23,4 +24,6 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "can": {action.value.replace(".", "_") for action in allowed_actions(membership)},
         # Each language in its own name, so a person can find theirs whatever the page's language.
         "alur_languages": NATIVE_LANGUAGE_NAMES,
+        # The navbar bell: the signed-in person's unread notices across all their workspaces.
+        "unread_notifications": unread_count(user) if user is not None and user.is_authenticated else 0,
     }

@@ -12,6 +12,7 @@ from django.db import transaction
 from alur.accounts import selectors, services
 from alur.accounts.models import User, Workspace
 from alur.campaigns.demo import campaigns_demo_seed
+from alur.content.demo import content_demo_seed
 from alur.core.roles import Role
 from alur.strategy.demo import strategy_demo_seed
 
@@ -89,6 +90,7 @@ def demo_seed() -> Workspace:
         _ensure_member(client_workspace, users["creator"], Role.CONTENT_CREATOR)
         strategy_demo_seed(workspace, users)
         campaigns_demo_seed(workspace, users)
+        content_demo_seed(workspace, users)
     return workspace
 
 

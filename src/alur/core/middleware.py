@@ -14,7 +14,8 @@ LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
-        "img-src 'self' data:",
+        " ".join(["img-src 'self' data:", *getattr(settings, "ALUR_MEDIA_ORIGINS", [])]),
+        " ".join(["media-src 'self'", *getattr(settings, "ALUR_MEDIA_ORIGINS", [])]),
         "style-src 'self'",
         "script-src 'self'",
         "font-src 'self'",

@@ -64,6 +64,8 @@ class Action(StrEnum):
     CONTENT_APPROVE = "content.approve"
     CONTENT_COMMENT = "content.comment"
     GUIDELINE_MANAGE = "guideline.manage"
+    APPROVAL_SETTINGS = "approval.settings"
+    CALENDAR_MANAGE = "calendar.manage"
     # Publishing
     CHANNEL_MANAGE = "channel.manage"
     POST_SCHEDULE = "post.schedule"
@@ -81,6 +83,8 @@ class Rule:
     roles: frozenset[Role]
     forbid_own: bool = False
     owner_also: bool = False
+    # The object must name the user (``names_approver(user)``), e.g. the current level of an approval.
+    named_only: bool = False
 
 
 def _roles(*roles: Role) -> frozenset[Role]:
@@ -124,9 +128,11 @@ RULES: dict[Action, Rule] = {
     Action.CONTENT_VIEW: Rule(ALL_ROLES),
     Action.CONTENT_CREATE: Rule(_MAKERS),
     Action.CONTENT_EDIT: Rule(_MAKERS, owner_also=True),
-    Action.CONTENT_APPROVE: Rule(_roles(R.MANAGER, R.APPROVER, R.CLIENT), forbid_own=True),
+    Action.CONTENT_APPROVE: Rule(ALL_ROLES - {R.CONTRACTOR}, forbid_own=True, named_only=True),
     Action.CONTENT_COMMENT: Rule(ALL_ROLES),
     Action.GUIDELINE_MANAGE: Rule(_roles(R.MANAGER, R.STRATEGIST, R.SOCIAL_MEDIA_SPECIALIST)),
+    Action.APPROVAL_SETTINGS: Rule(_roles(R.MANAGER)),
+    Action.CALENDAR_MANAGE: Rule(_roles(R.MANAGER, R.STRATEGIST, R.CAMPAIGN_MANAGER, R.SOCIAL_MEDIA_SPECIALIST)),
     Action.CHANNEL_MANAGE: Rule(_roles(R.MANAGER, R.SOCIAL_MEDIA_SPECIALIST)),
     Action.POST_SCHEDULE: Rule(_roles(R.MANAGER, R.CAMPAIGN_MANAGER, R.SOCIAL_MEDIA_SPECIALIST)),
     Action.POST_PUBLISH: Rule(_roles(R.MANAGER, R.SOCIAL_MEDIA_SPECIALIST)),
@@ -233,6 +239,8 @@ def decide(
         return Decision(False, _("You created this yourself; someone else has to do this."))
     if role not in rule.roles and not (rule.owner_also and is_owner):
         return _role_denial(role)
+    if rule.named_only and obj is not None and not _call_or_false(obj, "names_approver", user):
+        return Decision(False, _("You are not an approver of the level this is waiting for."))
     if role in OUTSIDE_ROLES:
         if obj is None:
             if action not in OUTSIDE_LIST_ACTIONS:

@@ -1,0 +1,48 @@
+"""Reads for approvals: the "My approvals" queue and the settings page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from alur.accounts.models import Membership, User
+from alur.content.models import ApprovalRoute, ContentItem, ContentSettings, ContentStatus
+from alur.content.selectors.items import items_visible
+from alur.content.services.approvals import ApprovalState, approval_state, can_approve, route_for
+
+
+@dataclass
+class QueueEntry:
+    item: ContentItem
+    state: ApprovalState
+    level_name: str
+
+
+def my_approvals(membership: Membership, user: User) -> list[QueueEntry]:
+    """Items in review whose current level names ``user`` (oldest wait first)."""
+    entries = []
+    waiting = items_visible(membership).filter(status=ContentStatus.IN_REVIEW).order_by("review_requested_at", "pk")
+    for item in waiting.prefetch_related("variants")[:200]:
+        if not can_approve(user, item):
+            continue
+        state = approval_state(item)
+        current = state.current
+        entries.append(QueueEntry(item, state, current.spec.name if current else ""))
+    return entries
+
+
+def waiting_count(membership: Membership, user: User) -> int:
+    return len(my_approvals(membership, user))
+
+
+def routes_of(workspace_id: int) -> list[ApprovalRoute]:
+    return list(
+        ApprovalRoute.objects.filter(workspace_id=workspace_id).select_related("account").prefetch_related("levels__people")
+    )
+
+
+def content_settings_row(workspace_id: int) -> ContentSettings:
+    row, _created = ContentSettings.objects.get_or_create(workspace_id=workspace_id)
+    return row
+
+
+__all__ = ["QueueEntry", "content_settings_row", "my_approvals", "route_for", "routes_of", "waiting_count"]

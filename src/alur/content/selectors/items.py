@@ -1,0 +1,74 @@
+"""Reads of content items, scoped to one workspace and to what the member may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from alur.accounts.models import Membership
+from alur.content.models import ApprovalDecision, ClientReviewLink, ContentItem, ContentStatus
+from alur.core.policy import Visibility, visibility_for
+from alur.publishing.models import ChannelAccount
+
+
+def items_visible(membership: Membership) -> QuerySet[ContentItem]:
+    """Everything for the team; a contractor sees what they own or created, a client what is shared."""
+    items = ContentItem.objects.filter(workspace_id=membership.workspace_id).select_related("owner", "campaign")
+    visibility = visibility_for(membership.role)
+    if visibility == Visibility.ASSIGNED:
+        items = items.filter(Q(owner_id=membership.user_id) | Q(created_by_id=membership.user_id))
+    elif visibility == Visibility.SHARED:
+        items = items.filter(is_shared_with_clients=True)
+    return items
+
+
+def item_visible(membership: Membership, item_id: int) -> ContentItem:
+    item = items_visible(membership).filter(pk=item_id).select_related("workspace", "created_by").first()
+    if item is None:
+        raise Http404("No such content.")
+    return item
+
+
+@dataclass(frozen=True)
+class ItemFilter:
+    q: str = ""
+    status: str = ""
+    platform: str = ""
+    campaign: int | None = None
+    owner: int | None = None
+
+
+def items_filtered(membership: Membership, filters: ItemFilter) -> QuerySet[ContentItem]:
+    items = items_visible(membership).prefetch_related("variants")
+    if filters.q:
+        items = items.filter(Q(title__icontains=filters.q) | Q(variants__text__icontains=filters.q)).distinct()
+    if filters.status in ContentStatus.values:
+        items = items.filter(status=filters.status)
+    if filters.platform:
+        items = items.filter(variants__platform=filters.platform).distinct()
+    if filters.campaign:
+        items = items.filter(campaign_id=filters.campaign)
+    if filters.owner:
+        items = items.filter(owner_id=filters.owner)
+    return items.order_by("-updated_at", "-pk")
+
+
+def status_counts(membership: Membership) -> dict[str, int]:
+    counts = dict.fromkeys(ContentStatus.values, 0)
+    for status in items_visible(membership).values_list("status", flat=True):
+        counts[status] += 1
+    return counts
+
+
+def decisions_of(item: ContentItem) -> QuerySet[ApprovalDecision]:
+    return ApprovalDecision.objects.filter(item=item).select_related("user").order_by("-created_at", "-pk")
+
+
+def review_links_of(item: ContentItem) -> QuerySet[ClientReviewLink]:
+    return ClientReviewLink.objects.filter(item=item).order_by("-created_at")
+
+
+def channel_accounts(workspace_id: int) -> QuerySet[ChannelAccount]:
+    return ChannelAccount.objects.filter(workspace_id=workspace_id, is_active=True)

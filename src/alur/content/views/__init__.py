@@ -1,0 +1,1 @@
+"""Thin views of the content studio, one module per area; each module ends with its ``urlpatterns``."""
