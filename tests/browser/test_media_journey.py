@@ -12,8 +12,7 @@ import pytest
 from alur.accounts.models import User
 from alur.content.models import MediaAsset
 from alur.core.roles import Role
-from tests.browser.conftest import CHROMIUM, browser, screenshot  # noqa: F401 - the browser fixture
-from tests.browser.conftest import page as page  # the page fixture
+from tests.browser.conftest import CHROMIUM, screenshot
 from tests.browser.test_journeys import sign_in
 from tests.conftest import Team
 from tests.content import media_samples as samples
