@@ -7,6 +7,7 @@ Pure Python: no Django import, so it can be tested with plain dictionaries.
 
 from __future__ import annotations
 
+import base64
 import re
 import secrets
 import zoneinfo
@@ -155,6 +156,52 @@ def read_or_create_secret_key(path: Path) -> str:
     path.write_text(key + "\n")
     path.chmod(0o600)
     return key
+
+
+def read_or_create_credentials_key(path: Path) -> str:
+    """A Fernet key for channel credentials, generated once beside the data (0600) when none is set."""
+    if path.exists():
+        key = path.read_text().strip()
+        if len(key) == 44:
+            return key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+    path.write_text(key + "\n")
+    path.chmod(0o600)
+    return key
+
+
+@dataclass(frozen=True)
+class PublishingConfig:
+    """The scheduler's knobs (README: "Publishing")."""
+
+    credentials_keys: tuple[str, ...] = ()  # the first encrypts; all decrypt (key rotation)
+    late_window_minutes: int = 60
+    max_attempts: int = 5
+    lease_seconds: int = 120
+    token_warning_days: int = 3
+
+
+def parse_publishing(environ: Mapping[str, str], data_dir: Path) -> PublishingConfig:
+    keys = env_list(environ, "ALUR_CREDENTIALS_KEYS", [])
+    for key in keys:
+        try:
+            if len(base64.urlsafe_b64decode(key.encode())) != 32:
+                raise ValueError
+        except ValueError:
+            raise ConfigError(
+                "ALUR_CREDENTIALS_KEYS holds a value that is not a Fernet key (32 bytes, URL-safe base64); "
+                'make one with: python -c "import base64,os;print(base64.urlsafe_b64encode(os.urandom(32)).decode())"'
+            ) from None
+    if not keys:
+        keys = [read_or_create_credentials_key(data_dir / "credentials_key")]
+    return PublishingConfig(
+        credentials_keys=tuple(keys),
+        late_window_minutes=env_int(environ, "ALUR_PUBLISH_LATE_WINDOW_MINUTES", 60, minimum=0, maximum=7 * 24 * 60),
+        max_attempts=env_int(environ, "ALUR_PUBLISH_MAX_ATTEMPTS", 5, minimum=1, maximum=20),
+        lease_seconds=env_int(environ, "ALUR_PUBLISH_LEASE_SECONDS", 120, minimum=30, maximum=3600),
+        token_warning_days=env_int(environ, "ALUR_TOKEN_WARNING_DAYS", 3, minimum=1, maximum=60),
+    )
 
 
 @dataclass(frozen=True)
@@ -361,6 +408,7 @@ class AlurConfig:
     axes_failure_limit: int
     base_url: str
     media: MediaConfig = field(default_factory=MediaConfig)
+    publishing: PublishingConfig = field(default_factory=PublishingConfig)
 
 
 def load_config(environ: Mapping[str, str], *, base_dir: Path) -> AlurConfig:
@@ -391,4 +439,5 @@ def load_config(environ: Mapping[str, str], *, base_dir: Path) -> AlurConfig:
         axes_failure_limit=env_int(environ, "ALUR_LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=100),
         base_url=env_url(environ, "ALUR_BASE_URL", "http://127.0.0.1:8000"),
         media=parse_media(environ),
+        publishing=parse_publishing(environ, data_dir),
     )
