@@ -131,7 +131,24 @@ def cmd_worker(args: argparse.Namespace) -> int:
         from alur.core.periodic import start_background
 
         start_background(args.sweep_interval)
+        if args.publishers:
+            import threading
+
+            from alur.publishing.scheduler import run_forever
+
+            threading.Thread(
+                target=run_forever, kwargs={"concurrency": args.publishers}, name="alur-publisher", daemon=True
+            ).start()
     call_command("db_worker", **options)
+    return 0
+
+
+def cmd_publisher(args: argparse.Namespace) -> int:
+    """Only the publishing loop: run several of these (on several machines) to publish faster."""
+    _setup_django()
+    from alur.publishing.scheduler import run_forever
+
+    run_forever(concurrency=args.concurrency, poll_interval=args.poll_interval, max_idle_passes=args.exit_when_idle)
     return 0
 
 
@@ -270,6 +287,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-tasks", type=_positive, default=None, help="stop after this many tasks")
     p.add_argument("--batch", action="store_true", help="run what is queued, then exit (for cron or tests)")
     p.add_argument("--sweep-interval", type=float, default=60.0, help="seconds between periodic sweeps (default 60)")
+    p.add_argument(
+        "--publishers", type=int, default=4, help="threads publishing due posts (default 4; 0 to leave it to 'alur publisher')"
+    )
+
+    p = add("publisher", cmd_publisher, "run only the publishing loop (several may run on several machines)")
+    p.add_argument("--concurrency", type=_positive, default=4, help="posts published at once (default 4)")
+    p.add_argument("--poll-interval", type=float, default=1.0, help="seconds between polls when nothing is due (default 1)")
+    p.add_argument("--exit-when-idle", type=int, default=0, help="stop after this many idle polls (for tests and cron)")
 
     add("sweep", cmd_sweep, "run the periodic jobs once (expire unapproved content, send approval reminders)")
 

@@ -11,5 +11,19 @@ class PublishingConfig(AppConfig):
 
     def ready(self) -> None:
         from alur.core.audit import register_action_labels
+        from alur.core.periodic import register
+        from alur.publishing.services import refresh_tokens
 
-        register_action_labels({"channel.create": _("Channel account added")})
+        register("publishing_tokens", refresh_tokens)
+        register_action_labels(
+            {
+                "channel.create": _("Channel account added"),
+                "channel.update": _("Channel account changed"),
+                "channel.test": _("Channel connection tested"),
+                "post.retry": _("Post retried"),
+                "post.now": _("Post published now"),
+                "post.rollback": _("Post rolled back"),
+                "post.recurrence": _("Repetition changed"),
+                "publishing.settings": _("UTM rules changed"),
+            }
+        )

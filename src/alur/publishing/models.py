@@ -111,6 +111,7 @@ class Post(models.Model):
             models.Index(fields=["account", "published_at"]),
             models.Index(fields=["workspace", "status"]),
         ]
+        constraints = [models.UniqueConstraint(fields=["variant", "occurrence"], name="post_one_per_variant_occurrence")]
 
     def __str__(self) -> str:
         return f"{self.item} → {self.account} ({self.status})"
@@ -162,3 +163,17 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.worker
+
+
+class PublishingSettings(models.Model):
+    """A workspace's UTM rules (alur.publishing.utm): one row per workspace, created on first save."""
+
+    workspace = models.OneToOneField("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    utm_enabled = models.BooleanField(_("add UTM tags to links"), default=True)
+    utm_medium = models.CharField(_("UTM medium for social posts"), max_length=50, default="social")
+    utm_mediums = models.JSONField(_("UTM medium per platform"), default=dict, blank=True)
+    utm_only_domains = models.JSONField(_("tag only links to these domains"), default=list, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Publishing settings of {self.workspace_id}"

@@ -1,24 +1,96 @@
-"""Writes of publishing. For now: channel accounts (name, platform, handle); credentials and connectors
-come with the publishing issue."""
+"""Writes of publishing: channel accounts (with encrypted credentials), retries, "post now", rollback,
+UTM rules, recurrence and the queue. The scheduler itself lives in :mod:`alur.publishing.scheduler`."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alur.accounts.models import User, Workspace
 from alur.accounts.selectors import membership_of
+from alur.content.models import ContentItem, ContentStatus
 from alur.content.platforms import Platform
 from alur.core.audit import audit_record, snapshot
+from alur.core.notifications import notify
 from alur.core.policy import Action, require
 from alur.core.validation import refuse_nul_characters
-from alur.publishing.models import ChannelAccount
+from alur.publishing import crypto, timing
+from alur.publishing.connectors import REGISTRY, connector_class
+from alur.publishing.connectors.base import AuthError, ConnectorError
+from alur.publishing.models import ChannelAccount, Post, PublishAttempt, PublishingSettings, Recurrence
 
-ACCOUNT_FIELDS = ("platform", "name", "handle", "is_active")
+ACCOUNT_FIELDS = ("platform", "name", "handle", "is_active", "connector", "config", "token_expires_at", "health")
+
+# Which connectors can carry which platform's posts (the webhook carries any).
+CONNECTORS_FOR: dict[str, tuple[str, ...]] = {
+    Platform.INSTAGRAM: ("instagram", "webhook"),
+    Platform.FACEBOOK: ("facebook", "webhook"),
+    Platform.X: ("x", "webhook"),
+    Platform.LINKEDIN: ("linkedin", "webhook"),
+    Platform.TIKTOK: ("tiktok", "webhook"),
+    Platform.YOUTUBE: ("youtube", "webhook"),
+    Platform.THREADS: ("webhook",),
+    Platform.EMAIL: ("email", "webhook"),
+    Platform.BLOG: ("wordpress", "webhook", "mastodon", "telegram"),
+}
 
 
-def channel_account_create(*, actor: User, workspace: Workspace, platform: str, name: str, handle: str = "") -> ChannelAccount:
+def _clean_connector(platform: str, connector: str, config: dict[str, Any], credentials: dict[str, Any], *, new: bool) -> None:
+    if not connector:
+        return
+    if connector not in REGISTRY or connector not in CONNECTORS_FOR.get(platform, ()):
+        raise ValidationError(
+            {
+                "connector": _("Choose how Alur publishes to %(platform)s: %(choices)s.")
+                % {"platform": Platform(platform).label, "choices": ", ".join(CONNECTORS_FOR.get(platform, ()))}
+            }
+        )
+    try:
+        cls = connector_class(connector)
+    except ModuleNotFoundError:
+        raise ValidationError({"connector": _("This connector is not installed.")}) from None
+    for name, label, secret, required in cls.fields:
+        value = (credentials if secret else config).get(name)
+        if required and new and not str(value or "").strip():
+            raise ValidationError({name: _("Fill in “%(label)s”.") % {"label": label}})
+
+
+def _clean_mapping(value: Any, field: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValidationError({field: _("Give the settings as name/value pairs.")})
+    cleaned: dict[str, Any] = {}
+    for key, item in value.items():
+        if not isinstance(key, str) or len(key) > 60:
+            raise ValidationError({field: _("Setting names are short words.")})
+        if isinstance(item, str):
+            refuse_nul_characters(**{key: item})
+            item = item.strip()[:2000]
+        elif not isinstance(item, int | float | bool | list) and item is not None:
+            raise ValidationError({field: _("The setting %(name)s has a value Alur cannot store.") % {"name": key}})
+        cleaned[key] = item
+    return cleaned
+
+
+def channel_account_create(
+    *,
+    actor: User,
+    workspace: Workspace,
+    platform: str,
+    name: str,
+    handle: str = "",
+    connector: str = "",
+    config: dict[str, Any] | None = None,
+    credentials: dict[str, Any] | None = None,
+    token_expires_at: dt.datetime | None = None,
+) -> ChannelAccount:
     require(actor, membership_of(actor, workspace), Action.CHANNEL_MANAGE)
     if platform not in Platform.values:
         raise ValidationError({"platform": _("Choose a platform.")})
@@ -34,11 +106,357 @@ def channel_account_create(*, actor: User, workspace: Workspace, platform: str, 
                 % {"platform": Platform(platform).label, "name": name}
             }
         )
+    clean_config = _clean_mapping(config, "config")
+    clean_credentials = {k: v for k, v in _clean_mapping(credentials, "credentials").items() if v not in ("", None)}
+    _clean_connector(platform, connector, clean_config, clean_credentials, new=True)
     with transaction.atomic():
         account = ChannelAccount.objects.create(
-            workspace=workspace, platform=platform, name=name[:120], handle=handle[:200], created_by=actor
+            workspace=workspace,
+            platform=platform,
+            name=name[:120],
+            handle=handle[:200],
+            connector=connector,
+            config=clean_config,
+            credentials_encrypted=crypto.encrypt(clean_credentials, settings.ALUR_CREDENTIALS_KEYS),
+            token_expires_at=token_expires_at,
+            created_by=actor,
         )
         audit_record(
             actor=actor, workspace=workspace, action="channel.create", obj=account, after=snapshot(account, ACCOUNT_FIELDS)
         )
     return account
+
+
+def channel_account_update(
+    *,
+    actor: User,
+    account: ChannelAccount,
+    name: str | None = None,
+    handle: str | None = None,
+    is_active: bool | None = None,
+    connector: str | None = None,
+    config: dict[str, Any] | None = None,
+    credentials: dict[str, Any] | None = None,
+    token_expires_at: dt.datetime | None = None,
+    queue_slots: list[dict[str, Any]] | None = None,
+) -> ChannelAccount:
+    """Change an account. Credentials are merged: a field left empty keeps its stored value, so a
+    reconnect that brings only a new access token never wipes a working refresh token."""
+    require(actor, membership_of(actor, account.workspace), Action.CHANNEL_MANAGE, account)
+    clean_config = _clean_mapping(config, "config") if config is not None else None
+    new_credentials = _clean_mapping(credentials, "credentials") if credentials is not None else None
+    if queue_slots is not None:
+        if not isinstance(queue_slots, list) or len(queue_slots) > 50:
+            raise ValidationError({"queue_slots": _("Give at most 50 posting slots.")})
+        for index, slot in enumerate(queue_slots, start=1):
+            try:
+                timing.parse_slot(dict(slot))
+            except (TypeError, ValueError):
+                raise ValidationError(
+                    {
+                        "queue_slots": _("Slot %(n)s: give a weekday (0 = Monday … 6 = Sunday) and a time like 09:30.")
+                        % {"n": index}
+                    }
+                ) from None
+    with transaction.atomic():
+        locked = ChannelAccount.objects.select_for_update().get(pk=account.pk)
+        before = snapshot(locked, ACCOUNT_FIELDS)
+        if name is not None:
+            refuse_nul_characters(name=name)
+            if not name.strip():
+                raise ValidationError({"name": _("Give the account a name, e.g. the page or profile name.")})
+            locked.name = name.strip()[:120]
+        if handle is not None:
+            refuse_nul_characters(handle=handle)
+            locked.handle = handle.strip()[:200]
+        if is_active is not None:
+            locked.is_active = is_active
+        if connector is not None:
+            locked.connector = connector
+        if clean_config is not None:
+            locked.config = {**(locked.config or {}), **clean_config}
+        stored = crypto.decrypt(locked.credentials_encrypted, settings.ALUR_CREDENTIALS_KEYS)
+        if new_credentials is not None:
+            stored.update({k: v for k, v in new_credentials.items() if v not in ("", None)})
+            locked.credentials_encrypted = crypto.encrypt(stored, settings.ALUR_CREDENTIALS_KEYS)
+            locked.health = ChannelAccount.Health.UNTESTED
+            locked.health_message = ""
+        if token_expires_at is not None:
+            locked.token_expires_at = token_expires_at
+        if queue_slots is not None:
+            locked.queue_slots = [{"weekday": int(s["weekday"]), "time": str(s["time"])} for s in queue_slots]
+        _clean_connector(locked.platform, locked.connector, locked.config, stored, new=connector is not None)
+        locked.save()
+        audit_record(
+            actor=actor,
+            workspace=locked.workspace,
+            action="channel.update",
+            obj=locked,
+            before=before,
+            after=snapshot(locked, ACCOUNT_FIELDS),
+        )
+    return locked
+
+
+def channel_account_test(*, actor: User, account: ChannelAccount) -> ChannelAccount:
+    """Ask the platform whether the credentials work; the answer is stored as the account's health."""
+    from alur.publishing.scheduler import account_connector
+
+    require(actor, membership_of(actor, account.workspace), Action.CHANNEL_MANAGE, account)
+    now = timezone.now()
+    try:
+        described = account_connector(account).test_connection()
+    except AuthError as error:
+        health, message = ChannelAccount.Health.NEEDS_RECONNECT, error.message
+    except ConnectorError as error:
+        health, message = ChannelAccount.Health.ERROR, error.message
+    else:
+        health, message = ChannelAccount.Health.CONNECTED, _("Connected as %(who)s.") % {"who": described}
+        if account.token_expires_at and account.token_expires_at - now < dt.timedelta(days=settings.ALUR_TOKEN_WARNING_DAYS):
+            health = ChannelAccount.Health.EXPIRING
+    ChannelAccount.objects.filter(pk=account.pk).update(health=health, health_message=message[:500], checked_at=now)
+    audit_record(actor=actor, workspace=account.workspace, action="channel.test", obj=account, after={"health": health})
+    account.refresh_from_db()
+    return account
+
+
+def refresh_tokens(now: dt.datetime | None = None) -> dict[str, int]:
+    """Periodic job: refresh tokens that expire within the warning window; mark and tell the owner of
+    accounts whose token cannot be refreshed, before their next post is due."""
+    from alur.publishing.scheduler import account_connector
+
+    now = now or timezone.now()
+    horizon = now + dt.timedelta(days=settings.ALUR_TOKEN_WARNING_DAYS)
+    counts = {"refreshed": 0, "warned": 0}
+    for account in ChannelAccount.objects.filter(is_active=True, token_expires_at__lte=horizon).select_related(
+        "workspace", "created_by"
+    ):
+        try:
+            tokens = account_connector(account).refresh()
+        except ConnectorError as error:
+            tokens = None
+            message = error.message
+        else:
+            message = _("The token of %(name)s expires on %(when)s and cannot be refreshed automatically; reconnect it.") % {
+                "name": account.name,
+                "when": timezone.localtime(account.token_expires_at).strftime("%Y-%m-%d %H:%M")
+                if account.token_expires_at
+                else "?",
+            }
+        if tokens is not None:
+            with transaction.atomic():
+                locked = ChannelAccount.objects.select_for_update().get(pk=account.pk)
+                stored = crypto.decrypt(locked.credentials_encrypted, settings.ALUR_CREDENTIALS_KEYS)
+                stored["access_token"] = tokens.access_token
+                if tokens.refresh_token:  # never replace a working refresh token with nothing
+                    stored["refresh_token"] = tokens.refresh_token
+                locked.credentials_encrypted = crypto.encrypt(stored, settings.ALUR_CREDENTIALS_KEYS)
+                locked.token_expires_at = tokens.expires_at
+                locked.refreshed_at = now
+                locked.health = ChannelAccount.Health.CONNECTED
+                locked.health_message = ""
+                locked.save()
+            counts["refreshed"] += 1
+            continue
+        expired = account.token_expires_at is not None and account.token_expires_at <= now
+        health = ChannelAccount.Health.NEEDS_RECONNECT if expired else ChannelAccount.Health.EXPIRING
+        ChannelAccount.objects.filter(pk=account.pk).update(health=health, health_message=message[:500], checked_at=now)
+        managers = [account.created_by] if account.created_by else []
+        owners = {
+            p.item.owner
+            for p in Post.objects.filter(account=account, status=Post.Status.PENDING).select_related("item__owner")[:20]
+        }
+        notify(
+            workspace=account.workspace,
+            recipients=[*managers, *owners],
+            kind="token_expiring",
+            message=message,
+            url=f"/w/{account.workspace.slug}/publishing/accounts/",
+            dedupe_key=f"token:{account.pk}:{health}",
+        )
+        counts["warned"] += 1
+    return counts
+
+
+def _item_of(post: Post) -> ContentItem:
+    return ContentItem.objects.select_related("workspace").get(pk=post.item_id)
+
+
+def post_retry(*, actor: User, post: Post) -> Post:
+    """A failed or missed post goes back to the queue now, with fresh attempts (same idempotency key)."""
+    from alur.content.services.items import set_status
+
+    require(actor, membership_of(actor, post.workspace), Action.POST_SCHEDULE, _item_of(post))
+    with transaction.atomic():
+        item = ContentItem.objects.select_for_update().get(pk=post.item_id)
+        locked = Post.objects.select_for_update().get(pk=post.pk)
+        if locked.status not in (Post.Status.FAILED, Post.Status.MISSED):
+            raise ValidationError(
+                _("Only a failed or missed post can be retried; this one is %(status)s.")
+                % {"status": locked.get_status_display()}
+            )
+        if locked.needs_reconcile or locked.error_kind == "unknown":
+            locked.needs_reconcile = False  # the person checked the channel and says it is not there
+        if item.status == ContentStatus.FAILED:
+            set_status(item, ContentStatus.SCHEDULED)
+            item.save(update_fields=["status", "updated_at"])
+        elif item.status != ContentStatus.SCHEDULED:
+            raise ValidationError(
+                _("The content is %(status)s; schedule it again first.") % {"status": item.get_status_display()}
+            )
+        now = timezone.now()
+        locked.status = Post.Status.PENDING
+        locked.attempts = 0
+        locked.next_attempt_at = now
+        locked.publish_at = max(locked.publish_at, now - dt.timedelta(minutes=1))
+        locked.lease_owner = ""
+        locked.lease_until = None
+        locked.generation += 1
+        locked.updated_at = now
+        locked.save()
+        audit_record(actor=actor, workspace=post.workspace, action="post.retry", obj=locked, after={"status": locked.status})
+    return locked
+
+
+def post_now(*, actor: User, item: ContentItem) -> ContentItem:
+    """Publish a scheduled (approved) item at once instead of at its time."""
+    from alur.publishing.scheduler import sync_item_posts
+
+    require(actor, membership_of(actor, item.workspace), Action.POST_PUBLISH, item)
+    with transaction.atomic():
+        locked = ContentItem.objects.select_for_update().get(pk=item.pk)
+        if locked.status != ContentStatus.SCHEDULED:
+            raise ValidationError(_("Schedule the content first; only scheduled (approved) content can be posted now."))
+        before = snapshot(locked, ("publish_at",))
+        locked.publish_at = timezone.now()
+        locked.save(update_fields=["publish_at", "updated_at"])
+        sync_item_posts(locked)
+        audit_record(
+            actor=actor,
+            workspace=locked.workspace,
+            action="post.now",
+            obj=locked,
+            before=before,
+            after=snapshot(locked, ("publish_at",)),
+        )
+    return locked
+
+
+def post_rollback(*, actor: User, post: Post) -> Post:
+    """Remove a published post from the platform where its API allows it."""
+    from alur.content.services.items import set_status
+    from alur.publishing.scheduler import account_connector
+
+    require(actor, membership_of(actor, post.workspace), Action.POST_PUBLISH, _item_of(post))
+    if post.status != Post.Status.PUBLISHED:
+        raise ValidationError(_("Only a published post can be rolled back."))
+    connector = account_connector(post.account)
+    if not connector.capabilities.can_delete:
+        raise ValidationError(
+            _("%(platform)s does not let apps remove posts; delete it on the platform itself.")
+            % {"platform": post.get_platform_display()}
+        )
+    try:
+        connector.delete(post.external_id)
+    except ConnectorError as error:
+        raise ValidationError(_("The platform refused the removal: %(reason)s") % {"reason": error.message}) from error
+    with transaction.atomic():
+        Post.objects.filter(pk=post.pk).update(status=Post.Status.ROLLED_BACK, updated_at=timezone.now())
+        PublishAttempt.objects.create(
+            post=post,
+            number=post.attempts,
+            worker=f"user:{actor.pk}",
+            outcome=PublishAttempt.Outcome.DELETED,
+            finished_at=timezone.now(),
+        )
+        item = ContentItem.objects.select_for_update().get(pk=post.item_id)
+        if item.status == ContentStatus.PUBLISHED and not Post.objects.filter(item=item, status=Post.Status.PUBLISHED).exists():
+            set_status(item, ContentStatus.ROLLED_BACK)
+            item.save(update_fields=["status", "updated_at"])
+        audit_record(actor=actor, workspace=post.workspace, action="post.rollback", obj=post, after={"status": "rolled_back"})
+    post.refresh_from_db()
+    return post
+
+
+def recurrence_set(
+    *, actor: User, item: ContentItem, kind: str, interval: int = 1, until: dt.date | None = None
+) -> Recurrence | None:
+    """Make an item repeat (weekly, monthly, every N days) from its publish time; ``kind`` "" stops it."""
+    require(actor, membership_of(actor, item.workspace), Action.POST_SCHEDULE, item)
+    with transaction.atomic():
+        if not kind:
+            Recurrence.objects.filter(item=item).delete()
+            audit_record(actor=actor, workspace=item.workspace, action="post.recurrence", obj=item, after={"repeat": ""})
+            return None
+        if kind not in Recurrence.Kind.values:
+            raise ValidationError({"kind": _("Choose weekly, monthly or every N days.")})
+        if not 1 <= int(interval) <= 365:
+            raise ValidationError({"interval": _("Repeat every 1 to 365 days, weeks or months.")})
+        if item.publish_at is None:
+            raise ValidationError({"publish_at": _("Choose the first publish time first.")})
+        if until is not None and until < timezone.localtime(item.publish_at).date():
+            raise ValidationError({"until": _("The end date is before the first publish time.")})
+        recurrence, _created = Recurrence.objects.update_or_create(
+            item=item, defaults={"kind": kind, "interval": int(interval), "until": until, "anchor": item.publish_at}
+        )
+        audit_record(
+            actor=actor,
+            workspace=item.workspace,
+            action="post.recurrence",
+            obj=item,
+            after={"repeat": kind, "interval": interval},
+        )
+    return recurrence
+
+
+def next_queue_slot(item: ContentItem, *, after: dt.datetime | None = None) -> dt.datetime | None:
+    """The next free posting slot shared by the accounts of the item's variants."""
+    after = after or timezone.now()
+    accounts = [v.account for v in item.variants.select_related("account") if v.account is not None and v.account.queue_slots]
+    best: dt.datetime | None = None
+    for account in accounts:
+        taken = Post.objects.filter(
+            account=account, status__in=(Post.Status.PENDING, Post.Status.PUBLISHING, Post.Status.PUBLISHED)
+        ).values_list("publish_at", flat=True)
+        slot = timing.next_free_slot(account.queue_slots, taken, after=after, zone=item.workspace.time_zone)
+        if slot is not None and (best is None or slot > best):
+            best = slot
+    return best
+
+
+def add_to_queue(*, actor: User, item: ContentItem) -> ContentItem:
+    """Schedule the item at the next free posting slot of its accounts."""
+    from alur.content.services.items import content_schedule
+
+    slot = next_queue_slot(item)
+    if slot is None:
+        raise ValidationError(_("None of this content's channel accounts has posting slots; add slots in the account settings."))
+    return content_schedule(actor=actor, item=item, publish_at=slot)
+
+
+def publishing_settings_set(
+    *, actor: User, workspace: Workspace, utm_enabled: bool, utm_medium: str = "social", utm_only_domains: list[str] | None = None
+) -> PublishingSettings:
+    require(actor, membership_of(actor, workspace), Action.CHANNEL_MANAGE)
+    medium = (utm_medium or "").strip()
+    refuse_nul_characters(utm_medium=medium)
+    if not medium:
+        raise ValidationError({"utm_medium": _("Give a UTM medium, e.g. social.")})
+    domains = [d.strip().lower() for d in (utm_only_domains or []) if d and d.strip()]
+    with transaction.atomic():
+        row, _created = PublishingSettings.objects.select_for_update().get_or_create(workspace=workspace)
+        before = snapshot(row, ("utm_enabled", "utm_medium", "utm_only_domains"))
+        row.utm_enabled = bool(utm_enabled)
+        row.utm_medium = medium[:50]
+        row.utm_only_domains = domains[:50]
+        row.updated_at = timezone.now()
+        row.save()
+        audit_record(
+            actor=actor,
+            workspace=workspace,
+            action="publishing.settings",
+            obj=row,
+            before=before,
+            after=snapshot(row, ("utm_enabled", "utm_medium", "utm_only_domains")),
+        )
+    return row

@@ -20,6 +20,7 @@ from alur.content.services.items import check_campaign_window
 from alur.core.audit import audit_record, snapshot
 from alur.core.policy import Action, require
 from alur.core.validation import refuse_nul_characters
+from alur.publishing.scheduler import sync_item_posts
 
 FEED_PREFIX = "alurcal_"
 
@@ -49,6 +50,7 @@ def content_reschedule(*, actor: User, item: ContentItem, publish_at: dt.datetim
         locked.publish_at = publish_at
         locked.updated_at = timezone.now()
         locked.save(update_fields=["publish_at", "updated_at"])
+        sync_item_posts(locked)
         audit_record(
             actor=actor,
             workspace=locked.workspace,

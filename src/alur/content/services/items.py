@@ -329,6 +329,7 @@ def content_update(
         if content_changed:
             _record_version(locked, actor, note or _("Edited"))
             approvals.after_content_change(actor=actor, item=locked)
+        _sync_posts(locked)
         audit_record(
             actor=actor,
             workspace=workspace,
@@ -357,6 +358,7 @@ def _simple_move(actor: User | None, item: ContentItem, target: str) -> ContentI
         before = snapshot(locked, ("status",))
         set_status(locked, target)
         locked.save(update_fields=["status", "updated_at"])
+        _sync_posts(locked)
         audit_record(
             actor=actor, workspace=locked.workspace, action="content.status", obj=locked, before=before, after={"status": target}
         )
@@ -364,6 +366,13 @@ def _simple_move(actor: User | None, item: ContentItem, target: str) -> ContentI
 
 
 # Scheduling -------------------------------------------------------------------------------------
+
+
+def _sync_posts(item: ContentItem) -> None:
+    """The publishing scheduler's rows follow the item in the same transaction (alur.publishing.scheduler)."""
+    from alur.publishing.scheduler import sync_item_posts
+
+    sync_item_posts(item)
 
 
 def _needs_approval(mode: str) -> bool:
@@ -399,6 +408,7 @@ def content_schedule(*, actor: User, item: ContentItem, publish_at: dt.datetime 
         set_status(locked, ContentStatus.SCHEDULED)
         locked.publish_at = when
         locked.save()
+        _sync_posts(locked)
         audit_record(
             actor=actor,
             workspace=locked.workspace,

@@ -260,6 +260,12 @@ def classify_status(response: httpx.Response, message: str) -> ConnectorError:
         return AuthError(
             f"The platform refused the account's token: {message}. Reconnect the account.", status=status, detail=detail
         )
+    if status == 504:
+        return OutcomeUnknown(
+            "A gateway in front of the platform timed out; Alur checks whether the post arrived before trying again.",
+            status=status,
+            detail=detail,
+        )
     if status == 408 or status >= 500:
         return TransientError(
             f"The platform had a temporary error ({status}); Alur will try again.", status=status, detail=detail
