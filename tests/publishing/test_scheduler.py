@@ -309,6 +309,7 @@ def test_post_now_and_rollback_permissions(team: Team, account: ChannelAccount) 
     assert Post.objects.get(item=item).next_attempt_at <= timezone.now()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_loop_writes_a_heartbeat_and_exits_when_idle(team: Team) -> None:
     from alur.publishing.models import WorkerHeartbeat
 

@@ -180,6 +180,7 @@ class PublishingConfig:
     max_attempts: int = 5
     lease_seconds: int = 120
     token_warning_days: int = 3
+    backoff_seconds: int = 30
 
 
 def parse_publishing(environ: Mapping[str, str], data_dir: Path) -> PublishingConfig:
@@ -201,6 +202,7 @@ def parse_publishing(environ: Mapping[str, str], data_dir: Path) -> PublishingCo
         max_attempts=env_int(environ, "ALUR_PUBLISH_MAX_ATTEMPTS", 5, minimum=1, maximum=20),
         lease_seconds=env_int(environ, "ALUR_PUBLISH_LEASE_SECONDS", 120, minimum=30, maximum=3600),
         token_warning_days=env_int(environ, "ALUR_TOKEN_WARNING_DAYS", 3, minimum=1, maximum=60),
+        backoff_seconds=env_int(environ, "ALUR_PUBLISH_BACKOFF_SECONDS", 30, minimum=1, maximum=3600),
     )
 
 

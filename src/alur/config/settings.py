@@ -220,3 +220,4 @@ ALUR_PUBLISH_LATE_WINDOW_MINUTES = CONFIG.publishing.late_window_minutes
 ALUR_PUBLISH_MAX_ATTEMPTS = CONFIG.publishing.max_attempts
 ALUR_PUBLISH_LEASE_SECONDS = CONFIG.publishing.lease_seconds
 ALUR_TOKEN_WARNING_DAYS = CONFIG.publishing.token_warning_days
+ALUR_PUBLISH_BACKOFF_SECONDS = CONFIG.publishing.backoff_seconds

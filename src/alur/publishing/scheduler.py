@@ -453,9 +453,19 @@ def process(post_id: int, worker: str, *, factory: ConnectorFactory = account_co
             try:
                 found = connector.find(payload)
             except ConnectorError as error:
-                return _retry_or_fail(post, worker, error, summary)
+                return _retry_or_fail(post, worker, error, summary, can_find=True)
             if found is not None:
                 return _published(post, worker, found, summary, PublishAttempt.Outcome.FOUND)
+            Post.objects.filter(pk=post.pk, lease_owner=worker).update(needs_reconcile=False)
+            post.needs_reconcile = False
+            if post.attempts > post.max_attempts:
+                return _fail(
+                    post,
+                    worker,
+                    "exhausted",
+                    _("Gave up after %(count)s attempts: %(reason)s") % {"count": post.max_attempts, "reason": post.last_error},
+                    summary=summary,
+                )
         elif not connector.capabilities.idempotency_key:
             return _fail(
                 post,
@@ -492,7 +502,7 @@ def process(post_id: int, worker: str, *, factory: ConnectorFactory = account_co
             ChannelAccount.objects.filter(pk=account.pk).update(
                 health=ChannelAccount.Health.NEEDS_RECONNECT, health_message=error.message[:500], checked_at=timezone.now()
             )
-        return _retry_or_fail(post, worker, error, summary, logged=True)
+        return _retry_or_fail(post, worker, error, summary, logged=True, can_find=connector.can_find())
     attempt.outcome = PublishAttempt.Outcome.PUBLISHED
     attempt.response_summary = f"{published.external_id} {published.url}"[:4000]
     attempt.finished_at = timezone.now()
@@ -523,9 +533,18 @@ def _published(post: Post, worker: str, published: Published, summary: dict[str,
     return Outcome(Post.Status.PUBLISHED)
 
 
-def _retry_or_fail(post: Post, worker: str, error: ConnectorError, summary: dict[str, Any], *, logged: bool = False) -> Outcome:
-    if error.retryable and post.attempts < post.max_attempts:
-        delay = timing.backoff_seconds(post.attempts, retry_after=getattr(error, "retry_after", None))
+def _retry_or_fail(
+    post: Post, worker: str, error: ConnectorError, summary: dict[str, Any], *, logged: bool = False, can_find: bool = False
+) -> Outcome:
+    # An unknown outcome is always followed by one more claim that only reconciles (see process()).
+    # (bounded: three extra passes at most, after which the post fails with the reason).
+    reconcile_next = (
+        can_find and (isinstance(error, OutcomeUnknown) or post.needs_reconcile) and post.attempts < post.max_attempts + 3
+    )
+    if error.retryable and (post.attempts < post.max_attempts or reconcile_next):
+        delay = timing.backoff_seconds(
+            post.attempts, retry_after=getattr(error, "retry_after", None), base=settings.ALUR_PUBLISH_BACKOFF_SECONDS
+        )
         when = timezone.now() + dt.timedelta(seconds=delay)
         _finish(
             post,

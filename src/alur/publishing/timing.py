@@ -24,10 +24,12 @@ BACKOFF_BASE_SECONDS = 30.0
 BACKOFF_CAP_SECONDS = 3600.0
 
 
-def backoff_seconds(attempt: int, *, retry_after: float | None = None, rng: random.Random | None = None) -> float:
+def backoff_seconds(
+    attempt: int, *, retry_after: float | None = None, rng: random.Random | None = None, base: float = BACKOFF_BASE_SECONDS
+) -> float:
     """Delay before attempt ``attempt + 1`` (``attempt`` ≥ 1 is the one that just failed)."""
     rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
-    ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(0, attempt - 1))
+    ceiling = min(BACKOFF_CAP_SECONDS, base * 2 ** max(0, attempt - 1))
     delay = ceiling / 2 + rng.uniform(0, ceiling / 2)
     if retry_after is not None:
         delay = max(delay, float(retry_after))

@@ -188,7 +188,11 @@ class Connector:
 
     def __init__(self, account: AccountConfig, *, client: httpx.Client | None = None) -> None:
         self.account = account
-        self.client = client or httpx.Client(timeout=DEFAULT_TIMEOUT, headers={"User-Agent": USER_AGENT})
+        timeout = DEFAULT_TIMEOUT
+        if account.config.get("timeout_seconds"):
+            seconds = float(account.config["timeout_seconds"])
+            timeout = httpx.Timeout(seconds, connect=min(5.0, seconds))
+        self.client = client or httpx.Client(timeout=timeout, headers={"User-Agent": USER_AGENT})
 
     # -- the contract
     def publish(self, payload: Payload) -> Published:

@@ -63,7 +63,6 @@ from .base import (
 
 DOCS = "https://developers.tiktok.com/doc/content-posting-api-reference-direct-post"
 PHOTO_DOCS = "https://developers.tiktok.com/doc/content-posting-api-reference-photo-post"
-ERRORS_DOCS = "https://developers.tiktok.com/doc/tiktok-api-v2-error-handling"
 PRIVACY_LEVELS = ("PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "FOLLOWER_OF_CREATOR", "SELF_ONLY")
 
 # Error codes (https://developers.tiktok.com/doc/tiktok-api-v2-error-handling and the Direct Post page).

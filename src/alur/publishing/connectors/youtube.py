@@ -43,8 +43,8 @@ import httpx
 from .base import (
     AuthError,
     Capabilities,
-    ConnectorError,
     Connector,
+    ConnectorError,
     MediaFile,
     OutcomeUnknown,
     Payload,
@@ -60,7 +60,6 @@ from .base import (
 DOCS = "https://developers.google.com/youtube/v3/docs/videos/insert"
 UPLOAD_DOCS = "https://developers.google.com/youtube/v3/guides/using_resumable_upload_protocol"
 QUOTA_DOCS = "https://developers.google.com/youtube/v3/determine_quota_cost"
-ERRORS_DOCS = "https://developers.google.com/youtube/v3/docs/errors"
 
 # Error reasons (https://developers.google.com/youtube/v3/docs/errors).
 AUTH_REASONS = frozenset({"authError", "invalidCredentials", "insufficientPermissions", "unauthorized"})
@@ -117,7 +116,9 @@ class YouTubeConnector(Connector):
         can_find=False,
         idempotency_key=False,
         refreshes_tokens=True,
-        # videos.insert costs 1600 of the default 10,000 daily units: six uploads a day per project.
+        # videos.insert costs 1600 of the default 10,000 daily units: six uploads a day per Google Cloud
+        # project (shared by every channel it serves). Newer versions of the quota page give videos.insert its
+        # own bucket of 100 calls a day; six is the conservative reading until a project's quota is known.
         rate_limits=(RateLimit(6, 86400, source=QUOTA_DOCS),),
         docs=f"{DOCS} ; {UPLOAD_DOCS}",
     )
