@@ -100,11 +100,13 @@ def _mount_routers() -> None:
     from alur.accounts.api import router as accounts_router
     from alur.campaigns.api import router as campaigns_router
     from alur.content.api import router as content_router
+    from alur.publishing.api import router as publishing_router
     from alur.strategy.api import router as strategy_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", strategy_router)
     api.add_router("/", campaigns_router)
+    api.add_router("/", publishing_router)
     api.add_router("/", content_router)
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("alur.strategy.urls")),
     path("", include("alur.campaigns.urls")),
     path("", include("alur.content.urls")),
+    path("", include("alur.publishing.urls")),
     path("api/v1/", api.urls),
 ]
 

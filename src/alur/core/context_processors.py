@@ -26,4 +26,14 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "alur_languages": NATIVE_LANGUAGE_NAMES,
         # The navbar bell: the signed-in person's unread notices across all their workspaces.
         "unread_notifications": unread_count(user) if user is not None and user.is_authenticated else 0,
+        # Loud when posts of this workspace are due and no publishing worker runs (alur.publishing.selectors).
+        "publishing_alarm": _publishing_alarm(membership),
     }
+
+
+def _publishing_alarm(membership: Any) -> bool:
+    if membership is None:
+        return False
+    from alur.publishing.selectors import worker_health
+
+    return worker_health(membership.workspace_id).alarm

@@ -127,7 +127,8 @@ def sync_item_posts(item: ContentItem) -> None:
                 )
         return
     variants = list(item.variants.select_related("account").all())
-    wanted = {v.pk for v in variants if v.account_id and v.account is not None and v.account.is_active}
+    # Only accounts with a connector publish automatically; the rest are posted by hand (the item card says so).
+    wanted = {v.pk for v in variants if v.account is not None and v.account.is_active and v.account.connector}
     for variant in variants:
         if variant.pk not in wanted:
             continue
