@@ -36,4 +36,5 @@ def _publishing_alarm(membership: Any) -> bool:
         return False
     from alur.publishing.selectors import worker_health
 
-    return worker_health(membership.workspace_id).alarm
+    health = worker_health(membership.workspace_id)
+    return not health.running and health.due_posts > 0
