@@ -32,14 +32,16 @@ import datetime as dt
 import logging
 import os
 import socket
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,6 +51,8 @@ from alur.content.models import ContentItem, ContentStatus, MediaAsset
 from alur.publishing import crypto, timing, utm
 from alur.publishing.connectors import connector_class
 from alur.publishing.connectors.base import (
+    DEFAULT_TIMEOUT,
+    USER_AGENT,
     AccountConfig,
     AuthError,
     Connector,
@@ -89,7 +93,26 @@ def account_connector(account: ChannelAccount) -> Connector:
         credentials = crypto.decrypt(account.credentials_encrypted, settings.ALUR_CREDENTIALS_KEYS)
     except crypto.CredentialsError as error:
         raise AuthError(str(error)) from error
-    return cls(AccountConfig(config=account.config or {}, credentials=credentials, token_expires_at=account.token_expires_at))
+    config = account.config or {}
+    return cls(
+        AccountConfig(config=config, credentials=credentials, token_expires_at=account.token_expires_at),
+        client=_http_client(float(config.get("timeout_seconds") or 0)),
+    )
+
+
+_local = threading.local()
+
+
+def _http_client(timeout_seconds: float) -> httpx.Client:
+    """One keep-alive HTTP client per thread and timeout: connections to a platform are reused."""
+    clients: dict[float, httpx.Client] = getattr(_local, "clients", None) or {}
+    _local.clients = clients
+    client = clients.get(timeout_seconds)
+    if client is None:
+        timeout = DEFAULT_TIMEOUT if not timeout_seconds else httpx.Timeout(timeout_seconds, connect=min(5.0, timeout_seconds))
+        client = httpx.Client(timeout=timeout, headers={"User-Agent": USER_AGENT})
+        clients[timeout_seconds] = client
+    return client
 
 
 # ------------------------------------------------------------------------------------------ sync
@@ -98,6 +121,8 @@ def _approved_for_publishing(item: ContentItem) -> bool:
     from alur.content.models import ApprovalDecision, ApprovalMode
     from alur.content.services import approvals
 
+    if item.approval_mode in (ApprovalMode.NONE, ApprovalMode.OPTIONAL):
+        return True  # the workflow of this round was fixed when it was submitted or scheduled
     route = approvals.route_for(item)
     mode = item.approval_mode or route.mode
     if mode not in (ApprovalMode.REQUIRED, ApprovalMode.MULTI_LEVEL):
@@ -169,6 +194,8 @@ def claim_due(worker: str, limit: int, now: dt.datetime | None = None) -> list[i
     """Take up to ``limit`` due posts for ``worker`` by compare-and-set; return their ids."""
     now = now or timezone.now()
     lease_until = now + dt.timedelta(seconds=settings.ALUR_PUBLISH_LEASE_SECONDS)
+    if connection.vendor == "postgresql":
+        return _claim_due_postgres(worker, limit, now, lease_until)
     candidates = list(
         Post.objects.filter(
             Q(status=Post.Status.PENDING, next_attempt_at__lte=now) | Q(status=Post.Status.PUBLISHING, lease_until__lt=now)
@@ -198,6 +225,27 @@ def claim_due(worker: str, limit: int, now: dt.datetime | None = None) -> list[i
     return claimed
 
 
+def _claim_due_postgres(worker: str, limit: int, now: dt.datetime, lease_until: dt.datetime) -> list[int]:
+    """One statement: lock due rows nobody else holds (SKIP LOCKED), take them, return their ids. Rows
+    changed by a concurrent commit are re-checked against the WHERE by PostgreSQL before the update."""
+    table = Post._meta.db_table
+    sql = f"""
+        UPDATE {table} SET status = %s, lease_owner = %s, lease_until = %s, attempts = attempts + 1, updated_at = %s
+        WHERE id IN (
+            SELECT id FROM {table}
+            WHERE (status = %s AND next_attempt_at <= %s) OR (status = %s AND lease_until < %s)
+            ORDER BY next_attempt_at, id LIMIT %s
+            FOR UPDATE SKIP LOCKED
+        )
+        AND ((status = %s AND next_attempt_at <= %s) OR (status = %s AND lease_until < %s))
+        RETURNING id
+    """  # noqa: S608 - the table name is ours; every value is a parameter
+    due = (Post.Status.PENDING, now, Post.Status.PUBLISHING, now)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (Post.Status.PUBLISHING, worker, lease_until, now, *due, limit, *due))
+        return [row[0] for row in cursor.fetchall()]
+
+
 # -------------------------------------------------------------------------------------- payloads
 def _media_url(asset: MediaAsset) -> str:
     url = asset.file.url
@@ -213,13 +261,29 @@ def _media_path(asset: MediaAsset) -> str:
         return ""
 
 
+_SETTINGS_CACHE: dict[int, tuple[float, PublishingSettings | None]] = {}
+SETTINGS_TTL = 30.0
+
+
+def _settings_of(workspace_id: int) -> PublishingSettings | None:
+    """The workspace's UTM rules, cached for 30 seconds per process (a change applies within that)."""
+    import time
+
+    cached = _SETTINGS_CACHE.get(workspace_id)
+    if cached is not None and time.monotonic() - cached[0] < SETTINGS_TTL:
+        return cached[1]
+    row = PublishingSettings.objects.filter(workspace_id=workspace_id).first()
+    _SETTINGS_CACHE[workspace_id] = (time.monotonic(), row)
+    return row
+
+
 def build_payload(post: Post) -> Payload:
     """The variant as it goes out, links tagged by the workspace's UTM rules."""
     variant = post.variant
     item = post.item
     if variant is None:
         raise PermanentError("The channel version of this post was deleted; nothing to publish.")
-    rules = PublishingSettings.objects.filter(workspace_id=post.workspace_id).first()
+    rules = _settings_of(post.workspace_id)
     rule = utm.UtmRule(
         enabled=rules.utm_enabled if rules else True,
         medium=(rules.utm_medium if rules else "") or "social",
@@ -307,8 +371,9 @@ def _item_after_post(item_id: int) -> None:
         item = ContentItem.objects.select_for_update().get(pk=item_id)
         if item.status != ContentStatus.SCHEDULED:
             return
-        occurrence = Post.objects.filter(item=item).order_by("-occurrence").values_list("occurrence", flat=True).first() or 1
-        posts = list(Post.objects.filter(item=item, occurrence=occurrence).exclude(status=Post.Status.CANCELLED))
+        every = list(Post.objects.filter(item=item).exclude(status=Post.Status.CANCELLED))
+        occurrence = max((p.occurrence for p in every), default=1)
+        posts = [p for p in every if p.occurrence == occurrence]
         if not posts or any(p.status in ACTIVE for p in posts):
             return
         if any(p.status in (Post.Status.FAILED, Post.Status.MISSED) for p in posts):
@@ -504,11 +569,13 @@ def process(post_id: int, worker: str, *, factory: ConnectorFactory = account_co
                 health=ChannelAccount.Health.NEEDS_RECONNECT, health_message=error.message[:500], checked_at=timezone.now()
             )
         return _retry_or_fail(post, worker, error, summary, logged=True, can_find=connector.can_find())
-    attempt.outcome = PublishAttempt.Outcome.PUBLISHED
-    attempt.response_summary = f"{published.external_id} {published.url}"[:4000]
-    attempt.finished_at = timezone.now()
-    attempt.save(update_fields=["outcome", "response_summary", "finished_at"])
-    return _published(post, worker, published, summary, None)
+    with transaction.atomic():
+        PublishAttempt.objects.filter(pk=attempt.pk).update(
+            outcome=PublishAttempt.Outcome.PUBLISHED,
+            response_summary=f"{published.external_id} {published.url}"[:4000],
+            finished_at=timezone.now(),
+        )
+        return _published(post, worker, published, summary, None)
 
 
 def _published(post: Post, worker: str, published: Published, summary: dict[str, Any], log_outcome: str | None) -> Outcome:
@@ -529,7 +596,6 @@ def _published(post: Post, worker: str, published: Published, summary: dict[str,
     )
     if log_outcome:
         _log(post, worker, log_outcome, summary=summary, response=f"{published.external_id} {published.url}")
-    WorkerHeartbeat.objects.filter(worker=worker).update(published=F("published") + 1)
     _item_after_post(post.item_id)
     return Outcome(Post.Status.PUBLISHED)
 
@@ -594,20 +660,20 @@ def run_forever(
     import threading
     from concurrent.futures import ThreadPoolExecutor
 
-    from django.db import close_old_connections, connection
+    from django.db import close_old_connections
 
     worker = worker or worker_name()
     stop = stop or threading.Event()
     heartbeat(worker, started=True)
     idle = 0
 
-    def one(post_id: int) -> None:
+    def one(post_id: int) -> bool:
         try:
-            process(post_id, worker)
+            return process(post_id, worker).status == Post.Status.PUBLISHED
         except Exception:
             logger.exception("publishing post %s failed unexpectedly; its lease will expire and it is retried", post_id)
-        finally:
-            connection.close()
+            connection.close()  # a broken connection is not reused by this thread
+            return False
 
     with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="alur-publish") as pool:
         while not stop.is_set():
@@ -616,7 +682,9 @@ def run_forever(
             claimed = claim_due(worker, max(1, concurrency) * 2)
             if claimed:
                 idle = 0
-                list(pool.map(one, claimed))
+                done = sum(1 for outcome in pool.map(one, claimed) if outcome)
+                if done:
+                    WorkerHeartbeat.objects.filter(worker=worker).update(published=F("published") + done)
                 continue
             idle += 1
             if max_idle_passes and idle >= max_idle_passes:
