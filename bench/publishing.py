@@ -211,7 +211,7 @@ def main() -> None:
     finally:
         receiver.terminate()
     print(f"\n{'case':<38} {'posts':>7} {'seconds':>9} {'posts/s':>9} {'ratio':>7} {'overhead/post ms':>17}")
-    for name, workers, posts, seconds, ratio in rows:
+    for name, _workers, posts, seconds, ratio in rows:
         overhead = "" if name.startswith("bare") else f"{(seconds - floor) / posts * 1000:>17.2f}"
         print(f"{name:<38} {posts:>7} {seconds:>9.2f} {posts / seconds:>9.0f} {ratio:>7.2f} {overhead}")
 

@@ -55,6 +55,10 @@ def test_demo_creates_a_workspace_with_a_user_per_role_idempotently() -> None:
     assert Objective.objects.filter(workspace=workspace).count() == 3  # seed 004's three examples
     assert KeyResult.objects.filter(workspace=workspace).count() == 12
     assert CheckIn.objects.filter(workspace=workspace).count() >= 24
+    from alur.publishing.models import Post
+
+    assert Post.objects.filter(workspace=workspace, status="published").exclude(external_url="").count() >= 8
+    assert Post.objects.filter(workspace=workspace, status="failed").exclude(last_error="").count() == 1
     required = {"manager", "strategist", "creator", "designer", "approver", "analyst", "client"}
     assert required <= {p.local_part for p in DEMO_PEOPLE}
     events_after_first_run = AuditEvent.objects.count()
@@ -139,3 +143,12 @@ def test_workspace_command_creates_a_workspace_with_a_manager() -> None:
     workspace = Workspace.objects.get(slug="toko-kopi")
     assert workspace.currency == "IDR"
     assert Membership.objects.get(workspace=workspace).role == Role.MANAGER
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_publisher_command_runs_until_idle() -> None:
+    from alur.publishing.models import WorkerHeartbeat
+
+    code, _out, _err = run("publisher", "--exit-when-idle", "2", "--poll-interval", "0.01", "--concurrency", "2")
+    assert code == 0 and WorkerHeartbeat.objects.count() == 1
+    assert run("publisher", "--concurrency", "0")[0] != 0

@@ -331,8 +331,11 @@ def _accounts(workspace: Workspace, manager: User) -> dict[str, ChannelAccount]:
 
 def content_demo_seed(workspace: Workspace, users: dict[str, User]) -> None:
     """Create the demo content once; a second run finds it and changes nothing."""
+    from alur.publishing.demo import seed_slots
+
     manager = users["manager"]
     accounts = _accounts(workspace, manager)
+    seed_slots(accounts)
     if approvals.workspace_route(workspace) is None:
         approvals.approval_route_set(
             actor=manager,
@@ -437,6 +440,9 @@ def _seed_post(
     ContentItem.objects.filter(pk=item.pk).update(
         status=ContentStatus.PUBLISHED if post.state == "published" else ContentStatus.FAILED, updated_at=publish_at
     )
+    from alur.publishing.demo import record_history
+
+    record_history(ContentItem.objects.get(pk=item.pk), failed=post.state == "failed")
 
 
 def _demo_media(workspace: Workspace, designer: User) -> None:
