@@ -67,6 +67,7 @@ messages: install
 
 bench: install
 	$(BIN)/python bench/bench_foundation.py
+	$(BIN)/python bench/publishing.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

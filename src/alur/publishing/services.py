@@ -108,7 +108,8 @@ def channel_account_create(
         )
     clean_config = _clean_mapping(config, "config")
     clean_credentials = {k: v for k, v in _clean_mapping(credentials, "credentials").items() if v not in ("", None)}
-    _clean_connector(platform, connector, clean_config, clean_credentials, new=True)
+    # Settings given at creation (API) must be complete; the page adds an account first and its settings next.
+    _clean_connector(platform, connector, clean_config, clean_credentials, new=bool(clean_config or clean_credentials))
     with transaction.atomic():
         account = ChannelAccount.objects.create(
             workspace=workspace,

@@ -111,6 +111,7 @@ def accounts(request: WorkspaceRequest) -> HttpResponse:
         "connectors_for": services.CONNECTORS_FOR,
         "icons": PLATFORM_ICONS,
         "health": selectors.worker_health(workspace),
+        "hide_publishing_alarm": True,
     }
     return render(request, "publishing/accounts.html", context)
 
@@ -209,6 +210,7 @@ def queue(request: WorkspaceRequest) -> HttpResponse:
             "failed": selectors.failed_posts(workspace).count(),
         },
         "health": selectors.worker_health(workspace),
+        "hide_publishing_alarm": True,  # the page shows its own, fuller warning
         "badges": STATUS_BADGES,
         "icons": PLATFORM_ICONS,
         "can_retry": _can(request, Action.POST_SCHEDULE),
