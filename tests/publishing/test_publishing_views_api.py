@@ -269,3 +269,30 @@ def test_a_creator_cannot_post_now_through_the_api(team: Team, account: ChannelA
         f"/api/v1/workspaces/{team.workspace.slug}/content/{item.pk}/post-now"
     )
     assert answer.status_code == 403
+
+
+def test_a_revoked_account_is_marked_and_its_owners_told_before_the_post(team: Team, account: ChannelAccount) -> None:
+    from tests.publishing.fakes.server import FakeServer, Reply
+
+    server = FakeServer()
+    server.route("POST", "/hook")(lambda request: Reply(401, {"message": "token revoked"}))
+    with server:
+        services.channel_account_update(actor=team.user(R.MANAGER), account=account, config={"url": f"{server.url}/hook"})
+        item = schedule(team, account)
+        assert services.check_accounts_before_posts() == {"checked": 1, "broken": 1}
+    assert ChannelAccount.objects.get(pk=account.pk).health == ChannelAccount.Health.NEEDS_RECONNECT
+    assert Notification.objects.filter(recipient=item.owner, kind="account_broken").exists()
+    assert services.check_accounts_before_posts() == {"checked": 0, "broken": 0}  # not again within 6 hours
+
+
+def test_a_cancel_during_the_call_cannot_unsend_it_and_the_truth_is_recorded(
+    team: Team, account: ChannelAccount, script: Script, factory: Any
+) -> None:
+    from alur.content.services import items
+
+    item = schedule(team, account)
+    make_due(item)
+    script.before_send = lambda: items.content_unschedule(actor=team.user(R.MANAGER), item=item)
+    scheduler.run_once("w1", factory=factory)
+    post = Post.objects.get(item=item)
+    assert post.status == Post.Status.PUBLISHED and len(script.sent) == 1  # it is out there, so it says so

@@ -12,9 +12,10 @@ class PublishingConfig(AppConfig):
     def ready(self) -> None:
         from alur.core.audit import register_action_labels
         from alur.core.periodic import register
-        from alur.publishing.services import refresh_tokens
+        from alur.publishing.services import check_accounts_before_posts, refresh_tokens
 
         register("publishing_tokens", refresh_tokens)
+        register("publishing_accounts", check_accounts_before_posts)
         register_action_labels(
             {
                 "channel.create": _("Channel account added"),

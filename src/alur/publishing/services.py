@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -276,6 +277,48 @@ def refresh_tokens(now: dt.datetime | None = None) -> dict[str, int]:
             dedupe_key=f"token:{account.pk}:{health}",
         )
         counts["warned"] += 1
+    return counts
+
+
+def check_accounts_before_posts(now: dt.datetime | None = None) -> dict[str, int]:
+    """Periodic job: accounts with a post due in the next 24 hours are tested (at most every 6 hours);
+    a revoked or broken token is marked and the people whose posts wait are told before the time comes."""
+    from alur.publishing.scheduler import account_connector
+
+    now = now or timezone.now()
+    counts = {"checked": 0, "broken": 0}
+    soon = Post.objects.filter(status=Post.Status.PENDING, next_attempt_at__lte=now + dt.timedelta(hours=24)).values_list(
+        "account_id", flat=True
+    )
+    stale = Q(checked_at__isnull=True) | Q(checked_at__lt=now - dt.timedelta(hours=6))
+    for account in (
+        ChannelAccount.objects.filter(stale, pk__in=soon, is_active=True).exclude(connector="").select_related("workspace")[:50]
+    ):
+        counts["checked"] += 1
+        try:
+            account_connector(account).test_connection()
+        except ConnectorError as error:
+            health = ChannelAccount.Health.NEEDS_RECONNECT if isinstance(error, AuthError) else ChannelAccount.Health.ERROR
+            ChannelAccount.objects.filter(pk=account.pk).update(health=health, health_message=error.message[:500], checked_at=now)
+            if health == ChannelAccount.Health.NEEDS_RECONNECT:
+                counts["broken"] += 1
+                owners = {
+                    p.item.owner
+                    for p in Post.objects.filter(account=account, status=Post.Status.PENDING).select_related("item__owner")[:50]
+                }
+                notify(
+                    workspace=account.workspace,
+                    recipients=[*owners, *([account.created_by] if account.created_by else [])],
+                    kind="account_broken",
+                    message=_("%(name)s must be reconnected before its next post: %(reason)s")
+                    % {"name": account.name, "reason": error.message},
+                    url=f"/w/{account.workspace.slug}/publishing/accounts/{account.pk}/",
+                    dedupe_key=f"account_broken:{account.pk}",
+                )
+        else:
+            ChannelAccount.objects.filter(pk=account.pk).exclude(health=ChannelAccount.Health.EXPIRING).update(
+                health=ChannelAccount.Health.CONNECTED, checked_at=now
+            )
     return counts
 
 
