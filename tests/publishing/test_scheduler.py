@@ -323,3 +323,61 @@ def test_every_attempt_is_logged_with_the_request_summary(team: Team, account: C
     scheduler.run_once("w1", factory=factory)
     attempt = PublishAttempt.objects.get(post__item=item)
     assert attempt.request_summary["platform"] == "facebook" and attempt.finished_at is not None
+
+
+def test_random_sequences_of_edits_approvals_and_schedules_never_publish_unapproved_content(
+    team: Team, account: ChannelAccount, script: Script, factory: Factory
+) -> None:
+    """A property over random action sequences: whenever anything is sent, the item is scheduled and
+    its current round holds an approval (workflow: required)."""
+    import random
+
+    from django.core.exceptions import ValidationError
+
+    from alur.content.models import ApprovalDecision
+
+    manager, creator, approver = team.user(Role.MANAGER), team.user(Role.CONTENT_CREATOR), team.user(Role.APPROVER)
+    approvals.approval_route_set(actor=manager, workspace=team.workspace, mode="required", levels=[])
+    checked: list[int] = []
+
+    def check() -> None:
+        item = ContentItem.objects.get(pk=current[0])
+        assert item.status == "scheduled"
+        assert ApprovalDecision.objects.filter(item=item, round=item.approval_round, verdict="approve").exists()
+        checked.append(item.pk)
+
+    script.before_send = check
+    current = [0]
+    for seed in range(25):
+        rng = random.Random(seed)
+        item = items.content_create(
+            actor=creator,
+            workspace=team.workspace,
+            title=f"Seed {seed}",
+            variants=[{"platform": "facebook", "text": "Halo", "account_id": account.pk}],
+        )
+        current[0] = item.pk
+        for step in range(10):
+            item = ContentItem.objects.get(pk=item.pk)
+            action = rng.choice(["submit", "approve", "edit", "schedule", "unschedule", "due"])
+            try:
+                if action == "submit":
+                    approvals.content_submit(actor=creator, item=item)
+                elif action == "approve":
+                    approvals.approval_decide(actor=approver, item=item, verdict="approve")
+                elif action == "edit":
+                    items.content_update(
+                        actor=creator,
+                        item=item,
+                        variants=[{"platform": "facebook", "text": f"Halo {seed}-{step}", "account_id": account.pk}],
+                    )
+                elif action == "schedule":
+                    items.content_schedule(actor=manager, item=item, publish_at=timezone.now() + dt.timedelta(hours=1))
+                elif action == "unschedule":
+                    items.content_unschedule(actor=manager, item=item)
+                else:
+                    make_due(item)
+                    scheduler.run_once("w", factory=factory)
+            except ValidationError:
+                continue
+    assert checked  # some sequences did publish, each one checked at the moment of sending
