@@ -381,3 +381,12 @@ def test_random_sequences_of_edits_approvals_and_schedules_never_publish_unappro
             except ValidationError:
                 continue
     assert checked  # some sequences did publish, each one checked at the moment of sending
+
+
+def test_old_heartbeats_are_forgotten() -> None:
+    from alur.publishing.models import WorkerHeartbeat
+
+    WorkerHeartbeat.objects.create(worker="old", seen_at=timezone.now() - dt.timedelta(days=8))
+    WorkerHeartbeat.objects.create(worker="new")
+    assert scheduler.prune_heartbeats() == 1
+    assert list(WorkerHeartbeat.objects.values_list("worker", flat=True)) == ["new"]

@@ -12,10 +12,12 @@ class PublishingConfig(AppConfig):
     def ready(self) -> None:
         from alur.core.audit import register_action_labels
         from alur.core.periodic import register
+        from alur.publishing.scheduler import prune_heartbeats
         from alur.publishing.services import check_accounts_before_posts, refresh_tokens
 
         register("publishing_tokens", refresh_tokens)
         register("publishing_accounts", check_accounts_before_posts)
+        register("publishing_heartbeats", prune_heartbeats)
         register_action_labels(
             {
                 "channel.create": _("Channel account added"),

@@ -640,6 +640,13 @@ def heartbeat(worker: str, *, started: bool = False) -> None:
     WorkerHeartbeat.objects.update_or_create(worker=worker, defaults=defaults)
 
 
+def prune_heartbeats(now: dt.datetime | None = None) -> int:
+    """Periodic job: forget workers not seen for a week (each start of a worker has its own row)."""
+    now = now or timezone.now()
+    deleted, _ = WorkerHeartbeat.objects.filter(seen_at__lt=now - dt.timedelta(days=7)).delete()
+    return deleted
+
+
 def run_once(worker: str, *, limit: int = 10, factory: ConnectorFactory = account_connector) -> int:
     """Claim and process up to ``limit`` due posts; return how many were processed."""
     processed = 0
