@@ -241,7 +241,9 @@ def test_an_expired_or_withdrawn_or_forged_link_is_refused(team: Team) -> None:
     )
     link.expires_at = timezone.now() - dt.timedelta(minutes=1)
     link.save()
-    response = Client().get(f"/review/{token}/")
+    visitor = Client()
+    visitor.cookies["alur_language"] = "en"  # a client without an account reads the language cookie
+    response = visitor.get(f"/review/{token}/")
     assert response.status_code == 403 and "expired" in response.content.decode()
     with pytest.raises(PermissionDenied, match="expired"):
         approvals.approval_decide_by_link(token=token, verdict="approve")

@@ -295,6 +295,7 @@ def api(method: str, path: str, token: str, body: Any = None, **extra: Any) -> A
 
 
 def test_api_comments_threads_and_resolve(team: Team, item: ContentItem, make_token: TokenMaker) -> None:
+    type(team.user(R.MANAGER)).objects.filter(pk=team.user(R.MANAGER).pk).update(language="en")  # the assertions read English
     _, token = make_token(team.user(R.MANAGER), team.workspace, scope="write")
     base = f"/workspaces/kopi/content/{item.pk}/comments"
     created = api(
@@ -339,6 +340,7 @@ def test_api_denials(team: Team, other_team: Team, item: ContentItem, make_token
 
 def test_api_versions_diff_and_restore(team: Team, item: ContentItem, make_token: TokenMaker) -> None:
     _edit(team, item, "Es kopi aren segar")
+    type(team.user(R.MANAGER)).objects.filter(pk=team.user(R.MANAGER).pk).update(language="en")  # the assertions read English
     _, token = make_token(team.user(R.MANAGER), team.workspace, scope="write")
     base = f"/workspaces/kopi/content/{item.pk}/versions"
     versions = api("get", base, token).json()

@@ -255,6 +255,7 @@ def test_the_api_refuses_what_the_role_or_token_may_not_do(team: Team, make_toke
 def test_the_api_answers_422_on_bad_input(
     team: Team, make_token: Callable[..., tuple[ApiToken, str]], payload: dict[str, Any], expected: str
 ) -> None:
+    type(team.user(R.MANAGER)).objects.filter(pk=team.user(R.MANAGER).pk).update(language="en")
     _, writer = make_token(team.user(R.MANAGER), team.workspace, scope="write")
     answer = Client().put(API, data=payload, content_type="application/json", **_api(writer))
     assert answer.status_code == 422, answer.content
@@ -295,6 +296,7 @@ def test_the_api_checks_a_variant(team: Team, make_token: Callable[..., tuple[Ap
         disclaimer_kinds=["ad"],
     )
     photo = _asset(team)
+    type(team.user(R.CONTENT_CREATOR)).objects.filter(pk=team.user(R.CONTENT_CREATOR).pk).update(language="en")
     _, token = make_token(team.user(R.CONTENT_CREATOR), team.workspace)  # read scope: checking writes nothing
     answer = Client().post(
         "/api/v1/workspaces/kopi/content/check",

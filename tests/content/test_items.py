@@ -193,6 +193,9 @@ def test_the_api_creates_edits_submits_and_decides(team: Team, make_token: Calla
 def test_the_api_explains_bad_input_and_hides_other_workspaces(
     team: Team, other_team: Team, make_token: Callable[..., tuple[ApiToken, str]]
 ) -> None:
+    type(team.user(R.CONTENT_CREATOR)).objects.filter(pk=team.user(R.CONTENT_CREATOR).pk).update(
+        language="en"
+    )  # the assertions read English
     _, token = make_token(team.user(R.CONTENT_CREATOR), team.workspace, scope="write")
     bad = Client().post(
         "/api/v1/workspaces/kopi/content",

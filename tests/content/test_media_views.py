@@ -340,6 +340,7 @@ def test_api_upload_list_get_patch_delete(team: Team, make_token: Any, django_ca
 
 
 def test_api_refuses_spoofed_files_with_422_and_the_reason(team: Team, make_token: Any) -> None:
+    type(team.user(Role.CONTENT_CREATOR)).objects.filter(pk=team.user(Role.CONTENT_CREATOR).pk).update(language="en")
     _token, secret = make_token(team.user(Role.CONTENT_CREATOR), team.workspace, scope="write")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
     response = client.post(api(), {"file": SimpleUploadedFile("photo.jpg", samples.PDF)})

@@ -169,6 +169,7 @@ def test_failed_queue_retry_and_log(
 
 def test_the_item_card_and_post_now(team: Team, account: ChannelAccount, login: Callable[[User], Client]) -> None:
     item = schedule(team, account)
+    type(team.user(R.MANAGER)).objects.filter(pk=team.user(R.MANAGER).pk).update(language="en")  # the assertions read English
     client = login(team.user(R.MANAGER))
     card = client.get(f"/w/{team.workspace.slug}/publishing/content/{item.pk}/")
     assert card.status_code == 200 and "Post now" in card.content.decode()

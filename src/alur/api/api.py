@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -30,6 +31,11 @@ class TokenAuth(HttpBearer):
         api_token_touch(api_token)
         request.user = api_token.user
         request.api_token = api_token  # type: ignore[attr-defined]
+        # Answer in the token owner's language, as pages do for a signed-in person (the middleware,
+        # which ran before the token was known, restores the previous language after the response).
+        if api_token.user.language in ("id", "en"):
+            translation.activate(api_token.user.language)
+            request.LANGUAGE_CODE = api_token.user.language
         return api_token
 
 
