@@ -89,8 +89,10 @@ class FakeMastodon:
                 else:
                     escaped = html.escape(part, quote=False)
                     escaped = _HASHTAG.sub(
-                        lambda m: f'<a href="{self.url}/tags/{m.group(1).lower()}" class="mention hashtag" rel="tag">'
-                        f"#<span>{m.group(1)}</span></a>",
+                        lambda m: (
+                            f'<a href="{self.url}/tags/{m.group(1).lower()}" class="mention hashtag" rel="tag">'
+                            f"#<span>{m.group(1)}</span></a>"
+                        ),
                         escaped,
                     )
                     parts.append(escaped.replace("\n", "<br />"))
@@ -140,11 +142,11 @@ class FakeMastodon:
             "content": self.render(text),
             "media_attachments": attachments,
             "account": {"id": ACCOUNT_ID, "username": USERNAME, "acct": USERNAME},
+            "_text": text,
         }
         self.statuses[status_id] = status
         if key:
             self.idempotency[key] = status_id
-        self.statuses[status_id]["_text"] = text
         return Reply(200, {k: v for k, v in status.items() if not k.startswith("_")})
 
     def delete_status(self, request: Request) -> Reply:

@@ -43,6 +43,7 @@ class FakeTelegram:
     tokens: set[str] = field(default_factory=lambda: {TOKEN})
     messages: dict[int, dict[str, Any]] = field(default_factory=dict)
     uploads: dict[str, bytes] = field(default_factory=dict)  # part name → bytes of the last multipart call
+    username: str | None = CHANNEL  # None: a private channel
     kicked: bool = False  # the bot was removed from the channel
     is_admin: bool = True
     too_old: set[int] = field(default_factory=set)  # message ids sent more than 48 hours ago
@@ -63,10 +64,14 @@ class FakeTelegram:
         return self.server.url
 
     def chat(self) -> dict[str, Any]:
-        return {"id": CHAT_ID, "title": "Kopi Kita", "username": CHANNEL, "type": "channel"}
+        chat: dict[str, Any] = {"id": CHAT_ID, "title": "Kopi Kita", "type": "channel"}
+        if self.username:
+            chat["username"] = self.username
+        return chat
 
     def params(self, request: Request) -> dict[str, Any]:
         content_type = request.header("Content-Type")
+        self.uploads = {}
         if content_type.startswith("application/json"):
             return dict(request.json() or {})
         if content_type.startswith("multipart/form-data"):

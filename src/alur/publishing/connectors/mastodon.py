@@ -186,8 +186,9 @@ class MastodonConnector(Connector):
         self.check_media(payload.media)
         visibility = self.visibility()
         media_ids = [self.upload(item) for item in payload.media]
-        form: list[tuple[str, str]] = [("status", self.text(payload)), ("visibility", visibility)]
-        form += [("media_ids[]", media_id) for media_id in media_ids]
+        form: dict[str, Any] = {"status": self.text(payload), "visibility": visibility}
+        if media_ids:
+            form["media_ids[]"] = media_ids
         headers = {**self.headers(), "Idempotency-Key": payload.idempotency_key}
         response = self.request("POST", f"{self.base_url}/api/v1/statuses", data=form, headers=headers)
         status = _json_object(response)

@@ -26,6 +26,8 @@ Facebook Page, as documented:
   with ``attached_media[i]={"media_fbid": ...}``;
 * one video: ``POST /{page_id}/videos`` (``file_url``, ``description``, ``title``).
 
+Photo and video posts have no ``link`` field, so the link is added to the end of their text.
+
 The post id is the ``external_id`` and ``https://www.facebook.com/{id}`` its address. ``DELETE /{id}``
 removes it. Facebook takes no idempotency key, so :meth:`FacebookPageConnector.find` is a best-effort
 lookup: it reads the Page's 25 newest feed posts and matches the message exactly (whitespace
@@ -214,9 +216,9 @@ class MetaGraphConnector(Connector):
 
     def raise_for_status(self, response: httpx.Response) -> None:
         error = _json(response).get("error")
-        if isinstance(error, dict) and (error.get("code") is not None or error.get("message")):
-            raise self._error_for(response, error)
-        raise classify_status(response, self.error_message(response))
+        if not (isinstance(error, dict) and (error.get("code") is not None or error.get("message"))):
+            error = {"message": self.error_message(response)}  # not a Graph error body: go by the HTTP status
+        raise self._error_for(response, error)
 
     def _error_for(self, response: httpx.Response, error: dict[str, Any]) -> ConnectorError:
         status = response.status_code
@@ -228,7 +230,7 @@ class MetaGraphConnector(Connector):
             f"(fbtrace_id {error.get('fbtrace_id')}): {response.text[:1500]}"
         )
         name = self.platform
-        if code in AUTH_CODES or (code is None and status == 401):
+        if code in AUTH_CODES or (code is None and status in (401, 403)):
             return AuthError(
                 f"{name} refused the account's token: {message}. Reconnect the account.",
                 status=status,
@@ -256,10 +258,8 @@ class MetaGraphConnector(Connector):
             )
         if status == 504:
             return classify_status(response, message)  # OutcomeUnknown: the post may have been made
-        if code in TRANSIENT_CODES or error.get("is_transient") is True or status >= 500:
-            return TransientError(
-                f"{name} had a temporary error; Alur will try again. ({message})", status=status, detail=detail
-            )
+        if code in TRANSIENT_CODES or error.get("is_transient") is True or status == 408 or status >= 500:
+            return TransientError(f"{name} had a temporary error; Alur will try again. ({message})", status=status, detail=detail)
         return PermanentError(f"{name} refused the post: {message}", status=status, detail=detail)
 
     # -- shared contract
@@ -404,9 +404,7 @@ class FacebookPageConnector(MetaGraphConnector):
             raise PermanentError(
                 "Alur cannot look up a Facebook post without text; check the Page and retry only if the post is not there."
             )
-        answer = self._graph(
-            "GET", f"{self._page_id()}/feed", params={"fields": "id,message,created_time", "limit": "25"}
-        )
+        answer = self._graph("GET", f"{self._page_id()}/feed", params={"fields": "id,message,created_time", "limit": "25"})
         not_before = self._not_before(payload)
         for post in answer.get("data") or []:
             if not isinstance(post, dict) or _normalise(str(post.get("message") or "")) not in texts:
@@ -487,9 +485,7 @@ class InstagramConnector(MetaGraphConnector):
         return Published(media_id, self._permalink(media_id), {"container_id": container_id, **answer})
 
     def _check_quota(self, user_id: str) -> None:
-        answer = self._graph(
-            "GET", f"{user_id}/content_publishing_limit", params={"fields": "quota_usage,config"}
-        )
+        answer = self._graph("GET", f"{user_id}/content_publishing_limit", params={"fields": "quota_usage,config"})
         rows = answer.get("data") or []
         usage = rows[0] if rows and isinstance(rows[0], dict) else {}
         used = _int(usage.get("quota_usage"))
@@ -541,7 +537,9 @@ class InstagramConnector(MetaGraphConnector):
             if state in ("ERROR", "EXPIRED"):
                 reason = str(answer.get("status") or state)
                 what = "expired before it was published" if state == "EXPIRED" else f"could not be processed ({reason})"
-                raise PermanentError(f"Instagram refused the post: the media {what}.", detail=f"container {container_id}: {answer}")
+                raise PermanentError(
+                    f"Instagram refused the post: the media {what}.", detail=f"container {container_id}: {answer}"
+                )
             if time.monotonic() >= deadline:
                 raise TransientError(
                     f"Instagram is still processing the video after {int(timeout)} seconds; Alur will try again.",
