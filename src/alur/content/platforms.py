@@ -14,6 +14,8 @@ class Platform(models.TextChoices):
     TIKTOK = "tiktok", "TikTok"
     YOUTUBE = "youtube", "YouTube"
     THREADS = "threads", "Threads"
+    MASTODON = "mastodon", "Mastodon"
+    TELEGRAM = "telegram", "Telegram"
     EMAIL = "email", _("Email newsletter")
     BLOG = "blog", _("Blog / website")
 

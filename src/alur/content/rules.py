@@ -254,6 +254,27 @@ _THREADS_CAROUSEL = _source(
     "https://docs.getlate.dev/resources/media-guidelines/threads", "up to 20 images per post", prefix="as documented by"
 )
 
+_MASTODON = _source(
+    "https://docs.joinmastodon.org/user/posting/",
+    "500 characters by default (an instance may allow more); every link counts as 23; up to 4 images or 1 video",
+    prefix="Mastodon's documentation",
+)
+_MASTODON_MEDIA = _source(
+    "https://docs.joinmastodon.org/methods/media/",
+    "images JPEG, PNG, GIF, WebP up to 16 MB; videos MP4, WebM, MOV up to 99 MB (instance defaults)",
+    prefix="Mastodon's documentation",
+)
+_TELEGRAM = _source(
+    "https://core.telegram.org/bots/api#sendmessage",
+    "message text 1-4096 characters; a photo or video caption 0-1024 characters; an album 2-10 items",
+    prefix="Telegram Bot API",
+)
+_TELEGRAM_FILES = _source(
+    "https://core.telegram.org/bots/api#sending-files",
+    "photos up to 10 MB, other files up to 50 MB when uploaded by a bot",
+    prefix="Telegram Bot API",
+)
+
 _EMAIL_SUBJECT = _source(
     "https://mailchimp.com/help/best-practices-for-email-subject-lines/",
     "60 characters or fewer; longer subjects are cut off in most inboxes",
@@ -421,6 +442,40 @@ PLATFORM_RULES: Mapping[str, PlatformRules] = MappingProxyType(
                     "image": _limits(Limit(8 * MB, _THREADS_MEDIA)),
                     "video": _limits(Limit(1 * GB, _THREADS_MEDIA)),
                 }
+            ),
+        ),
+        "mastodon": PlatformRules(
+            label="Mastodon",
+            # Code points over-count long links (Mastodon weighs each as 23): a conservative count.
+            counting=CountingRule("code_points", _MASTODON),
+            text=_limits(Limit(500, _MASTODON)),
+            text_required=Requirement(_HOUSE + "a social post needs text"),
+            media=_limits(Limit(4, _MASTODON)),
+            videos=_limits(Limit(1, _MASTODON)),
+            no_mixed_media=Requirement(_MASTODON),
+            media_types=MediaTypes(
+                frozenset({"image/jpeg", "image/png", "image/gif", "image/webp", "video/mp4", "video/webm", "video/quicktime"}),
+                _MASTODON_MEDIA,
+            ),
+            file_bytes=MappingProxyType(
+                {"image": _limits(Limit(16 * MB, _MASTODON_MEDIA)), "video": _limits(Limit(99 * MB, _MASTODON_MEDIA))}
+            ),
+        ),
+        "telegram": PlatformRules(
+            label="Telegram",
+            counting=CountingRule("utf16", _TELEGRAM),
+            text=_limits(
+                Limit(4096, _TELEGRAM),
+                Limit(1024, _TELEGRAM, severity="warning", note="With a photo or video the text is a caption: 1024 at most."),
+            ),
+            text_required=Requirement(_HOUSE + "a channel message needs text"),
+            media=_limits(Limit(10, _TELEGRAM)),
+            media_types=MediaTypes(
+                frozenset({"image/jpeg", "image/png", "image/gif", "image/webp", "video/mp4"}),
+                _TELEGRAM_FILES,
+            ),
+            file_bytes=MappingProxyType(
+                {"image": _limits(Limit(10 * MB, _TELEGRAM_FILES)), "video": _limits(Limit(50 * MB, _TELEGRAM_FILES))}
             ),
         ),
         "email": PlatformRules(

@@ -38,7 +38,9 @@ CONNECTORS_FOR: dict[str, tuple[str, ...]] = {
     Platform.YOUTUBE: ("youtube", "webhook"),
     Platform.THREADS: ("webhook",),
     Platform.EMAIL: ("email", "webhook"),
-    Platform.BLOG: ("wordpress", "webhook", "mastodon", "telegram"),
+    Platform.MASTODON: ("mastodon", "webhook"),
+    Platform.TELEGRAM: ("telegram", "webhook"),
+    Platform.BLOG: ("wordpress", "webhook"),
 }
 
 

@@ -22,7 +22,9 @@ from alur.core.policy import Action, require
 router = Router(tags=["content"])
 
 # The values of alur.content.platforms.Platform and ContentKind (a test keeps them equal).
-PlatformName = Literal["instagram", "facebook", "x", "linkedin", "tiktok", "youtube", "threads", "email", "blog"]
+PlatformName = Literal[
+    "instagram", "facebook", "x", "linkedin", "tiktok", "youtube", "threads", "mastodon", "telegram", "email", "blog"
+]
 KindName = Literal["social_post", "story", "short_video", "article", "email", "ad", "infographic"]
 
 

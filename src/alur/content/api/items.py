@@ -21,7 +21,9 @@ from alur.core.policy import Action, require
 
 router = Router(tags=["content"])
 
-PlatformName = Literal["instagram", "facebook", "x", "linkedin", "tiktok", "youtube", "threads", "email", "blog"]
+PlatformName = Literal[
+    "instagram", "facebook", "x", "linkedin", "tiktok", "youtube", "threads", "mastodon", "telegram", "email", "blog"
+]
 KindName = Literal["social_post", "story", "short_video", "article", "email", "ad", "infographic"]
 
 

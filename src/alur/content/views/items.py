@@ -34,6 +34,8 @@ PLATFORM_ICONS = {
     "tiktok": "bi-tiktok",
     "youtube": "bi-youtube",
     "threads": "bi-threads",
+    "mastodon": "bi-mastodon",
+    "telegram": "bi-telegram",
     "email": "bi-envelope",
     "blog": "bi-file-earmark-text",
 }
