@@ -109,7 +109,8 @@ def test_accounts_pages(team: Team, account: ChannelAccount, login: Callable[[Us
     )
     assert created.status_code == 302  # the account's page asks for its settings next
     detail = client.get(f"/w/{team.workspace.slug}/publishing/accounts/{account.pk}/")
-    assert detail.status_code == 200 and "Signing secret" in detail.content.decode()
+    assert detail.status_code == 200 and "Rahasia penanda tangan" in detail.content.decode()  # labels are translated
+    assert "README: &#x27;Webhook contract&#x27;" in detail.content.decode()  # the capabilities card
     saved = client.post(
         f"/w/{team.workspace.slug}/publishing/accounts/{account.pk}/",
         {

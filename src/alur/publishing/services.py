@@ -61,7 +61,7 @@ def _clean_connector(platform: str, connector: str, config: dict[str, Any], cred
     for name, label, secret, required in cls.fields:
         value = (credentials if secret else config).get(name)
         if required and new and not str(value or "").strip():
-            raise ValidationError({name: _("Fill in “%(label)s”.") % {"label": label}})
+            raise ValidationError({name: _("Fill in “%(label)s”.") % {"label": _(label)}})
 
 
 def _clean_mapping(value: Any, field: str) -> dict[str, Any]:

@@ -165,7 +165,7 @@ def account_detail(request: WorkspaceRequest, account_id: int) -> HttpResponse:
     fields = [
         {
             "name": name,
-            "label": label,
+            "label": _(label),
             "secret": secret,
             "required": required,
             "value": "" if secret else (account.config or {}).get(name, ""),

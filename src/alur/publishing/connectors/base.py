@@ -39,6 +39,12 @@ DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=5.0)
 USER_AGENT = "Alur/1.0 (+https://github.com/alur-marketing/alur)"
 
 
+def gettext_noop(text: str) -> str:
+    """Marks a connector's field label for translation (``make messages`` finds it by this name) without
+    importing Django here; the pages translate the label when they show it."""
+    return text
+
+
 # --------------------------------------------------------------------------------------- errors
 class ConnectorError(Exception):
     """Base of every connector failure. ``message`` is written for a marketer; ``detail`` for the log."""
@@ -180,6 +186,7 @@ class AccountConfig:
 class Connector:
     """Subclasses set ``key``, ``label``, ``capabilities`` and implement :meth:`publish`."""
 
+    do_not_call_in_templates: ClassVar[bool] = True  # templates show the class's capabilities
     key: ClassVar[str] = ""
     label: ClassVar[str] = ""
     capabilities: ClassVar[Capabilities] = Capabilities()

@@ -57,6 +57,7 @@ from .base import (
     PermanentError,
     Published,
     TransientError,
+    gettext_noop,
 )
 
 DOCS = "https://docs.python.org/3/library/smtplib.html"
@@ -145,14 +146,14 @@ class EmailConnector(Connector):
         docs=DOCS,
     )
     fields = (
-        ("host", "SMTP server (e.g. smtp.example.com)", False, True),
-        ("port", "Port (587 for STARTTLS, 465 for SSL, 25 for none)", False, False),
-        ("security", "Security: starttls, ssl or none (default starttls)", False, False),
-        ("username", "User name (leave empty if the server needs no login)", False, False),
-        ("from_address", "From address (e.g. Kopi Kita <news@kopi.id>)", False, True),
-        ("to_addresses", "To: a list address, or addresses separated by commas", False, True),
-        ("reply_to", "Reply-To address (optional)", False, False),
-        ("password", "Password", True, False),
+        ("host", gettext_noop("SMTP server (e.g. smtp.example.com)"), False, True),
+        ("port", gettext_noop("Port (587 for STARTTLS, 465 for SSL, 25 for none)"), False, False),
+        ("security", gettext_noop("Security: starttls, ssl or none (default starttls)"), False, False),
+        ("username", gettext_noop("User name (leave empty if the server needs no login)"), False, False),
+        ("from_address", gettext_noop("From address (e.g. Kopi Kita <news@kopi.id>)"), False, True),
+        ("to_addresses", gettext_noop("To: a list address, or addresses separated by commas"), False, True),
+        ("reply_to", gettext_noop("Reply-To address (optional)"), False, False),
+        ("password", gettext_noop("Password"), True, False),
     )
 
     # -- settings

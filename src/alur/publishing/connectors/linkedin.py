@@ -63,6 +63,7 @@ from .base import (
     RateLimited,
     TokenSet,
     TransientError,
+    gettext_noop,
     parse_retry_after,
 )
 
@@ -133,13 +134,13 @@ class LinkedInConnector(Connector):
         docs=POSTS_DOCS,
     )
     fields = (
-        ("author", "Author URN (urn:li:organization:123 or urn:li:person:abc)", False, True),
+        ("author", gettext_noop("Author URN (urn:li:organization:123 or urn:li:person:abc)"), False, True),
         ("api_version", f"LinkedIn API version, YYYYMM (default {DEFAULT_VERSION})", False, False),
-        ("member_posts_readable", "App has r_member_social (lets Alur check a member's posts)", False, False),
-        ("access_token", "Access token", True, True),
-        ("refresh_token", "Refresh token", True, False),
-        ("client_id", "Client ID (for token refresh)", True, False),
-        ("client_secret", "Client secret (for token refresh)", True, False),
+        ("member_posts_readable", gettext_noop("App has r_member_social (lets Alur check a member's posts)"), False, False),
+        ("access_token", gettext_noop("Access token"), True, True),
+        ("refresh_token", gettext_noop("Refresh token"), True, False),
+        ("client_id", gettext_noop("Client ID (for token refresh)"), True, False),
+        ("client_secret", gettext_noop("Client secret (for token refresh)"), True, False),
     )
 
     # -- plumbing

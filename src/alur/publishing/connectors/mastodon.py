@@ -65,6 +65,7 @@ from .base import (
     RateLimit,
     RateLimited,
     TransientError,
+    gettext_noop,
     parse_retry_after,
 )
 
@@ -106,9 +107,9 @@ class MastodonConnector(Connector):
         docs=DOCS,
     )
     fields = (
-        ("base_url", "Instance URL (e.g. https://mastodon.social)", False, True),
-        ("visibility", "Visibility: public, unlisted, private or direct (default public)", False, False),
-        ("access_token", "Access token (write:statuses, write:media, read:accounts, read:statuses)", True, True),
+        ("base_url", gettext_noop("Instance URL (e.g. https://mastodon.social)"), False, True),
+        ("visibility", gettext_noop("Visibility: public, unlisted, private or direct (default public)"), False, False),
+        ("access_token", gettext_noop("Access token (write:statuses, write:media, read:accounts, read:statuses)"), True, True),
     )
 
     # -- plumbing

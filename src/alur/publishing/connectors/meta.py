@@ -93,6 +93,7 @@ from .base import (
     TokenSet,
     TransientError,
     classify_status,
+    gettext_noop,
     parse_retry_after,
 )
 
@@ -324,10 +325,10 @@ class FacebookPageConnector(MetaGraphConnector):
         docs=f"{FB_DOCS} ; https://developers.facebook.com/docs/graph-api/reference/page/photos ; {ERROR_DOCS}",
     )
     fields = (
-        ("page_id", "Facebook Page ID", False, True),
-        ("access_token", "Page access token", True, True),
-        ("app_id", "Meta app ID (optional: lets Alur extend the token)", False, False),
-        ("app_secret", "Meta app secret (optional)", True, False),
+        ("page_id", gettext_noop("Facebook Page ID"), False, True),
+        ("access_token", gettext_noop("Page access token"), True, True),
+        ("app_id", gettext_noop("Meta app ID (optional: lets Alur extend the token)"), False, False),
+        ("app_secret", gettext_noop("Meta app secret (optional)"), True, False),
     )
 
     def _page_id(self) -> str:
@@ -447,10 +448,10 @@ class InstagramConnector(MetaGraphConnector):
         ),
     )
     fields = (
-        ("ig_user_id", "Instagram professional account ID", False, True),
-        ("access_token", "Access token (Instagram user token)", True, True),
-        ("app_id", "Meta app ID (optional: lets Alur extend the token)", False, False),
-        ("app_secret", "Meta app secret (optional)", True, False),
+        ("ig_user_id", gettext_noop("Instagram professional account ID"), False, True),
+        ("access_token", gettext_noop("Access token (Instagram user token)"), True, True),
+        ("app_id", gettext_noop("Meta app ID (optional: lets Alur extend the token)"), False, False),
+        ("app_secret", gettext_noop("Meta app secret (optional)"), True, False),
     )
 
     def _ig_user_id(self) -> str:

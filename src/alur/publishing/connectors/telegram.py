@@ -62,6 +62,7 @@ from .base import (
     RateLimit,
     RateLimited,
     TransientError,
+    gettext_noop,
     parse_retry_after,
 )
 
@@ -89,9 +90,9 @@ class TelegramConnector(Connector):
         docs=DOCS,
     )
     fields = (
-        ("chat_id", "Channel or group: @username or numeric id (e.g. -1001234567890)", False, True),
-        ("parse_mode", "Formatting: none (plain text), HTML or MarkdownV2", False, False),
-        ("bot_token", "Bot token from @BotFather", True, True),
+        ("chat_id", gettext_noop("Channel or group: @username or numeric id (e.g. -1001234567890)"), False, True),
+        ("parse_mode", gettext_noop("Formatting: none (plain text), HTML or MarkdownV2"), False, False),
+        ("bot_token", gettext_noop("Bot token from @BotFather"), True, True),
     )
 
     # -- plumbing

@@ -58,6 +58,7 @@ from .base import (
     TokenSet,
     TransientError,
     classify_status,
+    gettext_noop,
     parse_retry_after,
 )
 
@@ -103,19 +104,19 @@ class TikTokConnector(Connector):
         docs=f"{DOCS} ; {PHOTO_DOCS} ; https://developers.tiktok.com/doc/content-posting-api-media-transfer-guide",
     )
     fields = (
-        ("access_token", "Access token", True, True),
-        ("refresh_token", "Refresh token", True, False),
-        ("client_key", "App client key", True, False),
-        ("client_secret", "App client secret", True, False),
+        ("access_token", gettext_noop("Access token"), True, True),
+        ("refresh_token", gettext_noop("Refresh token"), True, False),
+        ("client_key", gettext_noop("App client key"), True, False),
+        ("client_secret", gettext_noop("App client secret"), True, False),
         (
             "privacy_level",
-            "Who can see posts (PUBLIC_TO_EVERYONE, MUTUAL_FOLLOW_FRIENDS, FOLLOWER_OF_CREATOR, SELF_ONLY)",
+            gettext_noop("Who can see posts (PUBLIC_TO_EVERYONE, MUTUAL_FOLLOW_FRIENDS, FOLLOWER_OF_CREATOR, SELF_ONLY)"),
             False,
             False,
         ),
         (
             "video_source",
-            "How TikTok gets videos: FILE_UPLOAD or PULL_FROM_URL (empty: upload when Alur has the file)",
+            gettext_noop("How TikTok gets videos: FILE_UPLOAD or PULL_FROM_URL (empty: upload when Alur has the file)"),
             False,
             False,
         ),

@@ -23,7 +23,7 @@ import json
 import time
 from typing import Any
 
-from .base import Capabilities, Connector, Payload, PermanentError, Published
+from .base import Capabilities, Connector, Payload, PermanentError, Published, gettext_noop
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
@@ -44,9 +44,9 @@ class WebhookConnector(Connector):
         docs="README: 'Webhook contract'",
     )
     fields = (
-        ("url", "Webhook URL", False, True),
-        ("status_url", "Status URL (optional, lets Alur check delivery)", False, False),
-        ("secret", "Signing secret", True, True),
+        ("url", gettext_noop("Webhook URL"), False, True),
+        ("status_url", gettext_noop("Status URL (optional, lets Alur check delivery)"), False, False),
+        ("secret", gettext_noop("Signing secret"), True, True),
     )
 
     def can_find(self) -> bool:

@@ -66,6 +66,7 @@ from .base import (
     Published,
     RateLimited,
     TransientError,
+    gettext_noop,
     parse_retry_after,
 )
 from .email import linkify
@@ -131,11 +132,11 @@ class WordPressConnector(Connector):
         docs=DOCS,
     )
     fields = (
-        ("base_url", "Site URL (e.g. https://blog.kopi.id)", False, True),
-        ("username", "WordPress user name", False, True),
-        ("status", "Post status: publish or draft (default publish)", False, False),
-        ("categories", "Category ids, separated by commas (optional)", False, False),
-        ("application_password", "Application password (Users → Profile → Application Passwords)", True, True),
+        ("base_url", gettext_noop("Site URL (e.g. https://blog.kopi.id)"), False, True),
+        ("username", gettext_noop("WordPress user name"), False, True),
+        ("status", gettext_noop("Post status: publish or draft (default publish)"), False, False),
+        ("categories", gettext_noop("Category ids, separated by commas (optional)"), False, False),
+        ("application_password", gettext_noop("Application password (Users → Profile → Application Passwords)"), True, True),
     )
 
     # -- plumbing

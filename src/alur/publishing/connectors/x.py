@@ -68,6 +68,7 @@ from .base import (
     RateLimited,
     TokenSet,
     TransientError,
+    gettext_noop,
     parse_retry_after,
 )
 
@@ -103,12 +104,12 @@ class XConnector(Connector):
         docs=DOCS,
     )
     fields = (
-        ("username", "X username (without @, for post links)", False, True),
-        ("user_id", "X user ID (optional; looked up when empty)", False, False),
-        ("access_token", "OAuth 2.0 user access token", True, True),
-        ("refresh_token", "Refresh token (offline.access scope)", True, False),
-        ("client_id", "OAuth 2.0 client ID (for token refresh)", True, False),
-        ("client_secret", "Client secret (confidential clients only)", True, False),
+        ("username", gettext_noop("X username (without @, for post links)"), False, True),
+        ("user_id", gettext_noop("X user ID (optional; looked up when empty)"), False, False),
+        ("access_token", gettext_noop("OAuth 2.0 user access token"), True, True),
+        ("refresh_token", gettext_noop("Refresh token (offline.access scope)"), True, False),
+        ("client_id", gettext_noop("OAuth 2.0 client ID (for token refresh)"), True, False),
+        ("client_secret", gettext_noop("Client secret (confidential clients only)"), True, False),
     )
 
     # -- plumbing

@@ -54,6 +54,7 @@ from .base import (
     RateLimited,
     TokenSet,
     TransientError,
+    gettext_noop,
     parse_retry_after,
 )
 
@@ -123,12 +124,12 @@ class YouTubeConnector(Connector):
         docs=f"{DOCS} ; {UPLOAD_DOCS}",
     )
     fields = (
-        ("access_token", "Access token", True, True),
-        ("refresh_token", "Refresh token", True, False),
-        ("client_id", "OAuth client ID", True, False),
-        ("client_secret", "OAuth client secret", True, False),
-        ("privacy_status", "Visibility: public, unlisted or private", False, False),
-        ("category_id", "Video category ID (22 = People & Blogs)", False, False),
+        ("access_token", gettext_noop("Access token"), True, True),
+        ("refresh_token", gettext_noop("Refresh token"), True, False),
+        ("client_id", gettext_noop("OAuth client ID"), True, False),
+        ("client_secret", gettext_noop("OAuth client secret"), True, False),
+        ("privacy_status", gettext_noop("Visibility: public, unlisted or private"), False, False),
+        ("category_id", gettext_noop("Video category ID (22 = People & Blogs)"), False, False),
     )
 
     UPLOAD_CHUNK = 8 * 1024 * 1024  # bytes read at a time while streaming the file
