@@ -1,0 +1,1 @@
+"""Analytics: the warehouse, importers, the KPI engine, diagnostics and anomalies (SPEC §6)."""

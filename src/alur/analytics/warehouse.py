@@ -1,0 +1,126 @@
+"""The analytics warehouse, reached through Ibis (https://ibis-project.org).
+
+``WAREHOUSE_URL`` picks the engine: ``duckdb:///path/warehouse.duckdb`` (the default, a file beside the
+app database), ``postgres://user:pass@host/db`` (Ibis's PostgreSQL backend), or any other URL Ibis knows
+(``clickhouse://``, ``bigquery://``, ``pyspark://`` with their extras installed) for teams that outgrow
+one machine. Heavy work — parsing, aggregation — is expressed as Ibis expressions and runs in that
+engine; only results come back to Python.
+
+The tables (created on first use, never dropped):
+
+* ``performance_facts`` — one row per workspace, day, source and the dimensions a report carries
+  (account, channel, campaign, ad set, ad, region, device) with the additive metrics. Ratios are never
+  stored: they are computed as sum over sum (:mod:`alur.analytics.kpis`).
+* ``journey_touchpoints`` — pseudonymous journeys for attribution (journey id is a keyed hash).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import ibis
+import ibis.expr.datatypes as dt
+from ibis.backends import BaseBackend
+
+FACT_DIMENSIONS: Mapping[str, Any] = {
+    "workspace_id": dt.int64,
+    "date": dt.date,
+    "source": dt.string,  # google_ads, meta_ads, ga4, tiktok_ads, linkedin_ads, a generic source name
+    "account": dt.string,
+    "channel": dt.string,
+    "campaign": dt.string,  # the campaign name as the platform reports it
+    "campaign_id": dt.int64,  # the Alur campaign it maps to (by mapping or UTM campaign); null when unmapped
+    "ad_set": dt.string,
+    "ad": dt.string,
+    "region": dt.string,
+    "device": dt.string,
+    "currency": dt.string,  # money is never summed across currencies
+}
+FACT_METRICS: Mapping[str, Any] = {
+    "impressions": dt.int64,
+    "reach": dt.int64,
+    "clicks": dt.int64,
+    "spend": dt.Decimal(18, 4),
+    "conversions": dt.Decimal(18, 4),  # platforms report fractional (modelled) conversions
+    "conversion_value": dt.Decimal(18, 4),
+    "sessions": dt.int64,
+    "engaged_sessions": dt.int64,
+    "bounces": dt.int64,
+    "leads": dt.int64,
+    "followers": dt.int64,
+    "engagements": dt.int64,
+    "mentions": dt.int64,
+    "video_views": dt.int64,
+}
+FACT_BOOKKEEPING: Mapping[str, Any] = {"import_id": dt.int64}
+
+TOUCHPOINT_COLUMNS: Mapping[str, Any] = {
+    "workspace_id": dt.int64,
+    "journey_id": dt.string,  # keyed hash: personal data is never stored raw
+    "ts": dt.timestamp(timezone="UTC"),
+    "channel": dt.string,
+    "campaign": dt.string,
+    "converted": dt.boolean,
+    "value": dt.Decimal(18, 4),
+    "import_id": dt.int64,
+}
+
+FACTS = "performance_facts"
+TOUCHPOINTS = "journey_touchpoints"
+
+_lock = threading.Lock()
+_connections: dict[str, BaseBackend] = {}
+
+
+def fact_schema() -> ibis.Schema:
+    return ibis.schema({**FACT_DIMENSIONS, **FACT_METRICS, **FACT_BOOKKEEPING})
+
+
+def touchpoint_schema() -> ibis.Schema:
+    return ibis.schema(dict(TOUCHPOINT_COLUMNS))
+
+
+def connect(url: str) -> BaseBackend:
+    """An Ibis connection for ``url`` (cached per process; DuckDB allows one writer per file)."""
+    with _lock:
+        connection = _connections.get(url)
+        if connection is None:
+            connection = _open(url)
+            ensure_schema(connection)
+            _connections[url] = connection
+        return connection
+
+
+def _open(url: str) -> BaseBackend:
+    scheme = urlsplit(url).scheme
+    if scheme == "duckdb":
+        path = url.removeprefix("duckdb://")
+        if path in ("", ":memory:"):
+            return ibis.duckdb.connect()
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return ibis.duckdb.connect(path)
+    if scheme in ("postgres", "postgresql"):
+        return ibis.connect(url.replace("postgres://", "postgresql://", 1))
+    return ibis.connect(url)
+
+
+def ensure_schema(connection: BaseBackend) -> None:
+    """Create the warehouse tables that are missing; existing ones are left as they are."""
+    existing = set(connection.list_tables())
+    if FACTS not in existing:
+        connection.create_table(FACTS, schema=fact_schema())
+    if TOUCHPOINTS not in existing:
+        connection.create_table(TOUCHPOINTS, schema=touchpoint_schema())
+
+
+def close_all() -> None:
+    with _lock:
+        for connection in _connections.values():
+            with contextlib.suppress(Exception):  # closing is best effort
+                connection.disconnect()
+        _connections.clear()
