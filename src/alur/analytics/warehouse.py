@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Mapping
+import time
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -116,6 +117,46 @@ def ensure_schema(connection: BaseBackend) -> None:
         connection.create_table(FACTS, schema=fact_schema())
     if TOUCHPOINTS not in existing:
         connection.create_table(TOUCHPOINTS, schema=touchpoint_schema())
+
+
+def engine_of(url: str) -> str:
+    """``duckdb``, ``postgres`` or the URL's scheme for other engines."""
+    scheme = urlsplit(url).scheme
+    return "postgres" if scheme in ("postgres", "postgresql") else scheme
+
+
+@contextlib.contextmanager
+def session(url: str, *, wait_seconds: float = 30.0) -> Iterator[BaseBackend]:
+    """A short-lived connection for one piece of work, closed afterwards.
+
+    DuckDB lets one process at a time open a database file (the web app and the worker are different
+    processes), so nothing holds the file longer than an import or a dashboard query: a process that finds
+    it locked waits and tries again for up to ``wait_seconds`` before giving up with
+    :class:`WarehouseBusy`. PostgreSQL and the other engines have no such limit.
+    """
+    deadline = time.monotonic() + wait_seconds
+    delay = 0.05
+    while True:
+        try:
+            connection = _open(url)
+            break
+        except Exception as error:  # duckdb.IOException on a lock; anything else is re-raised
+            if "lock" not in str(error).lower() or time.monotonic() > deadline:
+                if "lock" in str(error).lower():
+                    raise WarehouseBusy(str(error)) from error
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+    try:
+        ensure_schema(connection)
+        yield connection
+    finally:
+        with contextlib.suppress(Exception):  # closing is best effort
+            connection.disconnect()
+
+
+class WarehouseBusy(RuntimeError):
+    """Another process holds the DuckDB file (an import is running); try again shortly."""
 
 
 def close_all() -> None:

@@ -104,6 +104,7 @@ def on_request_validation_error(request: HttpRequest, exc: NinjaValidationError)
 
 def _mount_routers() -> None:
     from alur.accounts.api import router as accounts_router
+    from alur.analytics.api import router as analytics_router
     from alur.campaigns.api import router as campaigns_router
     from alur.content.api import router as content_router
     from alur.publishing.api import router as publishing_router
@@ -114,6 +115,7 @@ def _mount_routers() -> None:
     api.add_router("/", campaigns_router)
     api.add_router("/", publishing_router)
     api.add_router("/", content_router)
+    api.add_router("/", analytics_router)
 
 
 _mount_routers()

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 EXIT_USAGE = 2
 
@@ -112,6 +114,66 @@ def cmd_workspace(args: argparse.Namespace) -> int:
     except ValidationError as error:
         raise CommandFailed(_validation_message(error)) from None
     print(f"Created workspace {workspace.name} at /w/{workspace.slug}/ with {owner.email} as manager.")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import a performance export; prints the report, exits non-zero when the file was not imported."""
+    _setup_django()
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from alur.accounts.models import Membership, Workspace
+    from alur.analytics import services
+    from alur.analytics.models import DataSource, Import
+    from alur.core.roles import Role
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CommandFailed(f"There is no file at {args.file!r}.")
+    workspace = Workspace.objects.filter(slug=args.workspace).first()
+    if workspace is None:
+        raise CommandFailed(f"There is no workspace with the address {args.workspace!r}.")
+    members = Membership.objects.filter(workspace=workspace).select_related("user")
+    membership = (
+        members.filter(user__email__iexact=args.user).first()
+        if args.user
+        else members.filter(role=Role.MANAGER).order_by("id").first()
+    )
+    if membership is None:
+        raise CommandFailed(f"{args.user or 'A manager'} is not a member of {workspace.slug}.")
+    services.sources_ensure(workspace)
+    source = DataSource.objects.filter(workspace=workspace, key=args.source).first()
+    if source is None:
+        keys = ", ".join(DataSource.objects.filter(workspace=workspace).values_list("key", flat=True))
+        raise CommandFailed(f"There is no source {args.source!r} in {workspace.slug}. Sources: {keys}.")
+    try:
+        with path.open("rb") as handle:
+            imp = services.import_start(
+                actor=membership.user, workspace=workspace, source=source, upload=handle, name=path.name, run_now=True
+            )
+    except (ValidationError, PermissionDenied) as error:
+        raise CommandFailed(_validation_message(error)) from None
+    report = imp.report or {}
+    if args.format == "json":
+        print(json.dumps({"id": imp.pk, "status": imp.status, "rows": imp.rows, **report}, default=str, indent=2))
+    elif imp.status == Import.Status.UNCHANGED:
+        print(f"{path.name}: already imported (import #{report.get('same_as')}); nothing changed.")
+    elif imp.status == Import.Status.SUCCEEDED:
+        print(
+            f"{path.name}: {imp.rows} rows imported for {imp.date_from} – {imp.date_to} (replaced {imp.replaced} earlier rows)."
+        )
+        for warning in report.get("warnings", []):
+            print(f"  note: {warning}")
+        if report.get("ignored_columns"):
+            print(f"  columns not kept: {', '.join(report['ignored_columns'])}")
+        if report.get("unmapped_campaigns"):
+            print(f"  campaigns not linked to an Alur campaign: {', '.join(report['unmapped_campaigns'][:10])}")
+    if imp.status == Import.Status.FAILED:
+        if args.format != "json":
+            print(f"{path.name} was NOT imported; nothing was written. Problems:", file=sys.stderr)
+            for problem in report.get("problems", []):
+                print(f"  - {problem['message']}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -297,6 +359,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--exit-when-idle", type=int, default=0, help="stop after this many idle polls (for tests and cron)")
 
     add("sweep", cmd_sweep, "run the periodic jobs once (expire unapproved content, send approval reminders)")
+
+    p = add("import", cmd_import, "import a performance export (Google Ads, Meta, GA4, TikTok, LinkedIn or a mapped file)")
+    p.add_argument("file", help="the CSV, XLSX or Parquet file")
+    p.add_argument("--workspace", required=True, help="address (slug) of the workspace")
+    p.add_argument("--source", required=True, help="source key, e.g. google_ads, meta_ads, ga4, tiktok_ads, linkedin_ads")
+    p.add_argument("--user", default=None, help="email of the member importing (default: the first manager)")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="how the report is printed")
 
     p = add("migrate", cmd_migrate, "create or update the database tables")
     p.add_argument("--verbosity", type=int, choices=[0, 1, 2, 3], default=1)

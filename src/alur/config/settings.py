@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "alur.campaigns",
     "alur.content",
     "alur.publishing",
+    "alur.analytics",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("alur.campaigns.urls")),
     path("", include("alur.content.urls")),
     path("", include("alur.publishing.urls")),
+    path("", include("alur.analytics.urls")),
     path("api/v1/", api.urls),
 ]
 

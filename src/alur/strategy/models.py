@@ -132,6 +132,7 @@ class CheckIn(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    is_automatic = models.BooleanField(_("automatic"), default=False, help_text=_("Computed from imported performance data."))
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -323,6 +323,36 @@ def key_result_check_in(
     return check_in
 
 
+def key_result_record_automatic(*, key_result: KeyResult, value: Decimal, comment: str) -> CheckIn:
+    """An automatic reading from imported data (the system acts, not a person): it joins the check-in
+    history marked as automatic, keeps the owner's latest confidence, and becomes the current value."""
+    with transaction.atomic():
+        locked = KeyResult.objects.select_for_update().get(pk=key_result.pk)
+        latest = CheckIn.objects.filter(key_result=locked).order_by("-created_at", "-id").first()
+        before = {"current_value": str(locked.current_value) if locked.current_value is not None else None}
+        check_in = CheckIn.objects.create(
+            workspace=locked.workspace,
+            key_result=locked,
+            value=value,
+            confidence=latest.confidence if latest is not None else 5,
+            comment=comment,
+            author=locked.owner,
+            is_automatic=True,
+        )
+        locked.current_value = value
+        locked.save(update_fields=["current_value"])
+        audit_record(
+            actor=None,
+            workspace=locked.workspace,
+            action="key_result.check_in",
+            obj=locked,
+            before=before,
+            after={"current_value": str(value), "automatic": True},
+        )
+    key_result.current_value = value
+    return check_in
+
+
 def objective_review(
     *, actor: User, objective: Objective, reflection: str, decisions: dict[int, str], today: dt.date | None = None
 ) -> Objective:

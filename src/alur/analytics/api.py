@@ -1,0 +1,307 @@
+"""API endpoints of analytics: sources, file imports and their reports, metric rows from middleware and
+scripts, KPI rollups, anomaly alerts and key-result links."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from alur.accounts.api import ErrorOut, api_membership, require_write_scope
+from alur.accounts.models import User
+from alur.analytics import kpis, selectors, services
+from alur.analytics.models import AnomalyAlert, DataSource, Import
+from alur.core.policy import Action, require
+
+router = Router(tags=["analytics"])
+ERRORS: dict[int | str, Any] = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+class SourceOut(Schema):
+    id: int
+    key: str
+    name: str
+    format: str
+    mapping: dict[str, str]
+    number_style: str
+    date_order: str
+    currency: str
+    account: str
+
+
+class ProblemOut(Schema):
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    message: str
+
+
+class ImportOut(Schema):
+    id: int
+    source: str
+    file: str
+    status: str = Field(description="queued, running, succeeded, unchanged (the same file was imported before) or failed")
+    progress: int
+    rows: int
+    replaced: int = Field(description="Rows of the same source, accounts and days that this import replaced.")
+    date_from: dt.date | None
+    date_to: dt.date | None
+    problems: list[ProblemOut] = Field(description="Why a failed import was refused: row, column, value and the fix.")
+    warnings: list[str]
+    ignored_columns: list[str]
+    unmapped_campaigns: list[str]
+    created_at: dt.datetime
+
+
+class MetricRowsIn(Schema):
+    source: str = Field(..., description="Source key, e.g. google_ads or a generic source's key.")
+    rows: list[dict[str, Any]] = Field(
+        ...,
+        description="Rows of Alur's fields: date (YYYY-MM-DD), account, channel, campaign, ad_set, ad, region, device, currency, "
+        "and the figures impressions, reach, clicks, spend, conversions, conversion_value, sessions, engaged_sessions, "
+        "bounces, leads, followers, engagements, mentions, video_views. Numbers in English form (1234.56).",
+        max_length=100_000,
+    )
+
+
+class KpiRowsOut(Schema):
+    rows: list[dict[str, Any]]
+
+
+class AlertOut(Schema):
+    id: int
+    kpi: str
+    dimension: str
+    dimension_value: str
+    currency: str
+    day: dt.date
+    value: float
+    expected: float
+    low: float
+    high: float
+    score: float
+    direction: str
+    severity: str
+    status: str
+    message: str
+
+
+class LinkIn(Schema):
+    kpi: str = Field("", description="A KPI key (see GET /kpis); empty to unlink.")
+    mode: str = Field("period", description="period, start_plus or trailing_30")
+    filters: dict[str, Any] = {}
+
+
+class LinkOut(Schema):
+    key_result: int
+    kpi: str | None
+    mode: str | None
+    filters: dict[str, Any]
+    value: float | None
+
+
+def _source_out(source: DataSource) -> SourceOut:
+    return SourceOut(
+        id=source.pk,
+        key=source.key,
+        name=source.name,
+        format=source.format,
+        mapping=source.mapping or {},
+        number_style=source.number_style,
+        date_order=source.date_order,
+        currency=source.currency,
+        account=source.account,
+    )
+
+
+def _import_out(imp: Import) -> ImportOut:
+    report = imp.report or {}
+    return ImportOut(
+        id=imp.pk,
+        source=imp.source.key,
+        file=imp.original_name,
+        status=imp.status,
+        progress=imp.progress,
+        rows=imp.rows,
+        replaced=imp.replaced,
+        date_from=imp.date_from,
+        date_to=imp.date_to,
+        problems=[ProblemOut(**p) for p in report.get("problems", [])],
+        warnings=report.get("warnings", []),
+        ignored_columns=report.get("ignored_columns", []),
+        unmapped_campaigns=report.get("unmapped_campaigns", []),
+        created_at=imp.created_at,
+    )
+
+
+def _source(workspace: Any, key: str) -> DataSource:
+    services.sources_ensure(workspace)
+    source = DataSource.objects.filter(workspace=workspace, key=key).first()
+    if source is None:
+        raise Http404
+    return source
+
+
+@router.get("/workspaces/{slug}/analytics/sources", response={200: list[SourceOut], **ERRORS})
+def source_list(request: HttpRequest, slug: str) -> list[SourceOut]:
+    """The workspace's data sources (the platform ones exist from the start)."""
+    membership = api_membership(request, slug)
+    require(_user(request), membership, Action.ANALYTICS_VIEW)
+    return [_source_out(s) for s in services.sources_ensure(membership.workspace)]
+
+
+@router.post("/workspaces/{slug}/analytics/imports", response={201: ImportOut, 200: ImportOut, **ERRORS})
+def import_upload(request: HttpRequest, slug: str, file: File[UploadedFile], source: Form[str]) -> Status[ImportOut]:
+    """Upload an export (multipart: ``file`` and the ``source`` key). It is imported in the background: poll
+    ``GET …/imports/{id}`` until the status is ``succeeded``, ``unchanged`` or ``failed`` (with ``problems``)."""
+    membership = api_membership(request, slug)
+    require_write_scope(request)
+    imp = services.import_start(
+        actor=_user(request),
+        workspace=membership.workspace,
+        source=_source(membership.workspace, source),
+        upload=file,
+        name=file.name or "upload",
+    )
+    return Status(200 if imp.status == Import.Status.UNCHANGED else 201, _import_out(imp))
+
+
+@router.get("/workspaces/{slug}/analytics/imports", response={200: list[ImportOut], **ERRORS})
+def import_list(request: HttpRequest, slug: str) -> list[ImportOut]:
+    """The latest 100 imports, newest first."""
+    membership = api_membership(request, slug)
+    require(_user(request), membership, Action.ANALYTICS_VIEW)
+    return [_import_out(i) for i in Import.objects.filter(workspace=membership.workspace).select_related("source")[:100]]
+
+
+@router.get("/workspaces/{slug}/analytics/imports/{import_id}", response={200: ImportOut, **ERRORS})
+def import_detail(request: HttpRequest, slug: str, import_id: int) -> ImportOut:
+    membership = api_membership(request, slug)
+    require(_user(request), membership, Action.ANALYTICS_VIEW)
+    imp = Import.objects.filter(workspace=membership.workspace, pk=import_id).select_related("source").first()
+    if imp is None:
+        raise Http404
+    return _import_out(imp)
+
+
+@router.post(
+    "/workspaces/{slug}/analytics/metrics",
+    response={201: ImportOut, 200: ImportOut, 403: ErrorOut, 404: ErrorOut, 422: ImportOut},
+)
+def metric_rows(request: HttpRequest, slug: str, payload: MetricRowsIn) -> Status[ImportOut]:
+    """Metric rows from middleware or a script, imported at once through the same checks as a file:
+    all-or-nothing (422 with the problems when any row is wrong) and replacing the same source, accounts
+    and days."""
+    membership = api_membership(request, slug)
+    require_write_scope(request)
+    imp = services.metric_rows_import(
+        actor=_user(request),
+        workspace=membership.workspace,
+        source=_source(membership.workspace, payload.source),
+        rows=payload.rows,
+    )
+    if imp.status == Import.Status.FAILED:
+        return Status(422, _import_out(imp))
+    return Status(200 if imp.status == Import.Status.UNCHANGED else 201, _import_out(imp))
+
+
+class KpiQuery(Schema):
+    start: dt.date
+    end: dt.date
+    kpis: str = Field("spend,clicks,ctr,cpc,conversions,cpa", description="Comma-separated KPI keys.")
+    by: str = Field("", description="Comma-separated dimensions: channel, campaign, region, device, source, account.")
+    grain: str | None = Field(None, description="day, week or month")
+    channel: str | None = None
+    campaign: str | None = None
+    region: str | None = None
+    source: str | None = None
+
+
+@router.get("/workspaces/{slug}/analytics/kpis", response={200: KpiRowsOut, **ERRORS})
+def kpi_rows(request: HttpRequest, slug: str, query: Query[KpiQuery]) -> KpiRowsOut:
+    """KPIs aggregated in the warehouse (ratios as sum over sum; money split by currency; ``null`` where a
+    denominator is zero)."""
+    from django.core.exceptions import ValidationError
+
+    membership = api_membership(request, slug)
+    require(_user(request), membership, Action.ANALYTICS_VIEW)
+    keys = [k.strip() for k in query.kpis.split(",") if k.strip()]
+    by = [b.strip() for b in query.by.split(",") if b.strip()]
+    unknown = [k for k in keys if k not in kpis.KPIS]
+    if unknown or not keys:
+        raise ValidationError({"kpis": f"Unknown KPI: {', '.join(unknown) or '(none)'}. Known: {', '.join(kpis.KPIS)}."})
+    if any(b not in selectors.DIMENSIONS for b in by):
+        raise ValidationError({"by": f"Group by any of: {', '.join(selectors.DIMENSIONS)}."})
+    if query.grain not in (None, "day", "week", "month"):
+        raise ValidationError({"grain": "Use day, week or month."})
+    if query.end < query.start:
+        raise ValidationError({"end": "The end date is before the start date."})
+    filters = {
+        k: v
+        for k, v in (("channel", query.channel), ("campaign", query.campaign), ("region", query.region), ("source", query.source))
+        if v
+    }
+    window = selectors.Filters(query.start, query.end, filters)
+    rows = (
+        selectors.series(membership.workspace.pk, window, keys, grain=query.grain, by=by)
+        if query.grain
+        else selectors.by_dimension_any(membership.workspace.pk, window, by, keys)
+    )
+    return KpiRowsOut(rows=[{k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in row.items()} for row in rows])
+
+
+@router.get("/workspaces/{slug}/analytics/alerts", response={200: list[AlertOut], **ERRORS})
+def alert_list(request: HttpRequest, slug: str) -> list[AlertOut]:
+    """Anomaly alerts, newest day first."""
+    membership = api_membership(request, slug)
+    require(_user(request), membership, Action.ANALYTICS_VIEW)
+    return [
+        AlertOut(
+            id=a.pk,
+            kpi=a.kpi,
+            dimension=a.dimension,
+            dimension_value=a.dimension_value,
+            currency=a.currency,
+            day=a.day,
+            value=a.value,
+            expected=a.expected,
+            low=a.low,
+            high=a.high,
+            score=a.score,
+            direction=a.direction,
+            severity=a.severity,
+            status=a.status,
+            message=selectors.alert_sentence(a),
+        )
+        for a in AnomalyAlert.objects.filter(workspace=membership.workspace)[:500]
+    ]
+
+
+@router.put("/workspaces/{slug}/key-results/{key_result_id}/metric", response={200: LinkOut, **ERRORS})
+def key_result_link(request: HttpRequest, slug: str, key_result_id: int, payload: LinkIn) -> LinkOut:
+    """Link a key result to a KPI and a filter (``kpi: ""`` unlinks); the value is computed at once and
+    after every import."""
+    from alur.strategy.models import KeyResult
+
+    membership = api_membership(request, slug)
+    require_write_scope(request)
+    kr = KeyResult.objects.filter(workspace=membership.workspace, pk=key_result_id).first()
+    if kr is None:
+        raise Http404
+    link = services.key_result_link(
+        actor=_user(request), key_result=kr, kpi=payload.kpi, mode=payload.mode, filters=payload.filters
+    )
+    return LinkOut(
+        key_result=kr.pk,
+        kpi=link.kpi if link else None,
+        mode=link.mode if link else None,
+        filters=link.filters if link else {},
+        value=float(link.last_value) if link and link.last_value is not None else None,
+    )

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AnalyticsConfig(AppConfig):
+    name = "alur.analytics"
+    label = "analytics"
+    verbose_name = _("Analytics")
+
+    def ready(self) -> None:
+        from alur.core.audit import register_action_labels
+
+        register_action_labels(
+            {
+                "analytics.source_create": _("Data source added"),
+                "analytics.source_update": _("Data source changed"),
+                "analytics.import": _("Performance data imported"),
+                "analytics.import_retry": _("Import tried again"),
+                "analytics.campaign_mapping": _("Campaign mapping changed"),
+                "analytics.kr_link": _("Key result linked to a metric"),
+                "analytics.kr_unlink": _("Key result unlinked from its metric"),
+                "analytics.alert_ack": _("Anomaly alert acknowledged"),
+                "analytics.settings": _("Alert settings changed"),
+            }
+        )

@@ -1,0 +1,188 @@
+"""Analytics records kept in the app database. The performance data itself lives in the warehouse
+(:mod:`alur.analytics.warehouse`); here are the sources, the imports and their reports, campaign mappings,
+the links from key results to metrics, and anomaly alerts."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class SourceFormat(models.TextChoices):
+    GOOGLE_ADS = "google_ads", _("Google Ads report")
+    META_ADS = "meta_ads", _("Meta Ads Manager export")
+    GA4 = "ga4", _("Google Analytics 4 export")
+    TIKTOK_ADS = "tiktok_ads", _("TikTok Ads Manager export")
+    LINKEDIN_ADS = "linkedin_ads", _("LinkedIn Campaign Manager export")
+    GENERIC = "generic", _("Other file (CSV, XLSX or Parquet) with a column mapping")
+
+
+class NumberStyle(models.TextChoices):
+    AUTO = "", _("Detect from the file")
+    INDONESIAN = "id", _("Indonesian (1.234,56)")
+    ENGLISH = "en", _("English (1,234.56)")
+
+
+class DateOrder(models.TextChoices):
+    AUTO = "", _("Detect from the file")
+    DAY_FIRST = "dmy", _("Day first (23/11/2026)")
+    MONTH_FIRST = "mdy", _("Month first (11/23/2026)")
+
+
+source_key_validator = RegexValidator(
+    r"^[a-z][a-z0-9_]{1,39}$", _("Use 2–40 lowercase letters, digits or underscores, e.g. shopee_ads.")
+)
+
+
+class DataSource(models.Model):
+    """Where performance data comes from: a platform's export or a generic file with a saved mapping."""
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(_("key"), max_length=40, validators=[source_key_validator])
+    name = models.CharField(_("name"), max_length=80)
+    format = models.CharField(_("format"), max_length=20, choices=SourceFormat.choices)
+    mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    number_style = models.CharField(_("number style"), max_length=2, choices=NumberStyle.choices, blank=True)
+    date_order = models.CharField(_("date order"), max_length=3, choices=DateOrder.choices, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, blank=True, help_text=_("Used when the file names no currency."))
+    account = models.CharField(_("account"), max_length=120, blank=True, help_text=_("Used when the file names no account."))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["workspace", "key"], name="analytics_source_key_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Import(models.Model):
+    """One file (or one API batch of metric rows) brought into the warehouse, with its report."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Importing")
+        SUCCEEDED = "succeeded", _("Imported")
+        UNCHANGED = "unchanged", _("Already imported")
+        FAILED = "failed", _("Failed")
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    source = models.ForeignKey(DataSource, on_delete=models.PROTECT, related_name="imports")
+    file = models.FileField(upload_to="analytics/imports/%Y/%m/", blank=True)
+    original_name = models.CharField(_("file"), max_length=255)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.BigIntegerField(default=0)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    stage = models.CharField(max_length=20, blank=True)
+    rows = models.BigIntegerField(_("rows"), default=0)
+    replaced = models.BigIntegerField(default=0)
+    date_from = models.DateField(null=True, blank=True)
+    date_to = models.DateField(null=True, blank=True)
+    report = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.UNCHANGED, self.Status.FAILED)
+
+
+class CampaignMapping(models.Model):
+    """A platform's campaign name → an Alur campaign. Without one, a campaign whose UTM campaign (its
+    slug) equals the platform name is matched automatically."""
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    platform_campaign = models.CharField(_("campaign name in the report"), max_length=250)
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["platform_campaign"]
+        constraints = [
+            models.UniqueConstraint("workspace", Lower("platform_campaign"), name="analytics_campaign_mapping_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.platform_campaign} → {self.campaign}"
+
+
+class KeyResultMetric(models.Model):
+    """Links a key result to a KPI and a filter; its value is recomputed after every import and lands in the
+    key result's check-in history as an automatic reading."""
+
+    class Mode(models.TextChoices):
+        PERIOD = "period", _("The KPI over the key result's period so far")
+        START_PLUS = "start_plus", _("Start value plus the period's total (e.g. followers gained)")
+        TRAILING_30 = "trailing_30", _("The KPI over the last 30 days of data")
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    key_result = models.OneToOneField("strategy.KeyResult", on_delete=models.CASCADE, related_name="metric_link")
+    kpi = models.CharField(_("KPI"), max_length=40)
+    mode = models.CharField(_("how it is counted"), max_length=12, choices=Mode.choices, default=Mode.PERIOD)
+    filters = models.JSONField(_("filter"), default=dict, blank=True)
+    last_value = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    last_refreshed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.key_result} ← {self.kpi}"
+
+
+class AnomalyAlert(models.Model):
+    """An unusual day of a metric for a channel or campaign (see :mod:`alur.analytics.anomaly`)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    kpi = models.CharField(max_length=40)
+    dimension = models.CharField(max_length=20)  # "channel", "campaign" or "all"
+    dimension_value = models.CharField(max_length=250, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    day = models.DateField()
+    value = models.FloatField()
+    expected = models.FloatField()
+    low = models.FloatField()
+    high = models.FloatField()
+    score = models.FloatField()
+    direction = models.CharField(max_length=4)
+    severity = models.CharField(max_length=10)
+    dedupe_key = models.CharField(max_length=200)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-day", "-score", "-id"]
+        constraints = [models.UniqueConstraint(fields=["workspace", "dedupe_key"], name="analytics_alert_dedupe")]
+
+    def __str__(self) -> str:
+        return f"{self.kpi} {self.dimension_value} {self.day}"
+
+
+class AnalyticsSettings(models.Model):
+    """Where anomaly alerts go besides the in-app notice."""
+
+    workspace = models.OneToOneField("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    alert_email = models.BooleanField(_("email alerts"), default=True)
+    alert_webhook_url = models.URLField(_("alert webhook URL"), blank=True)
+    alert_webhook_secret = models.CharField(_("webhook signing secret"), max_length=200, blank=True)
+    anomaly_threshold = models.FloatField(_("alert threshold (robust z-score)"), default=3.5)
+
+    def __str__(self) -> str:
+        return f"analytics settings of {self.workspace_id}"

@@ -1,0 +1,37 @@
+"""Showing KPI values: "—" for a missing value (a zero denominator), grouping and decimals in the reader's
+language, the currency for money and "%" for percentages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+
+@register.filter
+def kpi_value(value: Any, spec: Any) -> str:
+    """``{{ row.ctr|kpi_value:spec }}`` → ``1,75 %`` (Indonesian) / ``1.75 %``; None → ``—``."""
+    if value is None or value == "":
+        return "—"
+    number = float(value)
+    unit = getattr(spec, "unit", spec)
+    if unit == "percent":
+        return f"{number_format(number, 2, force_grouping=True)} %"
+    if unit == "money":
+        return number_format(number, 0 if abs(number) >= 100 else 2, force_grouping=True)
+    if unit == "ratio":
+        return number_format(number, 2, force_grouping=True)
+    return number_format(number, 0 if number == int(number) else 1, force_grouping=True)
+
+
+@register.filter
+def change_percent(value: Any) -> str:
+    """A relative change (0.25) as "+25 %"; None → ""."""
+    if value is None:
+        return ""
+    number = float(value) * 100
+    sign = "+" if number > 0 else ""
+    return f"{sign}{number_format(number, 1, force_grouping=True)} %"

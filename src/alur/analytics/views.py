@@ -1,0 +1,520 @@
+"""Pages of analytics: the performance dashboard (campaign and channel views through its filters), imports
+with their progress and reports, sources and campaign mappings, key results linked to metrics (the OKR
+dashboard with the "KPI achieved?" diagnosis), the budget dashboard, and anomaly alerts."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import URLPattern, path
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from alur.analytics import charts, kpis, selectors, services, warehouse
+from alur.analytics.models import AnalyticsSettings, AnomalyAlert, DataSource, Import, KeyResultMetric, SourceFormat
+from alur.core.policy import Action, decide
+from alur.core.tenancy import WorkspaceRequest, request_user, workspace_view
+
+DIMENSION_LABELS = {
+    "channel": _("Channel"),
+    "campaign": _("Campaign"),
+    "region": _("Region"),
+    "device": _("Device"),
+    "source": _("Source"),
+    "account": _("Account"),
+}
+
+
+def _can(request: WorkspaceRequest, action: Action, obj: object | None = None) -> bool:
+    return bool(decide(request_user(request), request.membership, action, obj))
+
+
+def _errors(request: WorkspaceRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _locale() -> charts.Locale:
+    return "id" if (get_language() or "id").startswith("id") else "en"
+
+
+def _svg(spec: dict[str, Any]) -> SafeString:
+    # vl-convert escapes every text it draws (tested in tests/analytics/test_charts.py).
+    return mark_safe(charts.render_svg(spec, locale=_locale()))  # noqa: S308
+
+
+def _filters(request: WorkspaceRequest) -> tuple[selectors.Filters | None, dict[str, Any]]:
+    """The date range (default: the last 28 days of data) and filters from the query string."""
+    bounds = selectors.data_range(request.workspace.pk)
+    if bounds is None:
+        return None, {}
+    first, last = bounds
+    errors = []
+
+    def day(name: str, default: dt.date) -> dt.date:
+        text = request.GET.get(name, "")
+        if not text:
+            return default
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            errors.append(_("Write dates as YYYY-MM-DD."))
+            return default
+
+    end = day("end", last)
+    start = day("start", max(first, end - dt.timedelta(days=27)))
+    if start > end:
+        messages.error(request, _("The start date is after the end date; showing the last 28 days instead."))
+        end, start = last, max(first, last - dt.timedelta(days=27))
+    for message in set(errors):
+        messages.error(request, message)
+    values: dict[str, Any] = {}
+    for name in ("channel", "campaign", "region", "source", "device"):
+        if request.GET.get(name):
+            values[name] = request.GET[name]
+    if request.GET.get("campaign_id", "").isdigit():
+        values["campaign_id"] = int(request.GET["campaign_id"])
+    return selectors.Filters(start=start, end=end, values=values), {"first": first, "last": last}
+
+
+def _kpi_label(key: str) -> str:
+    return _(kpis.KPIS[key].label)
+
+
+def _tiles(request: WorkspaceRequest, filters: selectors.Filters) -> list[dict[str, Any]]:
+    currency = request.workspace.currency
+    money_keys = [k for k in selectors.TILE_KPIS if kpis.KPIS[k].uses_money]
+    plain_keys = [k for k in selectors.TILE_KPIS if not kpis.KPIS[k].uses_money]
+    rows = selectors.kpi_tiles(request.workspace.pk, filters, plain_keys)
+    rows += [r for r in selectors.kpi_tiles(request.workspace.pk, filters, money_keys) if r.get("currency") == currency]
+    by_key = {r["kpi"]: r for r in rows}
+    tiles = []
+    for key in selectors.TILE_KPIS:
+        row = by_key.get(key, {"current": None, "previous": None, "relative_change": None, "improved": None})
+        spec = kpis.KPIS[key]
+        tiles.append({"key": key, "spec": spec, "label": _kpi_label(key), "currency": currency if spec.money else "", **row})
+    return tiles
+
+
+@workspace_view(Action.ANALYTICS_VIEW)
+def dashboard(request: WorkspaceRequest) -> HttpResponse:
+    filters, bounds = _filters(request)
+    context: dict[str, Any] = {"can_import": _can(request, Action.ANALYTICS_IMPORT), "has_data": filters is not None}
+    if filters is None:
+        return render(request, "analytics/dashboard.html", context)
+    dimension = request.GET.get("by", "channel")
+    if dimension not in selectors.DIMENSIONS:
+        dimension = "channel"
+    currency = request.workspace.currency
+    table = selectors.by_dimension(request.workspace.pk, filters, dimension)
+    table = [r for r in table if r.get("currency") in (currency, None)]
+    if request.GET.get("export") in ("csv", "xlsx"):
+        return _export(request.GET["export"], dimension, table, filters)
+    metric = request.GET.get("metric", "ctr")
+    if metric not in kpis.KPIS:
+        metric = "ctr"
+    daily = selectors.series(request.workspace.pk, filters, [metric], grain="day")
+    if kpis.KPIS[metric].uses_money:
+        daily = [r for r in daily if r.get("currency") == currency]
+    previous_start, previous_end = filters.previous
+    previous = selectors.series(
+        request.workspace.pk, selectors.Filters(previous_start, previous_end, filters.values), [metric], grain="day"
+    )
+    shift = filters.start - previous_start
+    compare_rows = [
+        {**r, "period": r["period"] + shift}
+        for r in previous
+        if not kpis.KPIS[metric].uses_money or r.get("currency") == currency
+    ]
+    alerts = list(
+        AnomalyAlert.objects.filter(
+            workspace=request.workspace, kpi=metric, day__gte=filters.start, day__lte=filters.end
+        ).order_by("-score")[:20]
+    )
+    markers = [{"period": a.day, metric: a.value, "label": a.dimension_value} for a in alerts if a.dimension == "channel"]
+    context.update(
+        {
+            "filters": filters,
+            "bounds": bounds,
+            "options": selectors.filter_options(request.workspace.pk),
+            "tiles": _tiles(request, filters),
+            "dimension": dimension,
+            "dimension_label": DIMENSION_LABELS[dimension],
+            "dimensions": DIMENSION_LABELS,
+            "table": table,
+            "table_kpis": [(k, _kpi_label(k), kpis.KPIS[k]) for k in selectors.TABLE_KPIS],
+            "metric": metric,
+            "metric_choices": [
+                (k, _kpi_label(k))
+                for k in ("ctr", "cpc", "cpa", "spend", "clicks", "conversions", "bounce_rate", "sessions", "roas")
+            ],
+            "currency": currency,
+            "alerts": alerts,
+            "chart_spend": _svg(
+                charts.bar_by(
+                    table,
+                    category=dimension,
+                    value="spend",
+                    title=_("Spend per %(dimension)s (%(currency)s)")
+                    % {"dimension": DIMENSION_LABELS[dimension].lower(), "currency": currency},
+                    value_format=",.0f",
+                    empty_text=_("No spend in this period"),
+                )
+            ),
+            "chart_ctr": _svg(
+                charts.bar_by(
+                    table,
+                    category=dimension,
+                    value="ctr",
+                    title=_("CTR (%)"),
+                    value_format=",.2f",
+                    empty_text=_("No clicks in this period"),
+                )
+            ),
+            "chart_cpa": _svg(
+                charts.bar_by(
+                    table,
+                    category=dimension,
+                    value="cpa",
+                    title=_("CPA (%(currency)s)") % {"currency": currency},
+                    value_format=",.0f",
+                    empty_text=_("No conversions in this period"),
+                )
+            ),
+            "chart_series": _svg(
+                charts.time_series(
+                    daily,
+                    y=metric,
+                    title=_("%(kpi)s per day") % {"kpi": _kpi_label(metric)},
+                    compare_rows=compare_rows,
+                    markers=markers,
+                    empty_text=_("No data in this period"),
+                )
+            ),
+            "unavailable": kpis.NOT_FROM_FACTS,
+        }
+    )
+    return render(request, "analytics/dashboard.html", context)
+
+
+def _export(kind: str, dimension: str, rows: list[dict[str, Any]], filters: selectors.Filters) -> HttpResponse:
+    header = [dimension, "currency", *selectors.TABLE_KPIS]
+    data = [[row.get(name) for name in header] for row in rows]
+    name = f"alur-{dimension}-{filters.start.isoformat()}-{filters.end.isoformat()}"
+    if kind == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(header)
+        writer.writerows(["" if v is None else v for v in row] for row in data)
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet(dimension)
+    sheet.append(header)
+    for row in data:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+# ------------------------------------------------------------------------------------------------ imports
+
+
+@workspace_view(Action.ANALYTICS_VIEW)
+def imports(request: WorkspaceRequest) -> HttpResponse:
+    sources = services.sources_ensure(request.workspace)
+    can_import = _can(request, Action.ANALYTICS_IMPORT)
+    if request.method == "POST":
+        if not can_import:
+            raise PermissionDenied(_("Your role cannot import data."))
+        source = next((s for s in sources if str(s.pk) == request.POST.get("source")), None)
+        upload = request.FILES.get("file")
+        if source is None or upload is None:
+            messages.error(request, _("Choose the source and the file to import."))
+        else:
+            try:
+                imp = services.import_start(
+                    actor=request_user(request),
+                    workspace=request.workspace,
+                    source=source,
+                    upload=upload,
+                    name=upload.name or "upload",
+                )
+            except ValidationError as error:
+                _errors(request, error)
+            else:
+                return redirect("analytics:import_detail", slug=request.workspace.slug, import_id=imp.pk)
+    recent = Import.objects.filter(workspace=request.workspace).select_related("source", "created_by")[:50]
+    return render(request, "analytics/imports.html", {"sources": sources, "imports": recent, "can_import": can_import})
+
+
+@workspace_view(Action.ANALYTICS_VIEW)
+def import_detail(request: WorkspaceRequest, import_id: int) -> HttpResponse:
+    imp = get_object_or_404(Import.objects.select_related("source", "created_by"), pk=import_id, workspace=request.workspace)
+    template = "analytics/_import_status.html" if request.headers.get("HX-Request") else "analytics/import_detail.html"
+    return render(request, template, {"imp": imp, "can_import": _can(request, Action.ANALYTICS_IMPORT)})
+
+
+@require_POST
+@workspace_view(Action.ANALYTICS_IMPORT)
+def import_retry(request: WorkspaceRequest, import_id: int) -> HttpResponse:
+    imp = get_object_or_404(Import, pk=import_id, workspace=request.workspace)
+    try:
+        services.import_retry(actor=request_user(request), imp=imp)
+    except ValidationError as error:
+        _errors(request, error)
+    return redirect("analytics:import_detail", slug=request.workspace.slug, import_id=imp.pk)
+
+
+# ------------------------------------------------------------------------------------------------ sources
+
+
+@workspace_view(Action.ANALYTICS_VIEW)
+def sources(request: WorkspaceRequest) -> HttpResponse:
+    from alur.campaigns.models import Campaign
+
+    all_sources = services.sources_ensure(request.workspace)
+    can_manage = _can(request, Action.ANALYTICS_IMPORT)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied(_("Your role cannot change data sources."))
+        try:
+            if request.POST.get("form") == "mapping":
+                campaign = None
+                if request.POST.get("campaign"):
+                    campaign = Campaign.objects.filter(workspace=request.workspace, pk=request.POST["campaign"]).first()
+                    if campaign is None:
+                        raise ValidationError({"campaign": _("Choose a campaign of this workspace.")})
+                services.campaign_mapping_set(
+                    actor=request_user(request),
+                    workspace=request.workspace,
+                    platform_campaign=request.POST.get("platform_campaign", ""),
+                    campaign=campaign,
+                )
+                messages.success(request, _("Campaign mapping saved; imported data follows it."))
+            else:
+                existing = next((s for s in all_sources if str(s.pk) == request.POST.get("source_id")), None)
+                mapping = {f: request.POST.get(f"map_{f}", "") for f in services.MAPPABLE_FIELDS}
+                services.source_save(
+                    actor=request_user(request),
+                    workspace=request.workspace,
+                    source=existing,
+                    key=request.POST.get("key", ""),
+                    name=request.POST.get("name", ""),
+                    format=existing.format if existing else SourceFormat.GENERIC,
+                    mapping=mapping if (existing is None or existing.format == SourceFormat.GENERIC) else existing.mapping,
+                    number_style=request.POST.get("number_style", ""),
+                    date_order=request.POST.get("date_order", ""),
+                    currency=request.POST.get("currency", ""),
+                    account=request.POST.get("account", ""),
+                )
+                messages.success(request, _("Source saved."))
+            return redirect("analytics:sources", slug=request.workspace.slug)
+        except ValidationError as error:
+            _errors(request, error)
+    unmapped: set[str] = set()
+    for imp in Import.objects.filter(workspace=request.workspace, status=Import.Status.SUCCEEDED)[:30]:
+        unmapped.update((imp.report or {}).get("unmapped_campaigns", []))
+    from alur.analytics.models import CampaignMapping
+
+    mapped = {m.platform_campaign.lower() for m in CampaignMapping.objects.filter(workspace=request.workspace)}
+    return render(
+        request,
+        "analytics/sources.html",
+        {
+            "sources": all_sources,
+            "can_manage": can_manage,
+            "fields": services.MAPPABLE_FIELDS,
+            "mappings": CampaignMapping.objects.filter(workspace=request.workspace).select_related("campaign"),
+            "unmapped": sorted(u for u in unmapped if u.lower() not in mapped)[:50],
+            "campaigns": Campaign.objects.filter(workspace=request.workspace).order_by("name"),
+            "number_styles": DataSource._meta.get_field("number_style").choices,
+            "date_orders": DataSource._meta.get_field("date_order").choices,
+        },
+    )
+
+
+# ----------------------------------------------------------------------------------------- OKR dashboard
+
+
+@workspace_view(Action.ANALYTICS_VIEW)
+def okr(request: WorkspaceRequest) -> HttpResponse:
+    from alur.campaigns.models import Campaign
+    from alur.strategy.models import KeyResult
+
+    key_results = list(
+        KeyResult.objects.filter(workspace=request.workspace)
+        .select_related("objective__period", "owner")
+        .order_by("objective__title", "id")
+    )
+    links = {link.key_result_id: link for link in KeyResultMetric.objects.filter(workspace=request.workspace)}
+    can_link = _can(request, Action.OBJECTIVE_MANAGE)
+    if request.method == "POST":
+        kr = next((k for k in key_results if str(k.pk) == request.POST.get("key_result")), None)
+        if kr is None:
+            raise Http404
+        try:
+            if request.POST.get("form") == "diagnosis":
+                campaign = get_object_or_404(Campaign, pk=request.POST.get("campaign"), workspace=request.workspace)
+                services.diagnosis_record(
+                    actor=request_user(request),
+                    campaign=campaign,
+                    problem=request.POST.get("problem", ""),
+                    optimisation=request.POST.get("optimisation", ""),
+                )
+                messages.success(request, _("Recorded in the campaign's Optimization stage."))
+            else:
+                filters = {name: request.POST.get(name, "") for name in ("channel", "campaign", "region", "source", "device")}
+                services.key_result_link(
+                    actor=request_user(request),
+                    key_result=kr,
+                    kpi=request.POST.get("kpi", ""),
+                    mode=request.POST.get("mode", "period"),
+                    filters=filters,
+                )
+                messages.success(request, _("Link saved; the value is computed from imported data."))
+            return redirect("analytics:okr", slug=request.workspace.slug)
+        except ValidationError as error:
+            _errors(request, error)
+    rows: list[dict[str, Any]] = []
+    for kr in key_results:
+        link = links.get(kr.pk)
+        diagnosis = None
+        if link is not None and link.last_value is not None:
+            try:
+                diagnosis = selectors.diagnosis(request.workspace, link)
+            except warehouse.WarehouseBusy:
+                diagnosis = None
+        rows.append({"kr": kr, "link": link, "diagnosis": diagnosis, "history": kr.check_ins.all()[:5]})
+    bullet_rows: list[dict[str, Any]] = [
+        {
+            "label": r["kr"].title[:60],
+            "value": float(r["kr"].current_value or r["kr"].start_value),
+            "target": float(r["kr"].target_value),
+            "start": float(r["kr"].start_value),
+        }
+        for r in rows
+        if r["link"] is not None
+    ]
+    campaigns = Campaign.objects.filter(workspace=request.workspace).order_by("name")
+    return render(
+        request,
+        "analytics/okr.html",
+        {
+            "rows": rows,
+            "can_link": can_link,
+            "can_record": _can(request, Action.CAMPAIGN_MANAGE),
+            "kpi_choices": [(k, _kpi_label(k)) for k in kpis.KPIS],
+            "modes": KeyResultMetric.Mode.choices,
+            "campaigns": campaigns,
+            "chart": _svg(
+                charts.progress_bullet(
+                    bullet_rows,
+                    label="label",
+                    value="value",
+                    target="target",
+                    start="start",
+                    title=_("Key results linked to data"),
+                    empty_text=_("No key result is linked yet"),
+                )
+            ),
+        },
+    )
+
+
+# ------------------------------------------------------------------------------------------------ budget
+
+
+@workspace_view(Action.ANALYTICS_VIEW)
+def budget(request: WorkspaceRequest) -> HttpResponse:
+    bounds = selectors.data_range(request.workspace.pk)
+    default = bounds[1] if bounds else dt.date.today()
+    try:
+        month = dt.date.fromisoformat(request.GET["month"] + "-01") if request.GET.get("month") else default.replace(day=1)
+    except ValueError:
+        messages.error(request, _("Write the month as YYYY-MM."))
+        month = default.replace(day=1)
+    overview = selectors.budget_overview(request.workspace, month)
+    currency = request.workspace.currency
+    chart = charts.planned_vs_actual(
+        overview["lines"],
+        category="channel",
+        forecast="forecast",
+        title=_("Planned, spent and forecast per channel (%(currency)s)") % {"currency": currency},
+        value_format=",.0f",
+        series_labels={"planned": _("Planned"), "actual": _("Spent"), "forecast": _("Forecast")},
+        empty_text=_("No budget or spend this month"),
+    )
+    return render(
+        request,
+        "analytics/budget.html",
+        {
+            "overview": overview,
+            "currency": currency,
+            "chart": _svg(chart),
+            "previous": (month - dt.timedelta(days=1)).strftime("%Y-%m"),
+            "next": (month + dt.timedelta(days=32)).strftime("%Y-%m"),
+        },
+    )
+
+
+# ------------------------------------------------------------------------------------------------ alerts
+
+
+@workspace_view(Action.ANALYTICS_VIEW)
+def alerts(request: WorkspaceRequest) -> HttpResponse:
+    config, _created = AnalyticsSettings.objects.get_or_create(workspace=request.workspace)
+    can_manage = _can(request, Action.ANALYTICS_IMPORT)
+    if request.method == "POST":
+        try:
+            if request.POST.get("form") == "ack":
+                alert = get_object_or_404(AnomalyAlert, pk=request.POST.get("alert"), workspace=request.workspace)
+                services.alert_acknowledge(actor=request_user(request), alert=alert)
+            elif request.POST.get("form") == "settings":
+                if not can_manage:
+                    raise PermissionDenied(_("Your role cannot change alert settings."))
+                services.analytics_settings_save(
+                    actor=request_user(request),
+                    workspace=request.workspace,
+                    alert_email=bool(request.POST.get("alert_email")),
+                    alert_webhook_url=request.POST.get("alert_webhook_url", "").strip(),
+                    alert_webhook_secret=request.POST.get("alert_webhook_secret", "").strip() or config.alert_webhook_secret,
+                    anomaly_threshold=float(request.POST.get("anomaly_threshold") or 3.5),
+                )
+                messages.success(request, _("Alert settings saved."))
+            return redirect("analytics:alerts", slug=request.workspace.slug)
+        except ValueError:
+            messages.error(request, _("The threshold is a number such as 3.5."))
+        except ValidationError as error:
+            _errors(request, error)
+    items = list(AnomalyAlert.objects.filter(workspace=request.workspace)[:200])
+    for item in items:
+        item.sentence = selectors.alert_sentence(item)  # type: ignore[attr-defined]
+    return render(request, "analytics/alerts.html", {"alerts": items, "config": config, "can_manage": can_manage})
+
+
+urlpatterns: list[URLPattern] = [
+    path("w/<slug:slug>/analytics/", dashboard, name="dashboard"),
+    path("w/<slug:slug>/analytics/imports/", imports, name="imports"),
+    path("w/<slug:slug>/analytics/imports/<int:import_id>/", import_detail, name="import_detail"),
+    path("w/<slug:slug>/analytics/imports/<int:import_id>/retry/", import_retry, name="import_retry"),
+    path("w/<slug:slug>/analytics/sources/", sources, name="sources"),
+    path("w/<slug:slug>/analytics/okr/", okr, name="okr"),
+    path("w/<slug:slug>/analytics/budget/", budget, name="budget"),
+    path("w/<slug:slug>/analytics/alerts/", alerts, name="alerts"),
+]

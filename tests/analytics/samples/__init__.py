@@ -1,0 +1,1 @@
+"""Sample export files (see make_samples)."""
