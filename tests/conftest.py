@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -96,3 +97,24 @@ def english_outside_requests() -> object:
 
     with translation.override("en"):
         yield
+
+
+def _postgres_warehouse_url() -> str | None:
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        return os.environ.get("ALUR_TEST_POSTGRES_URL") or url
+    return None
+
+
+@pytest.fixture
+def warehouse_url(settings: object, tmp_path: Path) -> Iterator[str]:
+    """An empty analytics warehouse on the engine matching the run: a DuckDB file of this test on the SQLite
+    run, PostgreSQL (the ``test`` database's ``performance_facts``) on the PostgreSQL run."""
+    from alur.analytics import warehouse
+
+    url = _postgres_warehouse_url() or f"duckdb://{tmp_path / 'warehouse.duckdb'}"
+    with warehouse.session(url) as con:
+        con.raw_sql(f"DELETE FROM {warehouse.FACTS}")
+        con.raw_sql(f"DELETE FROM {warehouse.TOUCHPOINTS}")
+    settings.WAREHOUSE_URL = url  # type: ignore[attr-defined]
+    yield url

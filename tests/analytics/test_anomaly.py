@@ -108,7 +108,7 @@ def test_drop_on_a_lower_is_better_metric_is_not_flagged() -> None:
 
 
 def test_missing_values_are_skipped_not_taken_as_zero() -> None:
-    gappy = replaced(weekly(120), {i: None for i in range(3, 120, 5)} | {66: math.nan, 68: None, 69: None})
+    gappy = replaced(weekly(120), dict.fromkeys(range(3, 120, 5)) | {66: math.nan})
 
     assert detect(gappy, better="higher") == []
 
@@ -123,13 +123,25 @@ def test_too_little_history_flags_nothing() -> None:
     spiked = replaced(weekly(60), {45: 1_000.0})
     assert [a.value for a in detect(spiked)] == [1_000.0]
     assert detect(spiked, min_history=46) == []
-    # Missing days are not history: 46 calendar days, 16 of them empty, leave 29 observations before day 45.
-    assert detect(replaced(spiked, {i: None for i in range(0, 32, 2)}), min_history=30) == []
+    # Missing days are not history: of the 45 days before day 45, the first 16 are empty, leaving 29.
+    gappy = replaced(spiked, dict.fromkeys(range(16)))
+    assert [a.value for a in detect(gappy, min_history=29)] == [1_000.0]
+    assert detect(gappy, min_history=30) == []
+
+
+def test_zero_baseline_is_judged_only_with_a_minimum_scale() -> None:
+    # Differences instead of ratios when the level is not positive; exact zeros give no spread to judge by.
+    series = replaced([(day, 0.0) for day in days(120)], {70: 10.0})
+
+    assert detect(series) == []
+    [anomaly] = detect(series, min_scale=1.0)
+    assert (anomaly.expected, anomaly.direction) == (0.0, "up")
+    assert anomaly.score == pytest.approx(10.0 / WIDENING)  # 9.14
 
 
 def test_flagged_days_stay_out_of_later_baselines() -> None:
     # Every Monday of weeks 9–13 doubles: with the flagged Mondays in the baseline the fifth would look normal.
-    mondays = {index: 200.0 for index in range(63, 92, 7)}
+    mondays = dict.fromkeys(range(63, 92, 7), 200.0)
 
     anomalies = detect(replaced(weekly(120), mondays))
 
@@ -163,7 +175,7 @@ def test_series_order_does_not_matter_and_a_repeated_day_is_refused() -> None:
         detect([*series, (MONDAY, 1.0)])
     with pytest.raises(ValueError, match="use 'higher', 'lower' or 'either'"):
         detect(series, better="sideways")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="critical level 3.0 is below the threshold 3.5"):
+    with pytest.raises(ValueError, match=r"critical level 3\.0 is below the threshold 3\.5"):
         detect(series, critical=3.0)
 
 
@@ -178,7 +190,9 @@ def test_dedupe_key_is_stable_and_slices_cannot_collide() -> None:
 
     assert key == "anomaly|7|ctr|campaign|Ramadan Sale|2026-03-16"
     assert dedupe_key("7", "ctr", "campaign", "Ramadan Sale", date(2026, 3, 16)) == key
-    assert dedupe_key(7, "ctr", "campaign|a", "b", date(2026, 3, 16)) != dedupe_key(7, "ctr", "campaign", "a|b", date(2026, 3, 16))
+    assert dedupe_key(7, "ctr", "campaign|a", "b", date(2026, 3, 16)) != dedupe_key(
+        7, "ctr", "campaign", "a|b", date(2026, 3, 16)
+    )
 
 
 # --- Planted anomalies on synthetic series -------------------------------------------------------------

@@ -16,15 +16,15 @@ The method, for each day ``d`` of a daily series, in date order:
    This is the brief's "last 7 days' median" level adjustment, with one change: it compares each past
    weekday with *its own* preceding week instead of comparing the last 7 days with the median of the whole
    window. The window-median version raises a burst of false alarms three to five weeks after any lasting
-   step in the series (a budget doubled on day 70 gave ten false "drop" alarms on days 105–114 in our
-   test), because the weekday medians and the window median cross over to the new level on different
-   days. A ratio rather than a difference because marketing series scale: when traffic doubles, both the
+   step in the series (measured: a noise-free weekly series whose level doubles on day 70 got ten false
+   "drop" alarms on days 105–114), because the weekday medians and the window median cross over to the
+   new level on different days. A ratio rather than a difference because marketing series scale: when traffic doubles, both the
    value and its day-to-day spread double. When ``level(d)`` is not positive (a series of zeros or of
    negative values) differences ``value(s) − level(s)`` are used instead and added to the level.
 3. **Scale.** ``1.4826 × MAD`` of the ratios, times ``level(d)`` to bring it back to the series' unit.
    1.4826 = 1 / Φ⁻¹(3/4) makes the median absolute deviation estimate the standard deviation of normal
    data (P. J. Rousseeuw and C. Croux, "Alternatives to the Median Absolute Deviation", JASA 88(424),
-   1993). Three safeguards, each measured on the synthetic series of the tests:
+   1993). Three safeguards:
 
    * With eight or fewer values the MAD is often far too small by chance, so the scale is never below the
      *pooled* spread: the same statistic over every weekday of the window (each ratio's deviation from its
@@ -53,9 +53,9 @@ bad Monday look normal. They still count in the 7-day level: a median of seven t
 so a single spike does not move it, while a lasting shift (four days or more) becomes the new normal and
 its alarms stop instead of ringing for weeks.
 
-Days with fewer than ``min_history`` earlier observations are never flagged; with the defaults the first
-day that can be judged is the 29th of a complete series (three same-weekday days, each with a week before
-it). Missing values (``None``, NaN or infinity) are skipped: they are neither zeros nor part of any
+Days with fewer than ``min_history`` earlier observations are never flagged; in a complete series the
+first day that can be judged is the 26th (three same-weekday days before it, the earliest with at least
+four days of its own before it). Missing values (``None``, NaN or infinity) are skipped: they are neither zeros nor part of any
 baseline.
 """
 

@@ -52,6 +52,7 @@ __all__ = [
     "Layout",
     "SourceFormat",
     "currency_from_header",
+    "detect_format",
     "match_columns",
     "normalize_header",
     "sniff",
@@ -573,6 +574,7 @@ def match_columns(headers: Sequence[str], fmt: SourceFormat | None, mapping: Map
     columns: dict[str, str] = {}
     used: set[int] = set()
     problems: list[str] = []
+    unmapped: set[str] = set()  # fields whose mapped header is not in the file
 
     for canonical, header in (mapping or {}).items():
         if canonical not in CANONICAL_FIELDS:
@@ -583,6 +585,7 @@ def match_columns(headers: Sequence[str], fmt: SourceFormat | None, mapping: Map
                 f'The column "{header}" chosen for {FIELD_LABELS[canonical]} is not in the file. '
                 f"The file's columns are: {_quoted(headers)}. Choose one of them."
             )
+            unmapped.add(canonical)
             continue
         columns[canonical] = headers[found]
         used.add(found)
@@ -612,12 +615,11 @@ def match_columns(headers: Sequence[str], fmt: SourceFormat | None, mapping: Map
     currency_by_header = {h: code for h in headers if (code := currency_from_header(h)) is not None}
 
     missing = [name for name in source.required if name not in columns]
-    for name in missing:
-        problems.append(_missing_message(source, name, headers))
+    problems.extend(_missing_message(source, name, headers) for name in missing if name not in unmapped)
     derivations = [
         d for target, d in source.derive.items() if target not in columns and d.minuend in columns and d.subtrahend in columns
     ]
-    if not any(m in columns for m in CANONICAL_METRICS) and not derivations:
+    if not any(m in columns for m in CANONICAL_METRICS) and not derivations and not unmapped:
         problems.append(
             "None of the file's columns is a number Alur imports "
             f"({', '.join(FIELD_LABELS[m] for m in CANONICAL_METRICS)}). "

@@ -40,6 +40,8 @@ import duckdb
 from alur.analytics import formats, numbers, sqlparse, warehouse
 
 MAX_PROBLEMS = 50
+# "Total: Account", "Grand total", "Total of 12 results", "Jumlah" — but not a campaign called "Total Promo".
+_TOTAL_RE = r"^(total|totals|grand total|jumlah|total keseluruhan)(\s*:.*|\s+of\s.*)?$"
 _AMBIGUOUS_RE = "^[^0-9]*[1-9][0-9]?[0-9]?[.,][0-9]{3}[^0-9]*$"  # "1.234" / "12,500": thousands or decimals?
 INTEGER_METRICS = frozenset(name for name, kind in warehouse.FACT_METRICS.items() if kind.is_integer())
 TEXT_DIMENSIONS = ("account", "channel", "campaign", "ad_set", "ad", "region", "device")
@@ -346,9 +348,12 @@ def _import(
 
     # Totals lines: any text dimension (or the date) starting with "Total" / "Grand total" / "Jumlah".
     total_cells = [raw_of[name] for name in ("date", *TEXT_DIMENSIONS) if name in raw_of]
-    total_sql = " OR ".join(
-        f"regexp_matches(lower(trim(coalesce({raw}, ''))), '^(total|grand total|jumlah|totals)\\b')" for raw in total_cells
-    )
+    total_sql = " OR ".join(f"regexp_matches(lower(trim(coalesce({raw}, ''))), '{_TOTAL_RE}')" for raw in total_cells)
+    label_cells = [raw_of[name] for name in TEXT_DIMENSIONS if name in raw_of and name != "channel"]
+    if fmt is not None and fmt.has_summary_row and label_cells:
+        # Meta and GA4 write a summary row whose naming cells are empty.
+        summary_sql = " AND ".join(_is_empty(raw) for raw in label_cells)
+        total_sql = f"({total_sql or 'false'}) OR ({summary_sql})"
     select.append(f"({total_sql or 'false'}) AS is_total")
 
     date_raw = raw_of["date"]
@@ -358,6 +363,15 @@ def _import(
         raise ImportFailed([Problem(str(error), column=columns["date"])]) from None
     select.append(f"{sqlparse.date_sql(date_raw, date_form)} AS date")
     checks.append(("date IS NULL", "date", "is not a date we can read. Use a form like 2026-11-23 or 23/11/2026."))
+
+    if match.period_end and match.period_end in source.column_sql:
+        # Meta writes "Reporting starts"/"Reporting ends": each row must cover one day.
+        end_raw = source.column_sql[match.period_end]
+        select.append(f"{sqlparse.date_sql(end_raw, date_form)} AS period_end")
+        hint = fmt.date_hint if fmt else ""
+        checks.append(
+            ("period_end IS NOT NULL AND period_end <> date", "date", f"starts a row that covers more than one day. {hint}")
+        )
 
     for name in TEXT_DIMENSIONS:
         if name in raw_of:
@@ -424,7 +438,7 @@ def _import(
     if problems:
         raise ImportFailed(problems)
     if not metric_names:
-        raise ImportFailed([Problem("The file has no column with figures Alur keeps (impressions, clicks, cost, sessions…).")])  # noqa: E501
+        raise ImportFailed([Problem("The file has no column with figures Alur keeps (impressions, clicks, cost, sessions…).")])
 
     with progress.band(55, 80, "checking"):
         con.execute(f"CREATE TEMP TABLE staged AS SELECT {', '.join(select)} FROM raw")
@@ -435,10 +449,10 @@ def _import(
         raise ImportFailed(problems[:MAX_PROBLEMS])
 
     summary = con.execute(
-        "SELECT count(*) FILTER (WHERE NOT is_total), count(*) FILTER (WHERE is_total), min(date) FILTER (WHERE NOT is_total), "
-        "max(date) FILTER (WHERE NOT is_total), list(DISTINCT account) FILTER (WHERE NOT is_total), "
-        "list(DISTINCT currency) FILTER (WHERE NOT is_total), list(DISTINCT campaign) FILTER (WHERE NOT is_total AND campaign IS NOT NULL) "
-        "FROM staged"
+        "SELECT count(*) FILTER (WHERE NOT is_total), count(*) FILTER (WHERE is_total), "
+        "min(date) FILTER (WHERE NOT is_total), max(date) FILTER (WHERE NOT is_total), "
+        "list(DISTINCT account) FILTER (WHERE NOT is_total), list(DISTINCT currency) FILTER (WHERE NOT is_total), "
+        "list(DISTINCT campaign) FILTER (WHERE NOT is_total AND campaign IS NOT NULL) FROM staged"
     ).fetchone()
     assert summary is not None
     rows, totals_rows, date_from, date_to, accounts, currencies, campaigns = summary
@@ -504,7 +518,7 @@ def _import(
 
 
 def _describe_field(name: str, fmt: formats.SourceFormat | None) -> str:
-    names = list((fmt.aliases.get(name, ()) if fmt else ()))[:4]
+    names = list(fmt.aliases.get(name, ()) if fmt else ())[:4]
     if names:
         return "Expected a column named like " + ", ".join(f'"{n}"' for n in names) + ". Export the report with that column."
     return "Add the column to the file, or map it in the source's column mapping."

@@ -15,7 +15,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,12 +25,12 @@ from alur.core.policy import Action, decide
 from alur.core.tenancy import WorkspaceRequest, request_user, workspace_view
 
 DIMENSION_LABELS = {
-    "channel": _("Channel"),
-    "campaign": _("Campaign"),
-    "region": _("Region"),
-    "device": _("Device"),
-    "source": _("Source"),
-    "account": _("Account"),
+    "channel": gettext_lazy("Channel"),
+    "campaign": gettext_lazy("Campaign"),
+    "region": gettext_lazy("Region"),
+    "device": gettext_lazy("Device"),
+    "source": gettext_lazy("Source"),
+    "account": gettext_lazy("Account"),
 }
 
 
@@ -101,7 +101,7 @@ def _tiles(request: WorkspaceRequest, filters: selectors.Filters) -> list[dict[s
     for key in selectors.TILE_KPIS:
         row = by_key.get(key, {"current": None, "previous": None, "relative_change": None, "improved": None})
         spec = kpis.KPIS[key]
-        tiles.append({"key": key, "spec": spec, "label": _kpi_label(key), "currency": currency if spec.money else "", **row})
+        tiles.append({**row, "key": key, "spec": spec, "label": _kpi_label(key), "currency": currency if spec.money else ""})
     return tiles
 
 
@@ -159,36 +159,23 @@ def dashboard(request: WorkspaceRequest) -> HttpResponse:
             ],
             "currency": currency,
             "alerts": alerts,
-            "chart_spend": _svg(
-                charts.bar_by(
-                    table,
-                    category=dimension,
-                    value="spend",
-                    title=_("Spend per %(dimension)s (%(currency)s)")
-                    % {"dimension": DIMENSION_LABELS[dimension].lower(), "currency": currency},
-                    value_format=",.0f",
-                    empty_text=_("No spend in this period"),
-                )
+            "chart_spend": _bar(
+                table,
+                dimension,
+                "spend",
+                _("Spend per %(dimension)s (%(currency)s)")
+                % {"dimension": str(DIMENSION_LABELS[dimension]).lower(), "currency": currency},
+                ",.0f",
+                _("No spend in this period"),
             ),
-            "chart_ctr": _svg(
-                charts.bar_by(
-                    table,
-                    category=dimension,
-                    value="ctr",
-                    title=_("CTR (%)"),
-                    value_format=",.2f",
-                    empty_text=_("No clicks in this period"),
-                )
-            ),
-            "chart_cpa": _svg(
-                charts.bar_by(
-                    table,
-                    category=dimension,
-                    value="cpa",
-                    title=_("CPA (%(currency)s)") % {"currency": currency},
-                    value_format=",.0f",
-                    empty_text=_("No conversions in this period"),
-                )
+            "chart_ctr": _bar(table, dimension, "ctr", _("CTR (%)"), ",.2f", _("No clicks in this period")),
+            "chart_cpa": _bar(
+                table,
+                dimension,
+                "cpa",
+                _("CPA (%(currency)s)") % {"currency": currency},
+                ",.0f",
+                _("No conversions in this period"),
             ),
             "chart_series": _svg(
                 charts.time_series(
@@ -204,6 +191,22 @@ def dashboard(request: WorkspaceRequest) -> HttpResponse:
         }
     )
     return render(request, "analytics/dashboard.html", context)
+
+
+def _bar(rows: list[dict[str, Any]], dimension: str, value: str, title: str, fmt: str, empty: str) -> SafeString:
+    """A bar per row that has the value (rows without it — no spend, no clicks — are left out)."""
+    shown = [r for r in rows if r.get(value) is not None][:12]
+    spec = charts.bar_by(
+        shown,
+        category=dimension,
+        value=value,
+        title=title,
+        value_format=fmt,
+        empty_text=empty,
+        width=420,
+        height=max(120, 30 * len(shown) + 50),
+    )
+    return _svg(spec)
 
 
 def _export(kind: str, dimension: str, rows: list[dict[str, Any]], filters: selectors.Filters) -> HttpResponse:

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from alur.accounts import selectors, services
 from alur.accounts.models import User, Workspace
+from alur.analytics.demo import analytics_demo_seed
 from alur.campaigns.demo import campaigns_demo_seed
 from alur.content.demo import content_demo_seed
 from alur.core.roles import Role
@@ -91,6 +92,7 @@ def demo_seed() -> Workspace:
         strategy_demo_seed(workspace, users)
         campaigns_demo_seed(workspace, users)
         content_demo_seed(workspace, users)
+        analytics_demo_seed(workspace, users)
     return workspace
 
 

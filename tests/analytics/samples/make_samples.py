@@ -402,7 +402,7 @@ def ga4_traffic() -> bytes:
     users, sessions, engaged, events, key_events, revenue = sums
     total: list[object] = ["", "", users, sessions, engaged, "", round(engaged / users, 6),
                            round(events / sessions, 6), round(engaged / sessions, 6), events, key_events, revenue]  # fmt: skip
-    lines = [*_ga4_comment("Traffic acquisition: Session default channel group"), header, total, *rows]
+    lines: list[Sequence[object]] = [*_ga4_comment("Traffic acquisition: Session default channel group"), header, total, *rows]
     return _csv(lines).encode("utf-8")
 
 
@@ -424,7 +424,7 @@ def ga4_regions() -> bytes:
             rows.append([region, day.strftime("%Y%m%d"), users, sessions, engaged, bounce, key_events, revenue])
     users, sessions, engaged, key_events, revenue = sums
     total: list[object] = ["Grand total", "", users, sessions, engaged, round(1 - engaged / sessions, 6), key_events, revenue]
-    lines = [*_ga4_comment("Demographic details: Region"), header, total, *rows]
+    lines: list[Sequence[object]] = [*_ga4_comment("Demographic details: Region"), header, total, *rows]
     return _csv(lines).encode("utf-8")
 
 

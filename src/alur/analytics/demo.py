@@ -1,0 +1,195 @@
+"""Demo data of analytics: three months (24 Aug – 22 Nov 2026) of Kopi Nusantara's exports — a Google Ads
+report, a Meta Ads Manager export and a GA4 traffic export, written in the platforms' real layouts and
+imported through the real importer — with a few anomalies planted in the last week (a CPC spike on Search,
+a CTR drop on Instagram, a bounce-rate jump from paid social), key results linked to the data, and
+November budget lines so planned vs. spent has something to show.
+
+Deterministic: the same seed gives the same files, and importing them again changes nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import random
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from alur.accounts.models import User, Workspace
+from alur.analytics import services
+from alur.analytics.models import DataSource, Import, KeyResultMetric
+
+START = dt.date(2026, 8, 24)
+END = dt.date(2026, 11, 22)
+CPC_SPIKE = dt.date(2026, 11, 18)
+CTR_DROP = dt.date(2026, 11, 19)
+BOUNCE_JUMP = dt.date(2026, 11, 20)
+LAUNCH = "Peluncuran Kopi Susu Gula Aren Botol"
+
+
+def _days() -> list[dt.date]:
+    return [START + dt.timedelta(days=n) for n in range((END - START).days + 1)]
+
+
+def _weekday_factor(day: dt.date) -> float:
+    return 0.7 if day.weekday() >= 5 else 1.0
+
+
+def _en(value: float, places: int = 2) -> str:
+    return f"{value:,.{places}f}"
+
+
+def google_ads_csv(rng: random.Random) -> str:
+    """A Google Ads campaign report by day, as downloaded (title, date range, totals lines)."""
+    lines = ["Campaign report", f'"{START:%B} {START.day}, {START.year} - {END:%B} {END.day}, {END.year}"']
+    lines.append("Day,Campaign,Campaign type,Currency code,Clicks,Impr.,CTR,Avg. CPC,Cost,Conversions,Conv. value")
+    totals = [0, 0, 0.0, 0.0, 0.0]
+    for day in _days():
+        trend = 1 + (day - START).days / 400
+        for campaign, kind, impressions, ctr, cpc, cvr, aov in (
+            ("Kopi Susu Gula Aren - Search", "Search", 5200, 0.052, 1450.0, 0.045, 142000),
+            ("Kopi Nusantara - Display Remarketing", "Display", 26000, 0.0065, 620.0, 0.012, 128000),
+        ):
+            impr = int(impressions * trend * _weekday_factor(day) * rng.uniform(0.9, 1.1))
+            clicks = int(impr * ctr * rng.uniform(0.92, 1.08))
+            cost = clicks * cpc * rng.uniform(0.93, 1.07)
+            if day == CPC_SPIKE and kind == "Search":
+                cost *= 2.6  # a bidding war on the brand keyword
+            conversions = round(clicks * cvr * rng.uniform(0.8, 1.2), 2)
+            value = conversions * aov
+            lines.append(
+                f'{day.isoformat()},{campaign},{kind},IDR,{clicks},"{_en(impr, 0)}",{clicks / impr * 100:.2f}%,'
+                f'"{_en(cost / clicks if clicks else 0)}","{_en(cost)}",{conversions:.2f},"{_en(value)}"'
+            )
+            totals = [totals[0] + clicks, totals[1] + impr, totals[2] + cost, totals[3] + conversions, totals[4] + value]
+    lines.append(
+        f'Total: Account,--,--,IDR,{totals[0]},"{_en(totals[1], 0)}",--,--,"{_en(totals[2])}",{totals[3]:.2f},"{_en(totals[4])}"'
+    )
+    return "\n".join(lines) + "\n"
+
+
+def meta_ads_csv(rng: random.Random) -> str:
+    """A Meta Ads Manager export broken down by day and platform, spend in IDR in the header."""
+    header = (
+        "Reporting starts,Reporting ends,Campaign name,Platform,Reach,Impressions,Link clicks,"
+        "Amount spent (IDR),Purchases,Purchases conversion value,Post engagements,Follows or likes"
+    )
+    lines = [header]
+    for day in _days():
+        for campaign, followers_base in (("Kopi Nusantara - Awareness Reels", 150), ("Kopi Susu Gula Aren - Konversi", 40)):
+            for platform, share in (("instagram", 0.7), ("facebook", 0.3)):
+                impressions = int(38000 * share * _weekday_factor(day) * rng.uniform(0.9, 1.1))
+                reach = int(impressions * rng.uniform(0.55, 0.7))
+                ctr = 0.011 if platform == "instagram" else 0.008
+                if day == CTR_DROP and platform == "instagram":
+                    ctr *= 0.35  # a creative that stopped working
+                clicks = int(impressions * ctr * rng.uniform(0.9, 1.1))
+                spend = impressions / 1000 * 21000 * rng.uniform(0.95, 1.05)
+                purchases = int(clicks * 0.02 * rng.uniform(0.6, 1.4)) if "Konversi" in campaign else 0
+                engagements = int(impressions * 0.035 * rng.uniform(0.8, 1.2))
+                follows = (
+                    int(followers_base * share * rng.uniform(0.8, 1.2))
+                    if platform == "instagram"
+                    else int(8 * rng.uniform(0.5, 1.5))
+                )
+                lines.append(
+                    f"{day.isoformat()},{day.isoformat()},{campaign},{platform},{reach},{impressions},{clicks},"
+                    f"{spend:.2f},{purchases},{purchases * 135000:.2f},{engagements},{follows}"
+                )
+    return "\n".join(lines) + "\n"
+
+
+def ga4_csv(rng: random.Random) -> str:
+    """A GA4 traffic-acquisition export by date, channel group and region, with its comment header."""
+    lines = [
+        "# ----------------------------------------",
+        "# Traffic acquisition: Session default channel group",
+        "# Account: Kopi Nusantara",
+        "# Property: kopinusantara.id",
+        "# ----------------------------------------",
+        "# ",
+        f"# Start date: {START:%Y%m%d}",
+        f"# End date: {END:%Y%m%d}",
+        "# ----------------------------------------",
+        "",
+        "Date,Session default channel group,Region,Sessions,Engaged sessions,Engagement rate,Key events,Total revenue",
+    ]
+    regions = (("DKI Jakarta", 0.38), ("Jawa Barat", 0.24), ("Jawa Timur", 0.22), ("Banten", 0.16))
+    channels = (
+        ("Organic Search", 820, 0.52),
+        ("Paid Search", 430, 0.47),
+        ("Paid Social", 380, 0.36),
+        ("Direct", 300, 0.49),
+        ("Email", 90, 0.61),
+    )
+    for day in _days():
+        growth = 1 + (day - START).days / 250
+        for channel, base, engaged_rate in channels:
+            for region, share in regions:
+                boost = growth * 1.25 if region == "Jawa Timur" else 1.0
+                sessions = int(base * share * boost * _weekday_factor(day) * rng.uniform(0.88, 1.12))
+                rate = engaged_rate * rng.uniform(0.95, 1.05)
+                if day == BOUNCE_JUMP and channel == "Paid Social":
+                    rate *= 0.45  # a broken landing page: most visitors leave at once
+                engaged = int(sessions * rate)
+                key_events = int(sessions * 0.03 * rng.uniform(0.6, 1.4))
+                revenue = key_events * 0.4 * 140000
+                lines.append(
+                    f"{day:%Y%m%d},{channel},{region},{sessions},{engaged},{engaged / sessions if sessions else 0:.4f},{key_events},{revenue:.2f}"
+                )
+    return "\n".join(lines) + "\n"
+
+
+def _import(workspace: Workspace, actor: User, source_key: str, name: str, text: str) -> None:
+    source = DataSource.objects.get(workspace=workspace, key=source_key)
+    imp = services.import_start(
+        actor=actor, workspace=workspace, source=source, upload=io.BytesIO(text.encode("utf-8")), name=name, run_now=True
+    )
+    if imp.status not in ("succeeded", "unchanged"):
+        raise RuntimeError(f"demo import {name} failed: {imp.report}")
+
+
+def _link(workspace: Workspace, actor: User, metric: str, kpi: str, mode: str, filters: dict[str, Any]) -> None:
+    from alur.strategy.models import KeyResult
+
+    kr = KeyResult.objects.filter(workspace=workspace, metric=metric).first()
+    if kr is None or KeyResultMetric.objects.filter(key_result=kr).exists():
+        return
+    services.key_result_link(actor=actor, key_result=kr, kpi=kpi, mode=mode, filters=filters)
+
+
+def analytics_demo_seed(workspace: Workspace, users: dict[str, User]) -> None:
+    """Import the demo exports once, map the Google Ads search campaign to the launch campaign, plan
+    November's budget, and link key results to the data."""
+    from alur.campaigns.models import Campaign
+    from alur.campaigns.services import budget_line_set
+
+    analyst, performance, manager = users["analyst"], users["performance"], users["manager"]
+    services.sources_ensure(workspace)
+    if Import.objects.filter(workspace=workspace).exists():
+        return  # seeded before: a second run changes nothing
+    launch = Campaign.objects.filter(workspace=workspace, name=LAUNCH).first()
+    if launch is not None:
+        services.campaign_mapping_set(
+            actor=analyst, workspace=workspace, platform_campaign="Kopi Susu Gula Aren - Search", campaign=launch
+        )
+        services.campaign_mapping_set(
+            actor=analyst, workspace=workspace, platform_campaign="Kopi Susu Gula Aren - Konversi", campaign=launch
+        )
+        for channel, planned in (("sem", "6.000.000"), ("ads", "14.000.000")):
+            try:
+                budget_line_set(
+                    actor=users["campaign"], campaign=launch, channel=channel, month=dt.date(2026, 11, 1), planned=planned
+                )
+            except ValidationError:
+                pass  # a plan the campaign's rules refuse is left out of the demo
+    rng = random.Random(2026)  # noqa: S311 - demo numbers, not secrets
+    _import(workspace, analyst, "google_ads", "Campaign report (Kopi Nusantara) 2026-08-24 - 2026-11-22.csv", google_ads_csv(rng))
+    _import(workspace, performance, "meta_ads", "Kopi-Nusantara-Campaigns-Aug-24-2026-Nov-22-2026.csv", meta_ads_csv(rng))
+    _import(workspace, analyst, "ga4", "Traffic_acquisition_Session_default_channel_group.csv", ga4_csv(rng))
+    _link(workspace, manager, "Followers Instagram", "followers", "start_plus", {"channel": "instagram"})
+    _link(workspace, manager, "Bounce rate", "bounce_rate", "trailing_30", {"source": "ga4"})
+    _link(workspace, manager, "Kunjungan website dari Jawa Timur", "sessions", "trailing_30", {"region": "Jawa Timur"})
+    _link(workspace, manager, "Lead dari Jawa Timur", "conversions", "trailing_30", {"region": "Jawa Timur", "source": "ga4"})
