@@ -40,7 +40,8 @@ def test_upload_a_google_ads_export_and_read_the_dashboards(page: Any, live_serv
         owner=manager,
     )
     kr = strategy.key_result_create(
-        actor=team.user(Role.STRATEGIST), objective=objective, title="Meningkatkan klik iklan pencarian sebesar 50% dalam 6 bulan",
+        actor=team.user(Role.STRATEGIST), objective=objective,
+        title="Meningkatkan klik iklan pencarian sebesar 50% dalam 6 bulan",
         metric="Klik iklan pencarian", unit="klik", direction="increase_to", start_value="10000", target_change_percent="50",
         deadline=dt.date(2026, 12, 31), owner=team.user(Role.PERFORMANCE_MARKETER),
     )  # fmt: skip

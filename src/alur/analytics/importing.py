@@ -348,7 +348,12 @@ def _import(
 
     # Totals lines: any text dimension (or the date) starting with "Total" / "Grand total" / "Jumlah".
     total_cells = [raw_of[name] for name in ("date", *TEXT_DIMENSIONS) if name in raw_of]
-    total_sql = " OR ".join(f"regexp_matches(lower(trim(coalesce({raw}, ''))), '{_TOTAL_RE}')" for raw in total_cells)
+    total_sql = " OR ".join(
+        # The cheap prefix test first: the regular expression runs only on the few cells that pass it.
+        f"((lower(ltrim({raw})) LIKE 't%' OR lower(ltrim({raw})) LIKE 'g%' OR lower(ltrim({raw})) LIKE 'j%') "
+        f"AND regexp_matches(lower(trim({raw})), '{_TOTAL_RE}'))"
+        for raw in total_cells
+    )
     label_cells = [raw_of[name] for name in TEXT_DIMENSIONS if name in raw_of and name != "channel"]
     if fmt is not None and fmt.has_summary_row and label_cells:
         # Meta and GA4 write a summary row whose naming cells are empty.
@@ -361,7 +366,10 @@ def _import(
         date_form = sqlparse.detect_date_form(_sample(con, date_raw), dayfirst=spec.dayfirst)
     except numbers.DateError as error:
         raise ImportFailed([Problem(str(error), column=columns["date"])]) from None
-    select.append(f"{sqlparse.date_sql(date_raw, date_form)} AS date")
+    date_expr = sqlparse.date_sql(date_raw, date_form)
+    if date_form == sqlparse.DateForm.ISO:
+        date_expr = f"coalesce(TRY_CAST({date_raw} AS DATE), {date_expr})"  # the common case without regular expressions
+    select.append(f"{date_expr} AS date")
     checks.append(("date IS NULL", "date", "is not a date we can read. Use a form like 2026-11-23 or 23/11/2026."))
 
     if match.period_end and match.period_end in source.column_sql:
@@ -424,7 +432,10 @@ def _import(
                 )
                 continue
             style = "en"
-        select.append(f"{sqlparse.number_sql(raw, style)} AS {name}")
+        # Plain numbers ("1234", and "1234.5" in English style) are cast directly; only the rest goes through
+        # the full expression (DuckDB evaluates COALESCE's later arguments only for rows still NULL).
+        plain = f"TRY_CAST({raw} AS DECIMAL(18,4))" if style == "en" else f"TRY_CAST({raw} AS BIGINT)::DECIMAL(18,4)"
+        select.append(f"coalesce({plain}, {sqlparse.number_sql(raw, style)}) AS {name}")
         select.append(f"{_is_empty(raw)} AS {name}__empty")
         checks.append((f"{name} IS NULL AND NOT {name}__empty", name, "is not a number we can read."))
         checks.append((f"{name} < 0", name, "is negative; performance figures cannot be below zero."))
