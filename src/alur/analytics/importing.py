@@ -434,7 +434,11 @@ def _import(
             style = "en"
         # Plain numbers ("1234", and "1234.5" in English style) are cast directly; only the rest goes through
         # the full expression (DuckDB evaluates COALESCE's later arguments only for rows still NULL).
-        plain = f"TRY_CAST({raw} AS DECIMAL(18,4))" if style == "en" else f"TRY_CAST({raw} AS BIGINT)::DECIMAL(18,4)"
+        plain = (
+            f"TRY_CAST({raw} AS DECIMAL(18,4))"
+            if style == "en"
+            else f"CASE WHEN strpos({raw}, '.') = 0 AND strpos({raw}, ',') = 0 THEN TRY_CAST({raw} AS DECIMAL(18,4)) END"
+        )
         select.append(f"coalesce({plain}, {sqlparse.number_sql(raw, style)}) AS {name}")
         select.append(f"{_is_empty(raw)} AS {name}__empty")
         checks.append((f"{name} IS NULL AND NOT {name}__empty", name, "is not a number we can read."))
