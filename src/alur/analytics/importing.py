@@ -366,10 +366,7 @@ def _import(
         date_form = sqlparse.detect_date_form(_sample(con, date_raw), dayfirst=spec.dayfirst)
     except numbers.DateError as error:
         raise ImportFailed([Problem(str(error), column=columns["date"])]) from None
-    date_expr = sqlparse.date_sql(date_raw, date_form)
-    if date_form == sqlparse.DateForm.ISO:
-        date_expr = f"coalesce(TRY_CAST({date_raw} AS DATE), {date_expr})"  # the common case without regular expressions
-    select.append(f"{date_expr} AS date")
+    select.append(f"{sqlparse.date_sql(date_raw, date_form)} AS date")
     checks.append(("date IS NULL", "date", "is not a date we can read. Use a form like 2026-11-23 or 23/11/2026."))
 
     if match.period_end and match.period_end in source.column_sql:
@@ -432,14 +429,7 @@ def _import(
                 )
                 continue
             style = "en"
-        # Plain numbers ("1234", and "1234.5" in English style) are cast directly; only the rest goes through
-        # the full expression (DuckDB evaluates COALESCE's later arguments only for rows still NULL).
-        plain = (
-            f"TRY_CAST({raw} AS DECIMAL(18,4))"
-            if style == "en"
-            else f"CASE WHEN strpos({raw}, '.') = 0 AND strpos({raw}, ',') = 0 THEN TRY_CAST({raw} AS DECIMAL(18,4)) END"
-        )
-        select.append(f"coalesce({plain}, {sqlparse.number_sql(raw, style)}) AS {name}")
+        select.append(f"{sqlparse.number_sql(raw, style)} AS {name}")
         select.append(f"{_is_empty(raw)} AS {name}__empty")
         checks.append((f"{name} IS NULL AND NOT {name}__empty", name, "is not a number we can read."))
         checks.append((f"{name} < 0", name, "is negative; performance figures cannot be below zero."))
