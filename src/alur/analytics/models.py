@@ -19,6 +19,7 @@ class SourceFormat(models.TextChoices):
     TIKTOK_ADS = "tiktok_ads", _("TikTok Ads Manager export")
     LINKEDIN_ADS = "linkedin_ads", _("LinkedIn Campaign Manager export")
     GENERIC = "generic", _("Other file (CSV, XLSX or Parquet) with a column mapping")
+    TOUCHPOINTS = "touchpoints", _("Customer journeys (touchpoints, for attribution)")
 
 
 class NumberStyle(models.TextChoices):

@@ -69,6 +69,7 @@ TOUCHPOINT_COLUMNS: Mapping[str, Any] = {
     "converted": dt.boolean,
     "value": dt.Decimal(18, 4),
     "import_id": dt.int64,
+    "source": dt.string,  # the data source it came from (a newer file of the source replaces its time span)
 }
 
 FACTS = "performance_facts"
@@ -117,6 +118,10 @@ def ensure_schema(connection: BaseBackend) -> None:
         connection.create_table(FACTS, schema=fact_schema())
     if TOUCHPOINTS not in existing:
         connection.create_table(TOUCHPOINTS, schema=touchpoint_schema())
+    else:
+        have = set(connection.table(TOUCHPOINTS).columns)
+        if "source" not in have:  # warehouses created before touchpoints carried their source
+            connection.raw_sql(f"ALTER TABLE {TOUCHPOINTS} ADD COLUMN source VARCHAR")
 
 
 def engine_of(url: str) -> str:

@@ -1,0 +1,314 @@
+"""Importing customer-journey touchpoints (for attribution), with personal data pseudonymised on the way in.
+
+A touchpoint file has one row per visit or contact: who (a journey or user id, or personal data — an email,
+a phone number, a name), when, the channel, optionally the campaign, whether this step converted and its
+value. Framework-free (no Django).
+
+Pseudonymisation
+    The person is replaced by ``journey_id = HMAC-SHA256(key, "<kind>:<normalised value>")`` (RFC 2104),
+    hex, 32 characters. Emails are lower-cased and trimmed; phone numbers keep their digits with an
+    Indonesian ``08…``/``8…`` written as ``628…``; names are case-folded with single spaces. The same person
+    therefore gets the same id in every file of the workspace, the id cannot be reversed without the key,
+    and the raw value is never written anywhere: the hash is computed inside DuckDB (a vectorised function)
+    while the file is read, and only the hash goes to the warehouse. The key is derived per workspace from
+    the installation's ``SECRET_KEY`` by the caller.
+
+Replacement follows the fact imports: a file replaces the touchpoints of its source within the time span
+it covers; the same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from alur.analytics import formats, numbers, sqlparse, warehouse
+from alur.analytics.importing import _AMBIGUOUS_RE, MAX_PROBLEMS, ImportFailed, Problem, _is_empty, _literal, _quote
+
+IDENTITY_ALIASES: dict[str, tuple[str, ...]] = {
+    "journey": (
+        "journey_id",
+        "journey id",
+        "user_id",
+        "user id",
+        "client_id",
+        "client id",
+        "customer_id",
+        "customer id",
+        "id pelanggan",
+        "id pengguna",
+    ),
+    "email": ("email", "e-mail", "email address", "alamat email", "surel"),
+    "phone": ("phone", "phone number", "telepon", "nomor telepon", "no hp", "no. hp", "nomor hp", "whatsapp", "no wa"),
+    "name": ("name", "full name", "nama", "nama lengkap", "nama pelanggan"),
+}
+FIELD_ALIASES: dict[str, tuple[str, ...]] = {
+    "ts": ("timestamp", "time", "event time", "waktu", "datetime", "date", "tanggal", "touchpoint time"),
+    "channel": ("channel", "kanal", "saluran", "source / medium", "source/medium", "touchpoint", "channel group"),
+    "campaign": ("campaign", "kampanye", "utm_campaign", "campaign name"),
+    "converted": ("converted", "conversion", "konversi", "is_conversion", "purchase", "terkonversi"),
+    "value": ("value", "nilai", "revenue", "conversion value", "nilai konversi", "pendapatan"),
+}
+_TRUE = ("1", "true", "yes", "ya", "y", "t", "converted", "purchase")
+_FALSE = ("", "0", "false", "no", "tidak", "n", "f", "-")
+_FALSE_SQL = ", ".join("'" + v + "'" for v in _FALSE)
+
+
+def normalise(kind: str, value: str) -> str:
+    """The form of a personal value that is hashed: the same person written differently hashes the same."""
+    text = " ".join(str(value).split())
+    if kind == "email":
+        return text.lower()
+    if kind == "phone":
+        digits = re.sub(r"\D", "", text)
+        if digits.startswith("0"):
+            digits = "62" + digits[1:]
+        elif digits.startswith("8"):
+            digits = "62" + digits
+        return digits
+    if kind == "name":
+        return text.casefold()
+    return text
+
+
+def pseudonym(key: bytes, kind: str, value: str) -> str:
+    """``HMAC-SHA256(key, "<kind>:<normalised value>")`` as 32 hex characters (RFC 2104)."""
+    return hmac.new(key, f"{kind}:{normalise(kind, value)}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+@dataclass
+class TouchpointResult:
+    rows: int
+    journeys: int
+    conversions: int
+    replaced: int
+    ts_from: Any
+    ts_to: Any
+    identity: str
+    ignored_columns: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rows": self.rows,
+            "journeys": self.journeys,
+            "conversions": self.conversions,
+            "replaced": self.replaced,
+            "identity": self.identity,
+            "ignored_columns": self.ignored_columns,
+            "warnings": [f"Personal data ({self.identity}) was replaced by a keyed hash; it is not stored."]
+            if self.identity != "journey"
+            else [],
+        }
+
+
+def _find(headers: Sequence[str], aliases: Sequence[str]) -> str | None:
+    wanted = {a.lower() for a in aliases}
+    return next((h for h in headers if h.strip().lower() in wanted), None)
+
+
+def run_touchpoint_import(
+    path: Path, *, workspace_id: int, source: str, import_id: int, key: bytes, warehouse_url: str
+) -> TouchpointResult:
+    """Import a touchpoint CSV; raises :class:`ImportFailed` (nothing written) when anything is wrong."""
+    if not path.exists() or path.stat().st_size == 0:
+        raise ImportFailed([Problem("The file is empty. Export the journeys again and upload the downloaded file.")])
+    try:
+        layout = formats.sniff(path)
+    except formats.FormatError as error:
+        raise ImportFailed([Problem(str(error))]) from None
+    headers = list(layout.headers)
+    identity_kind, identity_header = next(
+        ((kind, found) for kind, aliases in IDENTITY_ALIASES.items() if (found := _find(headers, aliases))), (None, None)
+    )
+    columns = {name: _find(headers, aliases) for name, aliases in FIELD_ALIASES.items()}
+    problems = []
+    if identity_header is None:
+        problems.append(
+            Problem("A column saying who the touchpoint belongs to is missing: journey_id, user_id, email, phone or name.")
+        )
+    for required in ("ts", "channel"):
+        if columns[required] is None:
+            problems.append(
+                Problem(
+                    f'The column for "{required}" is missing. '
+                    f"Expected a column named like {', '.join(FIELD_ALIASES[required][:3])}."
+                )
+            )
+    if problems:
+        raise ImportFailed(problems)
+    assert identity_kind is not None and identity_header is not None
+    used = {identity_header, *(c for c in columns.values() if c)}
+    ignored = [h for h in headers if h and h not in used]
+    with tempfile.TemporaryDirectory(prefix="alur-touchpoints-") as scratch:
+        encoding = layout.encoding or "utf-8"
+        if encoding not in ("utf-8", "utf-8-sig"):
+            converted = Path(scratch) / "utf8.csv"
+            converted.write_text(path.read_text(encoding=encoding), encoding="utf-8")
+            path = converted
+        names = [f"c{i}" for i in range(len(headers))]
+        raw_of = {h: _quote(n) for h, n in zip(headers, names, strict=True)}
+        columns_sql = ", ".join(f"{_literal(n)}: 'VARCHAR'" for n in names)
+        relation = (
+            f"read_csv({_literal(str(path))}, skip={layout.header_line + 1}, header=false, auto_detect=false, "
+            f"delim={_literal(layout.delimiter or ',')}, quote='\"', escape='\"', null_padding=true, columns={{{columns_sql}}})"
+        )
+        con = duckdb.connect()
+        try:
+            where = (identity_kind, identity_header, layout.header_line + 2)
+            return _load(con, relation, raw_of, where, columns, ignored, key=key, workspace_id=workspace_id, source=source,
+                         import_id=import_id, warehouse_url=warehouse_url)  # fmt: skip
+        finally:
+            con.close()
+
+
+def _load(
+    con: duckdb.DuckDBPyConnection,
+    relation: str,
+    raw_of: dict[str, str],
+    identity: tuple[str, str, int],
+    columns: dict[str, str | None],
+    ignored: list[str],
+    *,
+    key: bytes,
+    workspace_id: int,
+    source: str,
+    import_id: int,
+    warehouse_url: str,
+) -> TouchpointResult:
+    identity_kind, identity_header, first_row = identity
+
+    def hash_values(values: pa.Array) -> pa.Array:
+        return pa.array(
+            [None if v is None or not v.strip() else pseudonym(key, identity_kind, v) for v in values.to_pylist()], pa.string()
+        )
+
+    con.create_function("alur_pseudonym", hash_values, [duckdb.typing.VARCHAR], duckdb.typing.VARCHAR, type="arrow")  # type: ignore[arg-type,attr-defined]
+    try:
+        con.execute(f"CREATE TEMP TABLE raw AS SELECT * FROM {relation}")
+    except duckdb.Error as error:
+        raise ImportFailed([Problem(f"The file could not be read as a table: {str(error).splitlines()[0]}")]) from None
+    ts_raw = raw_of[columns["ts"]]  # type: ignore[index]
+    samples = [r[0] for r in con.execute(f"SELECT {ts_raw} FROM raw WHERE {ts_raw} IS NOT NULL LIMIT 2000").fetchall()]
+    time_part = r"\s+\d{1,2}[:.]\d{2}([:.]\d{2})?"
+    try:
+        form = sqlparse.detect_date_form([re.sub(time_part + ".*$", "", s) for s in samples if s])
+    except numbers.DateError as error:
+        raise ImportFailed([Problem(str(error), column=columns["ts"])]) from None
+    day_sql = sqlparse.date_sql(f"regexp_replace({ts_raw}, '{time_part}.*$', '')", form)
+    clock = f"regexp_extract({ts_raw}, '(\\d{{1,2}})[:.](\\d{{2}})', ['h', 'm'])"
+    ts_sql = (
+        f"CASE WHEN {day_sql} IS NULL THEN NULL ELSE {day_sql}::TIMESTAMP + "
+        f"to_minutes(coalesce(TRY_CAST({clock}.h AS INTEGER), 0) * 60 + coalesce(TRY_CAST({clock}.m AS INTEGER), 0)) END"
+    )
+    value_raw = raw_of[columns["value"]] if columns["value"] else None
+    style = None
+    if value_raw:
+        style = numbers.detect_decimal_style(r[0] for r in con.execute(f"SELECT {value_raw} FROM raw LIMIT 5000").fetchall())
+        if style is None:
+            ambiguous = con.execute(
+                f"SELECT {value_raw} FROM raw WHERE regexp_matches(trim({value_raw}), '{_AMBIGUOUS_RE}') LIMIT 1"
+            ).fetchone()
+            if ambiguous:
+                message = (
+                    f'Values like "{ambiguous[0]}" can be read two ways (Indonesian 1.234 = one thousand two hundred '
+                    "thirty-four, English 1.234 = one point two three four). Write the values with decimals "
+                    '("185.000,00" or "185,000.00") and import again.'
+                )
+                raise ImportFailed([Problem(message, column=columns["value"], value=ambiguous[0])])
+            style = "en"
+    converted_raw = raw_of[columns["converted"]] if columns["converted"] else None
+    select = [
+        f"rowid + {first_row} AS line_no",
+        f"alur_pseudonym({raw_of[identity_header]}) AS journey_id",
+        f"{ts_sql} AS ts",
+        f"nullif(trim({raw_of[columns['channel']]}), '') AS channel",  # type: ignore[index]
+        f"nullif(trim({raw_of[columns['campaign']]}), '') AS campaign" if columns["campaign"] else "NULL::VARCHAR AS campaign",
+        (
+            f"CASE WHEN lower(trim(coalesce({converted_raw}, ''))) IN ({', '.join(_literal(v) for v in _TRUE)}) THEN true "
+            f"WHEN lower(trim(coalesce({converted_raw}, ''))) IN ({_FALSE_SQL}) THEN false END AS converted"
+        )
+        if converted_raw
+        else "false AS converted",
+        f"{sqlparse.number_sql(value_raw, style)} AS value" if value_raw else "NULL::DECIMAL(18,4) AS value",
+        f"{_is_empty(value_raw)} AS value_empty" if value_raw else "true AS value_empty",
+    ]
+    con.execute(f"CREATE TEMP TABLE staged AS SELECT {', '.join(select)} FROM raw")
+    checks = [
+        ("journey_id IS NULL", identity_header, "is empty: every touchpoint needs to say whose journey it belongs to."),
+        ("ts IS NULL", columns["ts"], "is not a date and time we can read. Use a form like 2026-11-23 14:05."),
+        ("channel IS NULL", columns["channel"], "is empty: every touchpoint needs a channel."),
+        ("converted IS NULL", columns["converted"], "is not yes/no. Use 1 or 0, true or false, ya or tidak."),
+        ("value IS NULL AND NOT value_empty", columns["value"], "is not a number we can read."),
+        ("value < 0", columns["value"], "is negative; a conversion value cannot be below zero."),
+    ]
+    case = " ".join(f"WHEN {condition} THEN {index}" for index, (condition, _, _) in enumerate(checks))
+    bad = con.execute(
+        f"SELECT line_no, rowid, check_no FROM (SELECT line_no, rowid, CASE {case} END AS check_no FROM staged) "
+        f"WHERE check_no IS NOT NULL ORDER BY line_no LIMIT {MAX_PROBLEMS}"
+    ).fetchall()
+    if bad:
+        problems = []
+        for line_no, rowid, check_no in bad:
+            _, header, message = checks[check_no]
+            shown = None
+            if header and header != identity_header:  # personal data is never echoed back
+                found = con.execute(f"SELECT {raw_of[header]} FROM raw WHERE rowid = ?", [rowid]).fetchone()
+                shown = found[0] if found else None
+            problems.append(
+                Problem(f'Row {line_no}, column "{header}": "{shown or ""}" {message}', row=line_no, column=header, value=shown)
+            )
+        raise ImportFailed(problems)
+    summary = con.execute(
+        "SELECT count(*), count(DISTINCT journey_id), count(*) FILTER (WHERE converted), min(ts), max(ts) FROM staged"
+    ).fetchone()
+    assert summary is not None
+    rows, journeys, conversions, ts_from, ts_to = summary
+    if rows == 0:
+        raise ImportFailed([Problem("The file has a header but no touchpoints.")])
+    table = con.execute(
+        f"SELECT {int(workspace_id)}::BIGINT AS workspace_id, journey_id, ts, channel, campaign, converted, value, "
+        f"{int(import_id)}::BIGINT AS import_id, {_literal(source)} AS source FROM staged"
+    ).fetch_arrow_table()
+    where = (
+        f"workspace_id = {int(workspace_id)} AND source = {_literal(source)} "
+        f"AND ts BETWEEN TIMESTAMP {_literal(str(ts_from))} AND TIMESTAMP {_literal(str(ts_to))}"
+    )
+    replaced = _replace(table, where, warehouse_url)
+    return TouchpointResult(rows, journeys, conversions, replaced, ts_from, ts_to, identity_kind, ignored)
+
+
+def _replace(table: pa.Table, where: str, warehouse_url: str) -> int:
+    columns = ", ".join(table.column_names)
+    with warehouse.session(warehouse_url) as connection:
+        native = getattr(connection, "con", None)
+        if warehouse.engine_of(warehouse_url) == "duckdb":
+            native.register("incoming", table)  # type: ignore[union-attr]
+            native.execute("BEGIN TRANSACTION")  # type: ignore[union-attr]
+            try:
+                found = native.execute(f"SELECT count(*) FROM {warehouse.TOUCHPOINTS} WHERE {where}").fetchone()  # type: ignore[union-attr]
+                native.execute(f"DELETE FROM {warehouse.TOUCHPOINTS} WHERE {where}")  # type: ignore[union-attr]
+                native.execute(f"INSERT INTO {warehouse.TOUCHPOINTS} ({columns}) SELECT {columns} FROM incoming")  # type: ignore[union-attr]
+                native.execute("COMMIT")  # type: ignore[union-attr]
+            except BaseException:
+                native.execute("ROLLBACK")  # type: ignore[union-attr]
+                raise
+            return int(found[0]) if found else 0
+        if native is None or not hasattr(native, "transaction"):
+            raise ImportFailed([Problem("Imports into this warehouse engine are not supported; use DuckDB or PostgreSQL.")])
+        with native.transaction(), native.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {warehouse.TOUCHPOINTS} WHERE {where}")
+            replaced = int(cursor.fetchone()[0])
+            cursor.execute(f"DELETE FROM {warehouse.TOUCHPOINTS} WHERE {where}")
+            with cursor.copy(f"COPY {warehouse.TOUCHPOINTS} ({columns}) FROM STDIN") as copy:
+                for row in table.to_pylist():
+                    copy.write_row([row[c] for c in table.column_names])
+        return replaced
