@@ -9,6 +9,8 @@ from __future__ import annotations
 import calendar
 import contextlib
 import datetime as dt
+import math
+import statistics
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -39,6 +41,9 @@ TILE_KPIS = (
 )
 TABLE_KPIS = ("spend", "impressions", "clicks", "ctr", "cpc", "conversions", "cpa", "roas")
 SCAN_KPIS = ("ctr", "cpc", "bounce_rate", "spend", "conversions")
+# A ratio is judged only on slices whose typical day has at least this much of its denominator, so a
+# campaign with a handful of clicks a day does not alarm on noise.
+MIN_DENOMINATOR = {"impressions": 1000.0, "clicks": 50.0, "sessions": 100.0, "conversions": 10.0}
 
 # Facts' channels → the channel keys budget lines use (campaigns.templates_data.CHANNELS). Google Ads
 # search campaigns are SEM; every other paid placement (display, video, social ads) is "ads". A channel that
@@ -257,7 +262,8 @@ def anomalies(workspace: Any, *, threshold: float = 3.5, recent_days: int = 30) 
     found: list[dict[str, Any]] = []
     with _facts(workspace.pk) as facts:
         for dimension in ("channel", "campaign"):
-            rows = kpis.execute(kpis.rollup(facts, list(SCAN_KPIS), by=[dimension], grain="day", start=first, end=last))
+            wanted = [*SCAN_KPIS, "impressions", "clicks", "sessions"]
+            rows = kpis.execute(kpis.rollup(facts, wanted, by=[dimension], grain="day", start=first, end=last))
             groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
             for row in rows:
                 groups[(row.get(dimension) or "", row.get("currency") or "")].append(row)
@@ -265,9 +271,24 @@ def anomalies(workspace: Any, *, threshold: float = 3.5, recent_days: int = 30) 
                 group.sort(key=lambda r: r["period"])
                 for key in SCAN_KPIS:
                     better, default_threshold = anomaly.METRIC_RULES.get(key, ("either", 3.5))
-                    series_rows = [(_as_date(r["period"]), r.get(key)) for r in group]
-                    points = [(day, float(v) if v is not None else None) for day, v in series_rows]
-                    for item in anomaly.detect(points, better=better, threshold=max(threshold, default_threshold)):  # type: ignore[arg-type]
+                    spec = kpis.KPIS[key]
+                    points = [(_as_date(r["period"]), float(r[key]) if r.get(key) is not None else None) for r in group]
+                    options: dict[str, Any] = {}
+                    if isinstance(spec.denominator, str):
+                        typical = statistics.median(float(r.get(spec.denominator) or 0) for r in group)
+                        if typical < MIN_DENOMINATOR.get(spec.denominator, 0.0):
+                            continue
+                    elif spec.unit == "count":
+                        # Counts vary at least like a Poisson variable: a floor of √(typical day) on the scale.
+                        typical = (
+                            statistics.median(v for _, v in points if v is not None)
+                            if any(v is not None for _, v in points)
+                            else 0.0
+                        )
+                        if typical < 5:
+                            continue
+                        options["min_scale"] = math.sqrt(typical)
+                    for item in anomaly.detect(points, better=better, threshold=max(threshold, default_threshold), **options):  # type: ignore[arg-type]
                         if item.day < since:
                             continue
                         found.append(
