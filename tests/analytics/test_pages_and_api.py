@@ -182,3 +182,20 @@ def test_budget_actuals_come_from_imported_spend(team: Any, warehouse_url: str) 
     assert overview["days_with_data"] == 22 and overview["days_in_month"] == 30
     ads = next(item for item in overview["lines"] if item["channel"] == "ads")
     assert float(ads["forecast"]) == pytest.approx(float(ads["actual"]) / 22 * 30, rel=1e-3)
+
+
+def test_budget_suggestion_uses_the_marginal_cpa() -> None:
+    # Channel A: conversions grow with the square root of spend (b = 0.5): the marginal CPA is twice the average.
+    # Channel B: conversions proportional to spend (b = 1): marginal CPA = average CPA = 150.
+    days = []
+    for n in range(1, 15):
+        spend_a = 10_000.0 * n
+        days.append({"channel": "A", "spend": spend_a, "conversions": 100.0 * (spend_a / 10_000.0) ** 0.5})
+        days.append({"channel": "B", "spend": 15_000.0 * n, "conversions": 100.0 * n})
+    a = selectors.marginal_cpa([(d["spend"], d["conversions"]) for d in days if d["channel"] == "A"])
+    assert a is not None and a[1] == pytest.approx(2 * a[0], rel=1e-6)
+    suggestion = selectors.budget_suggestion(days)
+    assert suggestion is not None
+    assert suggestion["from"] == "A" and suggestion["to"] == "B"
+    assert suggestion["extra_conversions"] > 0
+    assert selectors.budget_suggestion([d for d in days if d["channel"] == "A"]) is None
