@@ -236,6 +236,18 @@ def _check_style(style: DecimalStyle | None) -> None:
         raise ValueError(f"style must be 'id', 'en' or None, not {style!r}")
 
 
+_NEVER_RE = r"(?i)(^|[0-9])[.,][-+]|[0-9.,]e[-+]?([.,]|$)|[0-9.,]e[-+]?[0-9]+[.,]"
+
+
+def _exact_cast(text: str) -> str:
+    """Text → ``NUMBER_TYPE`` rounded once, half away from zero. DuckDB casts exponent forms straight to a
+    narrow DECIMAL inexactly ("5e-6" → 0.0001), so those pass through a wide DECIMAL first."""
+    return (
+        f"(CASE WHEN contains(lower({text}), 'e') THEN TRY_CAST(TRY_CAST({text} AS DECIMAL(38,24)) AS {NUMBER_TYPE})"
+        f" ELSE TRY_CAST({text} AS {NUMBER_TYPE}) END)"
+    )
+
+
 def number_sql(column: str, style: DecimalStyle | None, *, percent: bool = False) -> str:
     """A DuckDB expression turning the ``VARCHAR`` ``column`` (a quoted identifier such as ``"Cost"``,
     or any SQL expression) into ``DECIMAL(18,4)``; ``NULL`` for empty cells and for cells that fail.
@@ -260,7 +272,10 @@ def number_sql(column: str, style: DecimalStyle | None, *, percent: bool = False
     id_ = f"translate(regexp_replace({record}, {_lit(_reading_re('id', style, percent))}, '\\1\\2\\3'), ' ,.', '-.')"
     return (
         f"(CASE WHEN regexp_full_match({column}, {_lit(fast_re)}) THEN TRY_CAST({fast_text} AS {NUMBER_TYPE}){rupiah}"
-        f" ELSE COALESCE(TRY_CAST({en} AS {NUMBER_TYPE}), TRY_CAST({id_} AS {NUMBER_TYPE})) END)"
+        # Shapes numbers._NUMBER_RE never reads: a separator directly before a sign (".-0"), an exponent
+        # without digits ("0e.0", "1e") or followed by a separator ("0e0.").
+        f" WHEN regexp_matches({_clean_sql(column)}, {_lit(_NEVER_RE)}) THEN NULL"
+        f" ELSE COALESCE({_exact_cast(en)}, {_exact_cast(id_)}) END)"
     )
 
 
