@@ -178,6 +178,36 @@ def _transcode(path: Path, encoding: str, out: Path) -> None:
             target.write(chunk)
 
 
+def csv_relation(path: Path, layout: formats.Layout, scratch: Path) -> tuple[str, dict[str, str]]:
+    """A ``read_csv(…)`` call reading every cell below the header as text, and each header's column in it.
+    Files that are not UTF-8 are first transcoded into ``scratch`` in one streaming pass."""
+    encoding, delimiter = layout.encoding or "utf-8", layout.delimiter or ","
+    if encoding not in ("utf-8", "utf-8-sig"):
+        converted = scratch / "utf8.csv"
+        try:
+            _transcode(path, encoding, converted)
+        except UnicodeDecodeError:
+            raise ImportFailed([Problem(f"The file is not valid {encoding} text. Export it again as CSV (UTF-8).")]) from None
+        path = converted
+    names = [f"c{i}" for i in range(len(layout.headers))]
+    columns_sql = ", ".join(f"{_literal(n)}: 'VARCHAR'" for n in names)
+    relation = (
+        f"read_csv({_literal(str(path))}, skip={layout.header_line + 1}, header=false, auto_detect=false, "
+        f"delim={_literal(delimiter)}, quote='\"', escape='\"', null_padding=true, columns={{{columns_sql}}})"
+    )
+    return relation, {header: _quote(name) for header, name in zip(layout.headers, names, strict=True)}
+
+
+def ambiguous_problem(value: str, column: str | None, fix: str) -> Problem:
+    """``1.234`` in a column whose style nothing settles: refused with ``fix``, never guessed."""
+    return Problem(
+        f'Values like "{value}" can be read two ways (Indonesian 1.234 = one thousand two hundred thirty-four, '
+        f"English 1.234 = one point two three four). {fix}",
+        column=column,
+        value=value,
+    )
+
+
 def _open_source(path: Path, spec: ImportSpec, scratch: Path) -> _Source:
     kind = _kind(path)
     if kind == "parquet":
@@ -201,28 +231,13 @@ def _open_source(path: Path, spec: ImportSpec, scratch: Path) -> _Source:
         layout = formats.sniff(path)
     except formats.FormatError as error:
         raise ImportFailed([Problem(str(error))]) from None
-    encoding, delimiter = layout.encoding or "utf-8", layout.delimiter or ","
-    if encoding not in ("utf-8", "utf-8-sig"):
-        converted = scratch / "utf8.csv"
-        try:
-            _transcode(path, encoding, converted)
-        except UnicodeDecodeError:
-            raise ImportFailed(
-                [Problem(f"The file is not valid {layout.encoding} text. Export it again as CSV (UTF-8).")]
-            ) from None
-        path = converted
-    names = [f"c{i}" for i in range(len(layout.headers))]
-    columns_sql = ", ".join(f"{_literal(n)}: 'VARCHAR'" for n in names)
-    relation = (
-        f"read_csv({_literal(str(path))}, skip={layout.header_line + 1}, header=false, auto_detect=false, "
-        f"delim={_literal(delimiter)}, quote='\"', escape='\"', null_padding=true, columns={{{columns_sql}}})"
-    )
+    relation, column_sql = csv_relation(path, layout, scratch)
     return _Source(
         relation_sql=relation,
         headers=list(layout.headers),
         first_data_row=layout.header_line + 2,
         format_key=spec.format_key or layout.format_key,
-        column_sql={header: _quote(name) for header, name in zip(layout.headers, names, strict=True)},
+        column_sql=column_sql,
     )
 
 
@@ -305,17 +320,25 @@ def run_import(
                     for name in match.missing
                 ]
             )
-        engine = warehouse.engine_of(warehouse_url)
-        if engine == "duckdb":
-            with warehouse.session(warehouse_url) as connection:
-                con: duckdb.DuckDBPyConnection = connection.con
-                return _import(con, source, match, fmt, spec, progress, target=None)
-        con = duckdb.connect()
-        try:
-            with warehouse.session(warehouse_url) as connection:
-                return _import(con, source, match, fmt, spec, progress, target=connection)
-        finally:
-            con.close()
+        with staging(warehouse_url) as (con, target):
+            return _import(con, source, match, fmt, spec, progress, target=target)
+
+
+@contextlib.contextmanager
+def staging(warehouse_url: str) -> Iterator[tuple[duckdb.DuckDBPyConnection, Any]]:
+    """Where a file is read and checked, and where it goes: on a DuckDB warehouse its own connection
+    (``target`` None: the rows move inside one database); on another engine an in-memory DuckDB, with the
+    warehouse connection as ``target`` for :func:`replace_rows`."""
+    if warehouse.engine_of(warehouse_url) == "duckdb":
+        with warehouse.session(warehouse_url) as connection:
+            yield connection.con, None
+        return
+    con = duckdb.connect()
+    try:
+        with warehouse.session(warehouse_url) as connection:
+            yield con, connection
+    finally:
+        con.close()
 
 
 def _import(
@@ -420,12 +443,7 @@ def _import(
             ).fetchall()
             if ambiguous:
                 problems.append(
-                    Problem(
-                        f'Values like "{ambiguous[0][0]}" can be read two ways (Indonesian 1.234 = one thousand two hundred '
-                        "thirty-four, English 1.234 = one point two three four). Set the source's number style and import again.",
-                        column=columns[name],
-                        value=ambiguous[0][0],
-                    )
+                    ambiguous_problem(ambiguous[0][0], columns[name], "Set the source's number style and import again.")
                 )
                 continue
             style = "en"
@@ -447,7 +465,7 @@ def _import(
 
     with progress.band(55, 80, "checking"):
         con.execute(f"CREATE TEMP TABLE staged AS SELECT {', '.join(select)} FROM raw")
-        problems.extend(_cell_problems(con, checks, columns, raw_of))
+        problems.extend(_cell_problems(con, checks, columns, raw_of, source.first_data_row))
         if len(problems) < MAX_PROBLEMS:
             problems.extend(_duplicate_problems(con))
     if problems:
@@ -498,10 +516,7 @@ def _import(
         f"AND date BETWEEN DATE {_literal(date_from.isoformat())} AND DATE {_literal(date_to.isoformat())}"
     )
     with progress.band(80, 100, "saving"):
-        if target is None:
-            replaced = _replace_duckdb(con, where, fact_columns, select_facts)
-        else:
-            replaced = _replace_other(con, target, where, fact_columns, select_facts)
+        replaced = replace_rows(con, target, warehouse.FACTS, where, fact_columns, select_facts)
     unmapped = sorted(c for c in campaigns if c.lower() not in campaign_map)
     warnings = []
     if totals_rows:
@@ -549,6 +564,7 @@ def _cell_problems(
     checks: Sequence[tuple[str, str, str]],
     columns: Mapping[str, str],
     raw_of: Mapping[str, str],
+    first_data_row: int,
 ) -> list[Problem]:
     if not checks:
         return []
@@ -563,18 +579,13 @@ def _cell_problems(
         header = columns.get(canonical, canonical)
         value = None
         if canonical in raw_of:
-            found = con.execute(f"SELECT {raw_of[canonical]} FROM raw WHERE rowid = ?", [line_no - _first_row(con)]).fetchone()
+            found = con.execute(f"SELECT {raw_of[canonical]} FROM raw WHERE rowid = ?", [line_no - first_data_row]).fetchone()
             value = found[0] if found else None
         shown = "" if value is None else value
         problems.append(
             Problem(f'Row {line_no}, column "{header}": "{shown}" {message}', row=line_no, column=header, value=value)
         )
     return problems
-
-
-def _first_row(con: duckdb.DuckDBPyConnection) -> int:
-    found = con.execute("SELECT line_no - rowid FROM staged LIMIT 1").fetchone()
-    return int(found[0]) if found else 0
 
 
 def _duplicate_problems(con: duckdb.DuckDBPyConnection) -> list[Problem]:
@@ -597,33 +608,33 @@ def _duplicate_problems(con: duckdb.DuckDBPyConnection) -> list[Problem]:
     return problems
 
 
-def _replace_duckdb(con: duckdb.DuckDBPyConnection, where: str, fact_columns: Sequence[str], select_facts: str) -> int:
-    con.execute("BEGIN TRANSACTION")
-    try:
-        found = con.execute(f"SELECT count(*) FROM {warehouse.FACTS} WHERE {where}").fetchone()
-        replaced = int(found[0]) if found else 0
-        con.execute(f"DELETE FROM {warehouse.FACTS} WHERE {where}")
-        con.execute(f"INSERT INTO {warehouse.FACTS} ({', '.join(fact_columns)}) {select_facts}")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    return replaced
-
-
-def _replace_other(
-    con: duckdb.DuckDBPyConnection, target: Any, where: str, fact_columns: Sequence[str], select_facts: str
+def replace_rows(
+    con: duckdb.DuckDBPyConnection, target: Any, table: str, where: str, columns: Sequence[str], select_sql: str
 ) -> int:
-    """PostgreSQL: delete and COPY in one transaction of the warehouse's psycopg connection."""
+    """In one warehouse transaction, delete the rows of ``table`` matching ``where`` and insert the rows of
+    ``select_sql`` (run in ``con``); returns how many rows were replaced. ``target`` as from :func:`staging`:
+    None when ``con`` is the DuckDB warehouse itself, else the PostgreSQL warehouse (rows go by COPY)."""
+    names = ", ".join(columns)
+    if target is None:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            found = con.execute(f"SELECT count(*) FROM {table} WHERE {where}").fetchone()
+            con.execute(f"DELETE FROM {table} WHERE {where}")
+            con.execute(f"INSERT INTO {table} ({names}) {select_sql}")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return int(found[0]) if found else 0
     pg = getattr(target, "con", None)
     if pg is None or not hasattr(pg, "transaction"):
         raise ImportFailed([Problem("Imports into this warehouse engine are not supported; use DuckDB or PostgreSQL.")])
-    reader = con.execute(select_facts).fetch_record_batch(50_000)
+    reader = con.execute(select_sql).fetch_record_batch(50_000)
     with pg.transaction(), pg.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {warehouse.FACTS} WHERE {where}")
+        cursor.execute(f"SELECT count(*) FROM {table} WHERE {where}")
         replaced = int(cursor.fetchone()[0])
-        cursor.execute(f"DELETE FROM {warehouse.FACTS} WHERE {where}")
-        with cursor.copy(f"COPY {warehouse.FACTS} ({', '.join(fact_columns)}) FROM STDIN") as copy:
+        cursor.execute(f"DELETE FROM {table} WHERE {where}")
+        with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for batch in reader:
                 for row in zip(*(batch.column(i).to_pylist() for i in range(batch.num_columns)), strict=True):
                     copy.write_row(row)

@@ -32,7 +32,18 @@ import duckdb
 import pyarrow as pa
 
 from alur.analytics import formats, numbers, sqlparse, warehouse
-from alur.analytics.importing import _AMBIGUOUS_RE, MAX_PROBLEMS, ImportFailed, Problem, _is_empty, _literal, _quote
+from alur.analytics.importing import (
+    _AMBIGUOUS_RE,
+    MAX_PROBLEMS,
+    ImportFailed,
+    Problem,
+    _is_empty,
+    _literal,
+    ambiguous_problem,
+    csv_relation,
+    replace_rows,
+    staging,
+)
 
 IDENTITY_ALIASES: dict[str, tuple[str, ...]] = {
     "journey": (
@@ -149,29 +160,16 @@ def run_touchpoint_import(
     used = {identity_header, *(c for c in columns.values() if c)}
     ignored = [h for h in headers if h and h not in used]
     with tempfile.TemporaryDirectory(prefix="alur-touchpoints-") as scratch:
-        encoding = layout.encoding or "utf-8"
-        if encoding not in ("utf-8", "utf-8-sig"):
-            converted = Path(scratch) / "utf8.csv"
-            converted.write_text(path.read_text(encoding=encoding), encoding="utf-8")
-            path = converted
-        names = [f"c{i}" for i in range(len(headers))]
-        raw_of = {h: _quote(n) for h, n in zip(headers, names, strict=True)}
-        columns_sql = ", ".join(f"{_literal(n)}: 'VARCHAR'" for n in names)
-        relation = (
-            f"read_csv({_literal(str(path))}, skip={layout.header_line + 1}, header=false, auto_detect=false, "
-            f"delim={_literal(layout.delimiter or ',')}, quote='\"', escape='\"', null_padding=true, columns={{{columns_sql}}})"
-        )
-        con = duckdb.connect()
-        try:
-            where = (identity_kind, identity_header, layout.header_line + 2)
-            return _load(con, relation, raw_of, where, columns, ignored, key=key, workspace_id=workspace_id, source=source,
-                         import_id=import_id, warehouse_url=warehouse_url)  # fmt: skip
-        finally:
-            con.close()
+        relation, raw_of = csv_relation(path, layout, Path(scratch))
+        identity = (identity_kind, identity_header, layout.header_line + 2)
+        with staging(warehouse_url) as (con, target):
+            return _load(con, target, relation, raw_of, identity, columns, ignored, key=key, workspace_id=workspace_id,
+                         source=source, import_id=import_id)  # fmt: skip
 
 
 def _load(
     con: duckdb.DuckDBPyConnection,
+    target: Any,
     relation: str,
     raw_of: dict[str, str],
     identity: tuple[str, str, int],
@@ -182,7 +180,6 @@ def _load(
     workspace_id: int,
     source: str,
     import_id: int,
-    warehouse_url: str,
 ) -> TouchpointResult:
     identity_kind, identity_header, first_row = identity
 
@@ -218,12 +215,8 @@ def _load(
                 f"SELECT {value_raw} FROM raw WHERE regexp_matches(trim({value_raw}), '{_AMBIGUOUS_RE}') LIMIT 1"
             ).fetchone()
             if ambiguous:
-                message = (
-                    f'Values like "{ambiguous[0]}" can be read two ways (Indonesian 1.234 = one thousand two hundred '
-                    "thirty-four, English 1.234 = one point two three four). Write the values with decimals "
-                    '("185.000,00" or "185,000.00") and import again.'
-                )
-                raise ImportFailed([Problem(message, column=columns["value"], value=ambiguous[0])])
+                fix = 'Write the values with decimals ("185.000,00" or "185,000.00") and import again.'
+                raise ImportFailed([ambiguous_problem(ambiguous[0], columns["value"], fix)])
             style = "en"
     converted_raw = raw_of[columns["converted"]] if columns["converted"] else None
     select = [
@@ -274,41 +267,16 @@ def _load(
     rows, journeys, conversions, ts_from, ts_to = summary
     if rows == 0:
         raise ImportFailed([Problem("The file has a header but no touchpoints.")])
-    table = con.execute(
-        f"SELECT {int(workspace_id)}::BIGINT AS workspace_id, journey_id, ts, channel, campaign, converted, value, "
-        f"{int(import_id)}::BIGINT AS import_id, {_literal(source)} AS source FROM staged"
-    ).fetch_arrow_table()
+    names = [*warehouse.TOUCHPOINT_COLUMNS]
+    values = {
+        "workspace_id": f"{int(workspace_id)}::BIGINT",
+        "import_id": f"{int(import_id)}::BIGINT",
+        "source": _literal(source),
+    }
+    select_sql = f"SELECT {', '.join(values.get(name, name) for name in names)} FROM staged"
     where = (
         f"workspace_id = {int(workspace_id)} AND source = {_literal(source)} "
         f"AND ts BETWEEN TIMESTAMP {_literal(str(ts_from))} AND TIMESTAMP {_literal(str(ts_to))}"
     )
-    replaced = _replace(table, where, warehouse_url)
+    replaced = replace_rows(con, target, warehouse.TOUCHPOINTS, where, names, select_sql)
     return TouchpointResult(rows, journeys, conversions, replaced, ts_from, ts_to, identity_kind, ignored)
-
-
-def _replace(table: pa.Table, where: str, warehouse_url: str) -> int:
-    columns = ", ".join(table.column_names)
-    with warehouse.session(warehouse_url) as connection:
-        native = getattr(connection, "con", None)
-        if warehouse.engine_of(warehouse_url) == "duckdb":
-            native.register("incoming", table)  # type: ignore[union-attr]
-            native.execute("BEGIN TRANSACTION")  # type: ignore[union-attr]
-            try:
-                found = native.execute(f"SELECT count(*) FROM {warehouse.TOUCHPOINTS} WHERE {where}").fetchone()  # type: ignore[union-attr]
-                native.execute(f"DELETE FROM {warehouse.TOUCHPOINTS} WHERE {where}")  # type: ignore[union-attr]
-                native.execute(f"INSERT INTO {warehouse.TOUCHPOINTS} ({columns}) SELECT {columns} FROM incoming")  # type: ignore[union-attr]
-                native.execute("COMMIT")  # type: ignore[union-attr]
-            except BaseException:
-                native.execute("ROLLBACK")  # type: ignore[union-attr]
-                raise
-            return int(found[0]) if found else 0
-        if native is None or not hasattr(native, "transaction"):
-            raise ImportFailed([Problem("Imports into this warehouse engine are not supported; use DuckDB or PostgreSQL.")])
-        with native.transaction(), native.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM {warehouse.TOUCHPOINTS} WHERE {where}")
-            replaced = int(cursor.fetchone()[0])
-            cursor.execute(f"DELETE FROM {warehouse.TOUCHPOINTS} WHERE {where}")
-            with cursor.copy(f"COPY {warehouse.TOUCHPOINTS} ({columns}) FROM STDIN") as copy:
-                for row in table.to_pylist():
-                    copy.write_row([row[c] for c in table.column_names])
-        return replaced
