@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -261,41 +262,41 @@ def import_process(import_id: int, *, read_as: DataSource | None = None) -> Impo
         with imp.file.open("rb") as source, path.open("wb") as target:
             while chunk := source.read(1 << 20):
                 target.write(chunk)
-        source_record = read_as or imp.source
-        if source_record.format == SourceFormat.TOUCHPOINTS:
-            return _process_touchpoints(imp, path)
+        described = read_as or imp.source
         try:
-            result = importing.run_import(
-                path, _spec(imp, read_as or imp.source), warehouse_url=settings.WAREHOUSE_URL, progress=progress
-            )
+            if described.format == SourceFormat.TOUCHPOINTS:
+                from alur.analytics import touchpoints
+
+                journeys = touchpoints.run_touchpoint_import(
+                    path,
+                    workspace_id=imp.workspace_id,
+                    source=imp.source.key,
+                    import_id=imp.pk,
+                    key=pseudonym_key(imp.workspace_id),
+                    warehouse_url=settings.WAREHOUSE_URL,
+                )
+                outcome = (journeys.rows, journeys.replaced, journeys.ts_from.date(), journeys.ts_to.date(), journeys.as_dict())
+            else:
+                facts = importing.run_import(path, _spec(imp, described), warehouse_url=settings.WAREHOUSE_URL, progress=progress)
+                outcome = (facts.rows, facts.replaced, facts.date_from, facts.date_to, facts.as_dict())
         except importing.ImportFailed as failure:
             return _finish_failed(imp, [p.as_dict() for p in failure.problems])
         except Exception as error:  # an unexpected fault: recorded, the file kept for a retry
             log.exception("import %s crashed", import_id)
-            return _finish_failed(
-                imp,
-                [
-                    {
-                        "row": None,
-                        "column": None,
-                        "value": None,
-                        "message": _("The import stopped unexpectedly: %(error)s") % {"error": error},
-                    }
-                ],
-            )
-    imp.status, imp.progress, imp.stage = Import.Status.SUCCEEDED, 100, ""
-    imp.rows, imp.replaced = result.rows, result.replaced
-    imp.date_from, imp.date_to = result.date_from, result.date_to
-    imp.report = {**result.as_dict(), "problems": []}
-    imp.finished_at = timezone.now()
+            message = _("The import stopped unexpectedly: %(error)s") % {"error": error}
+            return _finish_failed(imp, [{"row": None, "column": None, "value": None, "message": message}])
+    imp.status, imp.progress, imp.stage, imp.finished_at = Import.Status.SUCCEEDED, 100, "", timezone.now()
+    imp.rows, imp.replaced, imp.date_from, imp.date_to, report = outcome
+    imp.report = {**report, "problems": []}
     imp.save()
-    after_import(imp.workspace, imp)
+    if described.format != SourceFormat.TOUCHPOINTS:
+        after_import(imp.workspace, imp)
     notify(
         workspace=imp.workspace,
         recipients=[imp.created_by],
         kind="analytics.import",
-        message=_("%(file)s imported: %(rows)s rows.") % {"file": imp.original_name, "rows": result.rows},
-        url=f"/analytics/imports/{imp.pk}/",
+        message=_("%(file)s imported: %(rows)s rows.") % {"file": imp.original_name, "rows": imp.rows},
+        url=_import_url(imp),
         email=False,
     )
     return imp
@@ -307,27 +308,8 @@ def pseudonym_key(workspace_id: int) -> bytes:
     return hmac.new(settings.SECRET_KEY.encode(), f"alur-pseudonym:{workspace_id}".encode(), hashlib.sha256).digest()
 
 
-def _process_touchpoints(imp: Import, path: Path) -> Import:
-    from alur.analytics import touchpoints
-
-    try:
-        result = touchpoints.run_touchpoint_import(
-            path,
-            workspace_id=imp.workspace_id,
-            source=imp.source.key,
-            import_id=imp.pk,
-            key=pseudonym_key(imp.workspace_id),
-            warehouse_url=settings.WAREHOUSE_URL,
-        )
-    except importing.ImportFailed as failure:
-        return _finish_failed(imp, [p.as_dict() for p in failure.problems])
-    imp.status, imp.progress, imp.stage = Import.Status.SUCCEEDED, 100, ""
-    imp.rows, imp.replaced = result.rows, result.replaced
-    imp.date_from, imp.date_to = result.ts_from.date(), result.ts_to.date()
-    imp.report = {**result.as_dict(), "problems": []}
-    imp.finished_at = timezone.now()
-    imp.save()
-    return imp
+def _import_url(imp: Import) -> str:
+    return reverse("analytics:import_detail", kwargs={"slug": imp.workspace.slug, "import_id": imp.pk})
 
 
 def _finish_failed(imp: Import, problems: list[dict[str, Any]]) -> Import:
@@ -339,7 +321,7 @@ def _finish_failed(imp: Import, problems: list[dict[str, Any]]) -> Import:
         recipients=[imp.created_by],
         kind="analytics.import_failed",
         message=_("%(file)s was not imported: %(count)s problems.") % {"file": imp.original_name, "count": len(problems)},
-        url=f"/analytics/imports/{imp.pk}/",
+        url=_import_url(imp),
         email=False,
     )
     return imp
@@ -550,7 +532,7 @@ def _announce(workspace: Workspace, config: AnalyticsSettings, alerts: list[Anom
             recipients=recipients,
             kind="analytics.anomaly",
             message=selectors.alert_sentence(alert),
-            url=f"/analytics/alerts/#alert-{alert.pk}",
+            url=reverse("analytics:alerts", kwargs={"slug": workspace.slug}) + f"#alert-{alert.pk}",
             dedupe_key=f"anomaly:{alert.dedupe_key}",
             email=config.alert_email,
         )
