@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import ibis
 
@@ -13,7 +14,13 @@ from alur.analytics import warehouse
 
 def test_tables_are_created_once_and_aggregation_runs_in_the_engine(tmp_path: Path) -> None:
     url = f"duckdb://{tmp_path / 'wh.duckdb'}"
-    con = warehouse.connect(url)
+    with warehouse.session(url) as con:
+        _check(con)
+    with warehouse.session(url) as reopened:
+        assert reopened.table(warehouse.FACTS).count().execute() == 3
+
+
+def _check(con: Any) -> None:
     assert {warehouse.FACTS, warehouse.TOUCHPOINTS} <= set(con.list_tables())
     warehouse.ensure_schema(con)  # a second time changes nothing
     rows = ibis.memtable(
@@ -40,7 +47,3 @@ def test_tables_are_created_once_and_aggregation_runs_in_the_engine(tmp_path: Pa
     )
     assert by_channel[1]["channel"] == "search" and by_channel[1]["clicks"] == 70
     assert abs(by_channel[1]["ctr"] - 70 / 4000) < 1e-12  # sum over sum, not the mean of 1% and 2%
-    warehouse.close_all()
-    reopened = warehouse.connect(url)
-    assert reopened.table(warehouse.FACTS).count().execute() == 3
-    warehouse.close_all()

@@ -76,7 +76,7 @@ FACTS = "performance_facts"
 TOUCHPOINTS = "journey_touchpoints"
 
 _lock = threading.Lock()
-_connections: dict[str, BaseBackend] = {}
+_schema_ready: set[str] = set()  # URLs whose tables this process has already made sure of
 
 
 def fact_schema() -> ibis.Schema:
@@ -85,17 +85,6 @@ def fact_schema() -> ibis.Schema:
 
 def touchpoint_schema() -> ibis.Schema:
     return ibis.schema(dict(TOUCHPOINT_COLUMNS))
-
-
-def connect(url: str) -> BaseBackend:
-    """An Ibis connection for ``url`` (cached per process; DuckDB allows one writer per file)."""
-    with _lock:
-        connection = _connections.get(url)
-        if connection is None:
-            connection = _open(url)
-            ensure_schema(connection)
-            _connections[url] = connection
-        return connection
 
 
 def _open(url: str) -> BaseBackend:
@@ -153,7 +142,10 @@ def session(url: str, *, wait_seconds: float = 30.0) -> Iterator[BaseBackend]:
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
     try:
-        ensure_schema(connection)
+        with _lock:
+            if url not in _schema_ready:
+                ensure_schema(connection)
+                _schema_ready.add(url)
         yield connection
     finally:
         with contextlib.suppress(Exception):  # closing is best effort
@@ -162,11 +154,3 @@ def session(url: str, *, wait_seconds: float = 30.0) -> Iterator[BaseBackend]:
 
 class WarehouseBusy(RuntimeError):
     """Another process holds the DuckDB file (an import is running); try again shortly."""
-
-
-def close_all() -> None:
-    with _lock:
-        for connection in _connections.values():
-            with contextlib.suppress(Exception):  # closing is best effort
-                connection.disconnect()
-        _connections.clear()
