@@ -21,8 +21,8 @@ from django.views.decorators.http import require_POST
 
 from alur.analytics import charts, kpis, selectors, services, warehouse
 from alur.analytics.models import AnalyticsSettings, AnomalyAlert, DataSource, Import, KeyResultMetric, SourceFormat
-from alur.core.policy import Action, decide
-from alur.core.tenancy import WorkspaceRequest, request_user, workspace_view
+from alur.core.policy import Action
+from alur.core.tenancy import WorkspaceRequest, can, request_user, workspace_view
 
 DIMENSION_LABELS = {
     "channel": gettext_lazy("Channel"),
@@ -32,10 +32,6 @@ DIMENSION_LABELS = {
     "source": gettext_lazy("Source"),
     "account": gettext_lazy("Account"),
 }
-
-
-def _can(request: WorkspaceRequest, action: Action, obj: object | None = None) -> bool:
-    return bool(decide(request_user(request), request.membership, action, obj))
 
 
 def _errors(request: WorkspaceRequest, error: ValidationError) -> None:
@@ -108,7 +104,7 @@ def _tiles(request: WorkspaceRequest, filters: selectors.Filters) -> list[dict[s
 @workspace_view(Action.ANALYTICS_VIEW)
 def dashboard(request: WorkspaceRequest) -> HttpResponse:
     filters, bounds = _filters(request)
-    context: dict[str, Any] = {"can_import": _can(request, Action.ANALYTICS_IMPORT), "has_data": filters is not None}
+    context: dict[str, Any] = {"can_import": can(request, Action.ANALYTICS_IMPORT), "has_data": filters is not None}
     if filters is None:
         return render(request, "analytics/dashboard.html", context)
     dimension = request.GET.get("by", "channel")
@@ -241,7 +237,7 @@ def _export(kind: str, dimension: str, rows: list[dict[str, Any]], filters: sele
 @workspace_view(Action.ANALYTICS_VIEW)
 def imports(request: WorkspaceRequest) -> HttpResponse:
     sources = services.sources_ensure(request.workspace)
-    can_import = _can(request, Action.ANALYTICS_IMPORT)
+    can_import = can(request, Action.ANALYTICS_IMPORT)
     if request.method == "POST":
         if not can_import:
             raise PermissionDenied(_("Your role cannot import data."))
@@ -270,7 +266,7 @@ def imports(request: WorkspaceRequest) -> HttpResponse:
 def import_detail(request: WorkspaceRequest, import_id: int) -> HttpResponse:
     imp = get_object_or_404(Import.objects.select_related("source", "created_by"), pk=import_id, workspace=request.workspace)
     template = "analytics/_import_status.html" if request.headers.get("HX-Request") else "analytics/import_detail.html"
-    return render(request, template, {"imp": imp, "can_import": _can(request, Action.ANALYTICS_IMPORT)})
+    return render(request, template, {"imp": imp, "can_import": can(request, Action.ANALYTICS_IMPORT)})
 
 
 @require_POST
@@ -292,7 +288,7 @@ def sources(request: WorkspaceRequest) -> HttpResponse:
     from alur.campaigns.models import Campaign
 
     all_sources = services.sources_ensure(request.workspace)
-    can_manage = _can(request, Action.ANALYTICS_IMPORT)
+    can_manage = can(request, Action.ANALYTICS_IMPORT)
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied(_("Your role cannot change data sources."))
@@ -366,7 +362,7 @@ def okr(request: WorkspaceRequest) -> HttpResponse:
         .order_by("objective__title", "id")
     )
     links = {link.key_result_id: link for link in KeyResultMetric.objects.filter(workspace=request.workspace)}
-    can_link = _can(request, Action.OBJECTIVE_MANAGE)
+    can_link = can(request, Action.OBJECTIVE_MANAGE)
     if request.method == "POST":
         kr = next((k for k in key_results if str(k.pk) == request.POST.get("key_result")), None)
         if kr is None:
@@ -421,7 +417,7 @@ def okr(request: WorkspaceRequest) -> HttpResponse:
         {
             "rows": rows,
             "can_link": can_link,
-            "can_record": _can(request, Action.CAMPAIGN_MANAGE),
+            "can_record": can(request, Action.CAMPAIGN_MANAGE),
             "kpi_choices": [(k, _kpi_label(k)) for k in kpis.KPIS],
             "modes": KeyResultMetric.Mode.choices,
             "campaigns": campaigns,
@@ -482,7 +478,7 @@ def budget(request: WorkspaceRequest) -> HttpResponse:
 @workspace_view(Action.ANALYTICS_VIEW)
 def alerts(request: WorkspaceRequest) -> HttpResponse:
     config, _created = AnalyticsSettings.objects.get_or_create(workspace=request.workspace)
-    can_manage = _can(request, Action.ANALYTICS_IMPORT)
+    can_manage = can(request, Action.ANALYTICS_IMPORT)
     if request.method == "POST":
         try:
             if request.POST.get("form") == "ack":

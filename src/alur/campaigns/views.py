@@ -26,9 +26,9 @@ from alur.campaigns.forms import CHANNEL_LABELS, BriefForm, BudgetLineForm, Camp
 from alur.campaigns.models import BudgetIncreaseRequest, Campaign, GateApproval, Playbook, StageTransition, Task
 from alur.campaigns.planning import gantt_bars, week_start
 from alur.campaigns.workflow import definition_from_rows, diagram_svg, editor_rows, mermaid
-from alur.core.policy import Action, decide
+from alur.core.policy import Action
 from alur.core.roles import Role
-from alur.core.tenancy import WorkspaceRequest, request_user, workspace_view
+from alur.core.tenancy import WorkspaceRequest, can, request_user, workspace_view
 from alur.strategy.models import KeyResult
 
 
@@ -46,15 +46,11 @@ def _posted_member(request: WorkspaceRequest, field: str) -> Membership | None:
     return workspace_members(request.workspace).filter(user_id=int(user_id)).first() if user_id.isdigit() else None
 
 
-def _can(request: WorkspaceRequest, action: Action, obj: object | None = None) -> bool:
-    return bool(decide(request_user(request), request.membership, action, obj))
-
-
 @workspace_view(Action.CAMPAIGN_VIEW)
 def campaign_list(request: WorkspaceRequest) -> HttpResponse:
     campaigns = list(selectors.campaigns_visible(request.membership))
     rows = [(campaign, campaign.workflow_version.workflow.stage(campaign.stage_key).name(_language())) for campaign in campaigns]
-    return render(request, "campaigns/campaign_list.html", {"rows": rows, "can_manage": _can(request, Action.CAMPAIGN_MANAGE)})
+    return render(request, "campaigns/campaign_list.html", {"rows": rows, "can_manage": can(request, Action.CAMPAIGN_MANAGE)})
 
 
 @workspace_view(Action.CAMPAIGN_MANAGE)
@@ -133,10 +129,10 @@ def _detail_context(request: WorkspaceRequest, campaign: Campaign, *, brief_form
         "transitions": StageTransition.objects.filter(campaign=campaign).select_related("actor"),
         "approvals": GateApproval.objects.filter(campaign=campaign).select_related("decided_by"),
         "linked_key_results": campaign.key_results.select_related("objective"),
-        "can_manage": _can(request, Action.CAMPAIGN_MANAGE, campaign),
-        "can_work": _can(request, Action.CAMPAIGN_STAGE_WORK, campaign),
-        "can_approve": _can(request, Action.CAMPAIGN_APPROVE_PLAN, campaign),
-        "can_budget": _can(request, Action.BUDGET_MANAGE, campaign),
+        "can_manage": can(request, Action.CAMPAIGN_MANAGE, campaign),
+        "can_work": can(request, Action.CAMPAIGN_STAGE_WORK, campaign),
+        "can_approve": can(request, Action.CAMPAIGN_APPROVE_PLAN, campaign),
+        "can_budget": can(request, Action.BUDGET_MANAGE, campaign),
         "currency": request.workspace.currency,
         "raci": selectors.raci_matrix(campaign),
         "risks": campaign.risks.select_related("owner"),
@@ -434,8 +430,8 @@ def workflow_page(request: WorkspaceRequest) -> HttpResponse:
             "mermaid": mermaid(version.workflow, language=language),
             "diagram": mark_safe(diagram_svg(version.workflow, language=language)),  # noqa: S308 - every label is escaped
             "rules": selectors.campaign_settings(request.workspace),
-            "can_set_rules": _can(request, Action.WORKSPACE_UPDATE),
-            "can_edit": _can(request, Action.WORKFLOW_MANAGE),
+            "can_set_rules": can(request, Action.WORKSPACE_UPDATE),
+            "can_edit": can(request, Action.WORKFLOW_MANAGE),
             "roles": dict(Role.choices),
         },
     )
@@ -526,7 +522,7 @@ def initiatives(request: WorkspaceRequest) -> HttpResponse:
         {
             "initiatives": selectors.initiatives(request.workspace).order_by(*ordering),
             "sort": sort if sort in SORTS else "rice",
-            "can_manage": _can(request, Action.CAMPAIGN_MANAGE),
+            "can_manage": can(request, Action.CAMPAIGN_MANAGE),
         },
     )
 
@@ -552,7 +548,7 @@ def _board_context(request: WorkspaceRequest, campaign: Campaign) -> dict[str, A
         "columns": columns,
         "tasks": tasks,
         "members": _members(request),
-        "can_plan": _can(request, Action.TASK_MANAGE, campaign),
+        "can_plan": can(request, Action.TASK_MANAGE, campaign),
         "playbooks": selectors.playbooks(request.workspace),
     }
 
@@ -712,7 +708,7 @@ def playbooks(request: WorkspaceRequest) -> HttpResponse:
         {
             "playbooks": selectors.playbooks(request.workspace),
             "kinds": Playbook.Kind.choices,
-            "can_edit": _can(request, Action.WORKFLOW_MANAGE),
+            "can_edit": can(request, Action.WORKFLOW_MANAGE),
             "roles": dict(Role.choices),
         },
     )

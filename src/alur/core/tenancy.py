@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from alur.accounts.models import Membership, User, Workspace
 from alur.accounts.selectors import workspace_membership
-from alur.core.policy import Action, require
+from alur.core.policy import Action, decide, require
 
 P = ParamSpec("P")
 SESSION_WORKSPACE_KEY = "alur_workspace"
@@ -28,6 +28,12 @@ class WorkspaceRequest(HttpRequest):
 def request_user(request: HttpRequest) -> User:
     """The signed-in user of a request that passed ``login_required``."""
     return cast(User, request.user)
+
+
+def can(request: WorkspaceRequest, action: Action, obj: object | None = None) -> bool:
+    """Whether the signed-in member may take ``action`` (on ``obj``) in the request's workspace, as the
+    policy decides: for showing or hiding buttons; the services still check every write."""
+    return bool(decide(request_user(request), request.membership, action, obj))
 
 
 def workspace_view(

@@ -21,8 +21,8 @@ from alur.content.models import ContentStatus
 from alur.content.platforms import Platform
 from alur.content.selectors.items import item_visible
 from alur.content.views.items import PLATFORM_ICONS
-from alur.core.policy import Action, decide
-from alur.core.tenancy import WorkspaceRequest, request_user, workspace_view
+from alur.core.policy import Action
+from alur.core.tenancy import WorkspaceRequest, can, request_user, workspace_view
 from alur.publishing import crypto, selectors, services
 from alur.publishing.connectors import available
 from alur.publishing.models import Recurrence
@@ -54,10 +54,6 @@ STATUS_BADGES = {
 }
 
 
-def _can(request: WorkspaceRequest, action: Action, obj: object | None = None) -> bool:
-    return bool(decide(request_user(request), request.membership, action, obj))
-
-
 def _errors(request: WorkspaceRequest, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
@@ -86,7 +82,7 @@ def format_slots(slots: list[dict[str, Any]]) -> str:
 @workspace_view(Action.CONTENT_VIEW)
 def accounts(request: WorkspaceRequest) -> HttpResponse:
     workspace = request.workspace
-    can_manage = _can(request, Action.CHANNEL_MANAGE)
+    can_manage = can(request, Action.CHANNEL_MANAGE)
     if request.method == "POST":
         try:
             account = services.channel_account_create(
@@ -119,7 +115,7 @@ def accounts(request: WorkspaceRequest) -> HttpResponse:
 @workspace_view(Action.CONTENT_VIEW)
 def account_detail(request: WorkspaceRequest, account_id: int) -> HttpResponse:
     account = selectors.account_visible(request.membership, account_id)
-    can_manage = _can(request, Action.CHANNEL_MANAGE, account)
+    can_manage = can(request, Action.CHANNEL_MANAGE, account)
     connectors = available()
     cls = connectors.get(account.connector)
     if request.method == "POST":
@@ -213,9 +209,9 @@ def queue(request: WorkspaceRequest) -> HttpResponse:
         "hide_publishing_alarm": True,  # the page shows its own, fuller warning
         "badges": STATUS_BADGES,
         "icons": PLATFORM_ICONS,
-        "can_retry": _can(request, Action.POST_SCHEDULE),
+        "can_retry": can(request, Action.POST_SCHEDULE),
         "settings_row": selectors.settings_row(workspace),
-        "can_manage": _can(request, Action.CHANNEL_MANAGE),
+        "can_manage": can(request, Action.CHANNEL_MANAGE),
     }
     return render(request, "publishing/queue.html", context)
 
@@ -244,8 +240,8 @@ def post_detail(request: WorkspaceRequest, post_id: int) -> HttpResponse:
         "post": post,
         "log": selectors.attempts_of(post),
         "badges": STATUS_BADGES,
-        "can_retry": _can(request, Action.POST_SCHEDULE, post.item),
-        "can_rollback": _can(request, Action.POST_PUBLISH, post.item),
+        "can_retry": can(request, Action.POST_SCHEDULE, post.item),
+        "can_rollback": can(request, Action.POST_PUBLISH, post.item),
     }
     return render(request, "publishing/post_detail.html", context)
 
@@ -281,8 +277,8 @@ def item_posts(request: WorkspaceRequest, item_id: int) -> HttpResponse:
         "icons": PLATFORM_ICONS,
         "recurrence": recurrence,
         "kinds": Recurrence.Kind.choices,
-        "can_schedule": _can(request, Action.POST_SCHEDULE, item),
-        "can_publish": _can(request, Action.POST_PUBLISH, item),
+        "can_schedule": can(request, Action.POST_SCHEDULE, item),
+        "can_publish": can(request, Action.POST_PUBLISH, item),
         "is_scheduled": item.status == ContentStatus.SCHEDULED,
         "is_approved": item.status == ContentStatus.APPROVED,
         "has_accounts": item.variants.filter(account__isnull=False).exclude(account__connector="").exists(),

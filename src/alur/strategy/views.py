@@ -16,8 +16,8 @@ from alur.accounts.forms import add_service_errors
 from alur.accounts.models import User
 from alur.accounts.selectors import workspace_members
 from alur.core.charts import Point, line_chart
-from alur.core.policy import Action, decide
-from alur.core.tenancy import WorkspaceRequest, request_user, workspace_view
+from alur.core.policy import Action
+from alur.core.tenancy import WorkspaceRequest, can, request_user, workspace_view
 from alur.strategy import selectors, services
 from alur.strategy.forms import BusinessGoalForm, CheckInForm, KeyResultForm, ObjectiveForm, PeriodForm, ReviewForm
 from alur.strategy.models import BusinessGoal, Period
@@ -43,10 +43,6 @@ def _chosen_period(request: WorkspaceRequest) -> Period | None:
     return selectors.period_current(request.workspace, timezone.localdate())
 
 
-def _can(request: WorkspaceRequest, action: Action, obj: object | None = None) -> bool:
-    return bool(decide(request_user(request), request.membership, action, obj))
-
-
 @workspace_view(Action.OBJECTIVE_VIEW)
 def okr_board(request: WorkspaceRequest) -> HttpResponse:
     period = _chosen_period(request)
@@ -63,7 +59,7 @@ def okr_board(request: WorkspaceRequest) -> HttpResponse:
             "period": period,
             "periods": selectors.periods(request.workspace),
             "cards": cards,
-            "can_manage": _can(request, Action.OBJECTIVE_MANAGE),
+            "can_manage": can(request, Action.OBJECTIVE_MANAGE),
             "period_form": PeriodForm(),
             "goal_form": BusinessGoalForm(),
         },
@@ -197,12 +193,12 @@ def _objective_context(
             initial={"owner": objective.owner_id, "deadline": objective.period.end, "direction": "increase_to"}
         )
         key_result_form.set_members(_members(request))
-    can_check_in = {kr.key_result.pk for kr in card.key_results if _can(request, Action.KEY_RESULT_CHECK_IN, kr.key_result)}
+    can_check_in = {kr.key_result.pk for kr in card.key_results if can(request, Action.KEY_RESULT_CHECK_IN, kr.key_result)}
     return {
         "objective": objective,
         "card": card,
         "charts": charts,
-        "can_manage": _can(request, Action.OBJECTIVE_MANAGE, objective),
+        "can_manage": can(request, Action.OBJECTIVE_MANAGE, objective),
         "can_check_in": can_check_in,
         "key_result_form": key_result_form,
         "check_in_form": CheckInForm(),
@@ -300,7 +296,7 @@ def alignment(request: WorkspaceRequest) -> HttpResponse:
             "period": period,
             "periods": selectors.periods(request.workspace),
             "branches": selectors.alignment_tree(request.membership, period=period, today=timezone.localdate()),
-            "can_manage": _can(request, Action.OBJECTIVE_MANAGE),
+            "can_manage": can(request, Action.OBJECTIVE_MANAGE),
             "goal_form": BusinessGoalForm(),
         },
     )

@@ -28,17 +28,13 @@ from alur.content.selectors import collab as selectors
 from alur.content.selectors.items import item_visible
 from alur.content.services import collab as services
 from alur.core.notifications import mark_read
-from alur.core.policy import Action, decide
-from alur.core.tenancy import WorkspaceRequest, request_user, workspace_view
+from alur.core.policy import Action
+from alur.core.tenancy import WorkspaceRequest, can, request_user, workspace_view
 from alur.publishing.models import ChannelAccount
 
 # Served attachments may never run anything, whatever they contain.
 FILE_POLICY = "default-src 'none'; img-src 'self'; sandbox"
 SHOW_CHOICES = ("open", "all")
-
-
-def _can(request: WorkspaceRequest, action: Action, obj: object | None = None) -> bool:
-    return bool(decide(request_user(request), request.membership, action, obj))
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -62,7 +58,7 @@ def _comments_response(
     body: str = "",
 ) -> HttpResponse:
     show = _show(request)
-    can_comment = _can(request, Action.CONTENT_COMMENT, item)
+    can_comment = can(request, Action.CONTENT_COMMENT, item)
     context: dict[str, Any] = {
         "item": item,
         "threads": selectors.comment_threads(item, show="open" if show == "open" else "all"),
@@ -237,7 +233,7 @@ def versions(request: WorkspaceRequest, item_id: int) -> HttpResponse:
         "names": _diff_names(item, diff) if diff is not None else {},
         "item_labels": ITEM_FIELD_LABELS,
         "variant_labels": VARIANT_FIELD_LABELS,
-        "can_edit": _can(request, Action.CONTENT_EDIT, item),
+        "can_edit": can(request, Action.CONTENT_EDIT, item),
     }
     boosted = bool(getattr(getattr(request, "htmx", None), "boosted", False))
     template = "content/versions_diff.html" if _is_htmx(request) and not boosted else "content/versions.html"

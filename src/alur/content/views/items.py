@@ -23,8 +23,8 @@ from alur.content.platforms import Platform
 from alur.content.selectors import items as selectors
 from alur.content.services import approvals, items
 from alur.content.tasks import review_link_url
-from alur.core.policy import Action, decide
-from alur.core.tenancy import WorkspaceRequest, request_user, workspace_view
+from alur.core.policy import Action
+from alur.core.tenancy import WorkspaceRequest, can, request_user, workspace_view
 
 PLATFORM_ICONS = {
     "instagram": "bi-instagram",
@@ -69,10 +69,6 @@ def _campaign(request: WorkspaceRequest, campaign_id: int | None) -> Campaign | 
     return Campaign.objects.filter(workspace=request.workspace, pk=campaign_id).first() if campaign_id else None
 
 
-def _can(request: WorkspaceRequest, action: Action, obj: object | None = None) -> bool:
-    return bool(decide(request_user(request), request.membership, action, obj))
-
-
 def _show_errors(request: WorkspaceRequest, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
@@ -100,7 +96,7 @@ def content_list(request: WorkspaceRequest) -> HttpResponse:
         "members": _members(request),
         "icons": PLATFORM_ICONS,
         "badges": STATUS_BADGES,
-        "can_create": _can(request, Action.CONTENT_CREATE),
+        "can_create": can(request, Action.CONTENT_CREATE),
     }
     from alur.core.htmx import render_page
 
@@ -185,16 +181,16 @@ def _detail_context(request: WorkspaceRequest, item: ContentItem, **extra: Any) 
         "state": state,
         "mode_label": dict(approvals.ApprovalMode.choices).get(item.approval_mode or route.mode, ""),
         "decisions": list(selectors.decisions_of(item)[:30]),
-        "review_links": list(selectors.review_links_of(item)) if _can(request, Action.CONTENT_EDIT, item) else [],
+        "review_links": list(selectors.review_links_of(item)) if can(request, Action.CONTENT_EDIT, item) else [],
         "decision_form": DecisionForm(),
         "schedule_form": ScheduleForm(initial={"publish_at": item.publish_at}),
         "link_form": ReviewLinkForm(),
         "icons": PLATFORM_ICONS,
         "badges": STATUS_BADGES,
-        "can_edit": _can(request, Action.CONTENT_EDIT, item),
-        "can_schedule": _can(request, Action.POST_SCHEDULE, item),
+        "can_edit": can(request, Action.CONTENT_EDIT, item),
+        "can_schedule": can(request, Action.POST_SCHEDULE, item),
         "can_approve": approvals.can_approve(user, item),
-        "can_comment": _can(request, Action.CONTENT_COMMENT, item),
+        "can_comment": can(request, Action.CONTENT_COMMENT, item),
         "is_editable": item.status in items.states.EDITABLE,
     }
     context.update(extra)

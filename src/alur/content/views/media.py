@@ -27,15 +27,11 @@ from alur.content.selectors import media as selectors
 from alur.content.services import media as services
 from alur.core.htmx import render_page
 from alur.core.policy import Action, decide
-from alur.core.tenancy import WorkspaceRequest, request_user, workspace_view
+from alur.core.tenancy import WorkspaceRequest, can, request_user, workspace_view
 
 PAGE_SIZE = 48
 PICKER_SIZE = 60
 _FIELD_NAME = re.compile(r"[A-Za-z0-9_-]{1,40}")
-
-
-def _can(request: WorkspaceRequest, action: Action, obj: object | None = None) -> bool:
-    return bool(decide(request_user(request), request.membership, action, obj))
 
 
 def _filters(request: HttpRequest, prefix: str = "") -> dict[str, str]:
@@ -65,7 +61,7 @@ def _grid_context(request: WorkspaceRequest, filters: dict[str, str]) -> dict[st
 def media_library(request: WorkspaceRequest) -> HttpResponse:
     context = _grid_context(request, _filters(request))
     context.update(
-        can_upload=_can(request, Action.CONTENT_CREATE),
+        can_upload=can(request, Action.CONTENT_CREATE),
         kinds=_kinds(),
         max_image=settings.ALUR_MEDIA_MAX_IMAGE_BYTES,
         max_video=settings.ALUR_MEDIA_MAX_VIDEO_BYTES,
@@ -144,7 +140,7 @@ def media_detail(request: WorkspaceRequest, asset_id: int) -> HttpResponse:
         {
             "asset": asset,
             "usage": selectors.media_usage(asset),
-            "can_edit": _can(request, Action.CONTENT_EDIT, asset),
+            "can_edit": can(request, Action.CONTENT_EDIT, asset),
             "errors": errors,
             "posted": request.POST if errors else None,
         },
@@ -194,7 +190,7 @@ def media_picker(request: WorkspaceRequest) -> HttpResponse:
             "filters": filters,
             "kinds": _kinds(),
             "has_media": visible.exists(),
-            "can_upload": _can(request, Action.CONTENT_CREATE),
+            "can_upload": can(request, Action.CONTENT_CREATE),
         },
     )
 
