@@ -187,3 +187,104 @@ class AnalyticsSettings(models.Model):
 
     def __str__(self) -> str:
         return f"analytics settings of {self.workspace_id}"
+
+
+class Experiment(models.Model):
+    """An A/B (or multivariate) test: its hypothesis, primary metric, guardrails and the plan — minimum
+    detectable effect, alpha, power, baseline and traffic — from which the sample size per variant and the
+    expected duration are computed before it starts (:func:`alur.analytics.selectors.experiment_plan`).
+
+    Counts come typed in, from a CSV, or pulled from the warehouse (:attr:`pull_dimension` names the
+    ``performance_facts`` column whose value each variant carries in :attr:`ExperimentVariant.data_value`;
+    :attr:`pull_visitors` says whether clicks or sessions count as visitors; conversions and
+    ``conversion_value`` are summed as conversions and value).
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        RUNNING = "running", _("Running")
+        STOPPED = "stopped", _("Stopped")
+        CONCLUDED = "concluded", _("Concluded")
+
+    class Metric(models.TextChoices):
+        CONVERSION = "conversion", _("Conversion rate (conversions ÷ visitors)")
+        MEAN = "mean", _("Average value per visitor (e.g. revenue per visitor)")
+
+    class PullDimension(models.TextChoices):
+        AD = "ad", _("Ad")
+        AD_SET = "ad_set", _("Ad set")
+        CAMPAIGN = "campaign", _("Campaign")
+
+    class PullVisitors(models.TextChoices):
+        CLICKS = "clicks", _("Clicks")
+        SESSIONS = "sessions", _("Sessions")
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("campaign")
+    )
+    name = models.CharField(_("name"), max_length=150)
+    hypothesis = models.TextField(_("hypothesis"), blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    metric = models.CharField(_("primary metric"), max_length=12, choices=Metric.choices, default=Metric.CONVERSION)
+    metric_name = models.CharField(_("what counts as a conversion or value"), max_length=120, blank=True)
+    guardrails = models.JSONField(_("guardrail metrics"), default=list, blank=True)
+    mde = models.FloatField(_("minimum detectable effect"))
+    mde_relative = models.BooleanField(_("effect is relative to the baseline"), default=False)
+    alpha = models.FloatField(_("significance level (alpha)"), default=0.05)
+    power = models.FloatField(_("power"), default=0.8)
+    baseline_rate = models.FloatField(_("baseline conversion rate"), null=True, blank=True)
+    baseline_mean = models.FloatField(_("baseline mean"), null=True, blank=True)
+    baseline_std = models.FloatField(_("baseline standard deviation"), null=True, blank=True)
+    daily_visitors = models.FloatField(_("expected visitors per day (all variants)"), null=True, blank=True)
+    is_sequential = models.BooleanField(_("sequential testing (results may be checked every day)"), default=False)
+    pull_dimension = models.CharField(
+        _("variants in imported data by"), max_length=12, choices=PullDimension.choices, default=PullDimension.AD
+    )
+    pull_visitors = models.CharField(
+        _("visitors in imported data are"), max_length=12, choices=PullVisitors.choices, default=PullVisitors.CLICKS
+    )
+    started_on = models.DateField(_("started"), null=True, blank=True)
+    ended_on = models.DateField(_("ended"), null=True, blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    decision = models.TextField(_("decision and learning"), blank=True)
+    counts_updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ExperimentVariant(models.Model):
+    """One arm of an experiment with its counts: visitors, conversions, and for a continuous metric the
+    sum and sum of squares of the value per visitor; optional pre-period sums (a covariate for CUPED); and
+    per guardrail metric the count of its events (``guardrail_counts``: name → count)."""
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    experiment = models.ForeignKey(Experiment, on_delete=models.CASCADE, related_name="variants")
+    position = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(_("variant"), max_length=80)
+    is_control = models.BooleanField(_("control"), default=False)
+    traffic_share = models.FloatField(_("traffic share (%)"), default=50.0)
+    data_value = models.CharField(_("name in imported data"), max_length=250, blank=True)
+    visitors = models.BigIntegerField(_("visitors"), default=0)
+    conversions = models.FloatField(_("conversions"), default=0.0)
+    value_sum = models.FloatField(_("sum of values"), null=True, blank=True)
+    value_sum_sq = models.FloatField(_("sum of squared values"), null=True, blank=True)
+    pre_sum = models.FloatField(null=True, blank=True)
+    pre_sum_sq = models.FloatField(null=True, blank=True)
+    cross_sum = models.FloatField(null=True, blank=True)
+    guardrail_counts = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["experiment", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["experiment", "name"], name="analytics_variant_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
