@@ -17,6 +17,10 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from alur.analytics.stats import Analysis
 
 EXIT_USAGE = 2
 
@@ -292,6 +296,131 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return _run_together([_gunicorn_command(args.host, args.port, args.workers), worker])
 
 
+def cmd_attribution(args: argparse.Namespace) -> int:
+    """Attribute a path file (ChannelAttribution's convention) with one model; no database needed."""
+    from alur.analytics import attribution
+
+    try:
+        source = attribution.paths_from_file(
+            args.file, sep=args.sep, path_col=args.path_col, conv_col=args.conv_col,
+            value_col=args.value_col or None, null_col=args.null_col or None,
+        )  # fmt: skip
+        try:
+            credits = attribution.attribute(
+                source, args.model, order=args.order, half_life=args.half_life,
+                first_weight=args.first_weight, last_weight=args.last_weight,
+            )  # fmt: skip
+        finally:
+            source.close()
+    except (attribution.PathFileError, ValueError) as error:
+        raise CommandFailed(str(error)) from None
+    fields = ["channel", "conversions", "value"] + (["removal_effect"] if args.model == "markov" else [])
+    rows = [{name: getattr(credit, name) for name in fields} for credit in credits]
+    if args.format == "json":
+        print(json.dumps(rows, indent=2))
+    else:
+        import csv
+
+        writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({k: (f"{v:.12g}" if isinstance(v, float) else v) for k, v in row.items()} for row in rows)
+    return 0
+
+
+def cmd_samplesize(args: argparse.Namespace) -> int:
+    """Visitors per variant for a conversion-rate test; pure arithmetic, no database."""
+    from alur.analytics import stats
+
+    try:
+        per_variant = stats.sample_size_proportion(
+            args.baseline, args.mde, relative=args.relative, alpha=args.alpha, power=args.power
+        )
+    except ValueError as error:
+        raise CommandFailed(str(error)) from None
+    delta = args.baseline * args.mde if args.relative else args.mde
+    total = per_variant * args.variants
+    days = stats.expected_duration_days(per_variant, args.variants, args.daily_visitors) if args.daily_visitors else None
+    if args.format == "json":
+        print(json.dumps({"per_variant": per_variant, "variants": args.variants, "total": total, "days": days}))
+        return 0
+    print(f"Visitors needed per variant: {per_variant:,}")
+    print(f"Total for {args.variants} variants (control included): {total:,}")
+    print(
+        f"Baseline {args.baseline:.2%} → {args.baseline + delta:.2%} ({delta * 100:+.2f} points), "
+        f"two-sided alpha {args.alpha:g}, power {args.power:g}."
+    )
+    if days is not None:
+        print(f"At {args.daily_visitors:,.0f} visitors a day: about {days} days.")
+    return 0
+
+
+def _abtest_table(analysis: Analysis) -> str:
+    from alur.analytics.stats import verdict_sentence
+
+    def value(x: float) -> str:
+        if x != x:  # NaN
+            return "–"
+        return f"{x:.2%}" if analysis.metric == "conversion" else f"{x:,.4g}"
+
+    def pct(x: float, signed: bool = True) -> str:
+        return "–" if x != x else (f"{x:+.2%}" if signed else f"{x:.1%}")
+
+    def pval(x: float) -> str:
+        return "–" if x != x else ("<0.0001" if x < 0.0001 else f"{x:.4f}")
+
+    level = f"{(1 - analysis.alpha):.0%}"
+    header = ["variant", "visitors", "rate" if analysis.metric == "conversion" else "mean", "lift", f"{level} CI of lift"]
+    header += ["p", "p (Holm)" if analysis.correction == "holm" else "p (adj.)", "P(beat control)"]
+    rows = [[f"{analysis.control.variant} (control)", f"{analysis.control.visitors:,}", value(analysis.control.rate), "", ""]]
+    rows[0] += ["", "", ""]
+    for r in analysis.results:
+        rows.append(
+            [
+                r.variant,
+                f"{r.visitors:,}",
+                value(r.rate),
+                pct(r.lift_rel),
+                f"{pct(r.ci_rel_low)} to {pct(r.ci_rel_high)}",
+                pval(r.p_value),
+                pval(r.p_value_adjusted) + (" *" if r.significant else ""),
+                pct(r.prob_beat_control, signed=False),
+            ]
+        )
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in [header, *rows]]
+    notes = [f"Sample-ratio check: p = {pval(analysis.srm_p_value)}" + (" — UNBALANCED" if analysis.srm_warning else "")]
+    if analysis.sequential:
+        notes.append("Intervals and p-values are sequential (always valid): looking every day does not inflate errors.")
+    if analysis.cuped_theta is not None:
+        notes.append(f"CUPED adjusted with the pre-period covariate (theta = {analysis.cuped_theta:.4g}).")
+    return "\n".join([*lines, "", *notes, "", verdict_sentence(analysis.verdict)])
+
+
+def cmd_abtest(args: argparse.Namespace) -> int:
+    """Analyse a counts file (variant,visitors,conversions[,value_sum,value_sum_sq]); no database."""
+    from alur.analytics import stats
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CommandFailed(f"There is no file at {args.file!r}.")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise CommandFailed(f"{path.name} is not a UTF-8 text file; save it as CSV (UTF-8).") from None
+    try:
+        variants = stats.read_counts_csv(text)
+        analysis = stats.analyse(
+            variants, alpha=args.alpha, sequential=args.sequential, correction=args.correction, mde=args.mde, power=args.power
+        )
+    except ValueError as error:
+        raise CommandFailed(str(error)) from None
+    if args.format == "json":
+        print(json.dumps(analysis.as_dict(), indent=2, allow_nan=False))
+    else:
+        print(_abtest_table(analysis))
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     _setup_django()
     from django.core.management import execute_from_command_line
@@ -390,6 +519,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--currency", default="IDR")
     p.add_argument("--time-zone", default="Asia/Jakarta")
     p.add_argument("--language", choices=["id", "en"], default="id")
+
+    p = add("attribution", cmd_attribution, "attribute conversions to channels from a path file (no database needed)")
+    p.add_argument("file", help="CSV of paths: path, total_conversions, total_conversion_value, total_null")
+    p.add_argument("--model", required=True, choices=["first", "last", "linear", "time_decay", "position", "markov", "shapley"])
+    p.add_argument("--order", type=_positive, default=1, help="Markov order: channels per state (default 1)")
+    p.add_argument("--half-life", type=float, default=1.0, help="time decay half-life in steps (default 1)")
+    p.add_argument("--first-weight", type=float, default=0.4, help="position model: share of the first touch")
+    p.add_argument("--last-weight", type=float, default=0.4, help="position model: share of the last touch")
+    p.add_argument("--sep", default=">", help='separator between channels in a path (default ">")')
+    p.add_argument("--path-col", default="path")
+    p.add_argument("--conv-col", default="total_conversions")
+    p.add_argument("--value-col", default="total_conversion_value", help="'' when the file has no value column")
+    p.add_argument("--null-col", default="total_null", help="'' when the file has no null column")
+    p.add_argument("--format", choices=["csv", "json"], default="csv")
+
+    p = add("samplesize", cmd_samplesize, "visitors needed per variant for a conversion-rate A/B test")
+    p.add_argument("--baseline", type=float, required=True, help="current conversion rate, e.g. 0.10 for 10%%")
+    p.add_argument("--mde", type=float, required=True, help="smallest change worth detecting, in rate points (0.01)")
+    p.add_argument("--relative", action="store_true", help="read --mde as a share of the baseline (0.1 = 10%% of it)")
+    p.add_argument("--alpha", type=float, default=0.05, help="significance level, two-sided (default 0.05)")
+    p.add_argument("--power", type=float, default=0.8, help="chance of detecting a real effect of that size (default 0.8)")
+    p.add_argument("--variants", type=_positive, default=2, help="number of arms, control included (default 2)")
+    p.add_argument("--daily-visitors", type=float, default=None, help="visitors a day entering the test: prints the duration")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+
+    p = add("abtest", cmd_abtest, "analyse A/B test counts from a CSV file (first row is control; no database needed)")
+    p.add_argument("file", help="CSV with variant,visitors,conversions[,value_sum,value_sum_sq]")
+    p.add_argument("--alpha", type=float, default=0.05, help="significance level (default 0.05)")
+    p.add_argument("--format", choices=["json", "table"], default="table")
+    p.add_argument("--sequential", action="store_true", help="always-valid intervals for a test that is looked at often")
+    p.add_argument("--correction", choices=["holm", "none"], default="holm", help="multiple-variant correction")
+    p.add_argument("--mde", type=float, default=None, help="planned relative effect (0.05 = 5%%) for 'not enough data yet'")
+    p.add_argument("--power", type=float, default=0.8, help="planned power (default 0.8)")
 
     p = add("manage", cmd_manage, "run any Django management command (e.g. 'alur manage check')")
     p.add_argument("arguments", nargs=argparse.REMAINDER)
