@@ -305,3 +305,138 @@ def key_result_link(request: HttpRequest, slug: str, key_result_id: int, payload
         filters=link.filters if link else {},
         value=float(link.last_value) if link and link.last_value is not None else None,
     )
+
+
+# ------------------------------------------------------------------------------------------- attribution
+
+
+class CreditOut(Schema):
+    conversions: float
+    value: float
+    share: float = Field(description="The channel's share of all conversions under this model (0–1).")
+
+
+class AttributionChannelOut(Schema):
+    channel: str
+    removal_effect: float | None = Field(
+        description="Markov removal effect: the share of conversions lost if the channel left every journey."
+    )
+    models: dict[str, CreditOut] = Field(description="Per model (first, last, linear, time_decay, position, markov, shapley).")
+
+
+class AttributionParamsOut(Schema):
+    half_life: float
+    first_weight: float
+    last_weight: float
+    order: int
+
+
+class AttributionOut(Schema):
+    models: list[str]
+    params: AttributionParamsOut
+    total_conversions: float
+    total_value: float
+    journeys: int | None = Field(None, description="Journeys attributed (the workspace's journeys; none for a path file).")
+    touchpoints: int | None = None
+    channels: list[AttributionChannelOut]
+
+
+class AttributionQuery(Schema):
+    start: dt.date | None = Field(None, description="First day of touchpoints (default: the first with data).")
+    end: dt.date | None = Field(None, description="Last day of touchpoints, inclusive.")
+    campaign: str | None = Field(None, description="Only the journeys that met this campaign at least once.")
+    half_life: str | None = Field(None, description="Time decay: steps before the conversion at which a touch counts half (1).")
+    first_weight: str | None = Field(None, description="Position-based: the first touch's share (0.4).")
+    last_weight: str | None = Field(None, description="Position-based: the last touch's share (0.4).")
+    order: str | None = Field(None, description="Markov chain order, 1–4 (1).")
+
+
+def _attribution_params(data: dict[str, Any]) -> selectors.AttributionParams:
+    from django.core.exceptions import ValidationError
+
+    params, errors = selectors.attribution_params(data)
+    if errors:
+        raise ValidationError(errors)
+    return params
+
+
+def _attribution_out(table: dict[str, Any], params: selectors.AttributionParams) -> AttributionOut:
+    return AttributionOut(
+        models=table["models"],
+        params=AttributionParamsOut(**params.as_kwargs()),
+        total_conversions=table["total_conversions"],
+        total_value=table["total_value"],
+        journeys=table.get("journeys"),
+        touchpoints=table.get("touchpoints"),
+        channels=[
+            AttributionChannelOut(
+                channel=row["channel"],
+                removal_effect=row["removal_effect"],
+                models={
+                    model: CreditOut(conversions=cell["conversions"], value=cell["value"], share=cell["share"])
+                    for model, cell in row["cells"].items()
+                },
+            )
+            for row in table["channels"]
+        ],
+    )
+
+
+@router.get("/workspaces/{slug}/analytics/attribution", response={200: AttributionOut, **ERRORS})
+def attribution_compare(request: HttpRequest, slug: str, query: Query[AttributionQuery]) -> AttributionOut:
+    """Every attribution model over the workspace's imported customer journeys, per channel: conversions,
+    value and share under each model, and the Markov removal effects. No journeys: empty ``channels``."""
+    from django.core.exceptions import ValidationError
+
+    membership = api_membership(request, slug)
+    require(_user(request), membership, Action.ANALYTICS_VIEW)
+    params = _attribution_params(query.dict())
+    if query.start and query.end and query.end < query.start:
+        raise ValidationError({"end": "The end date is before the start date."})
+    table = selectors.attribution_compare(
+        membership.workspace, start=query.start, end=query.end, params=params, campaign=query.campaign or None
+    )
+    if table is None:
+        table = {"models": list(selectors.ATTRIBUTION_MODELS), "channels": [], "total_conversions": 0.0, "total_value": 0.0,
+                 "journeys": 0, "touchpoints": 0}  # fmt: skip
+    return _attribution_out(table, params)
+
+
+@router.post("/workspaces/{slug}/analytics/attribution/paths", response={200: AttributionOut, **ERRORS})
+def attribution_paths(
+    request: HttpRequest,
+    slug: str,
+    file: File[UploadedFile],
+    sep: Form[str] = ">",
+    half_life: Form[str] = "",
+    first_weight: Form[str] = "",
+    last_weight: Form[str] = "",
+    order: Form[str] = "",
+) -> AttributionOut:
+    """Every attribution model over a path file in the ChannelAttribution convention (multipart ``file``:
+    ``path`` with channels joined by ``sep``, ``total_conversions``, ``total_conversion_value``,
+    ``total_null``). The file is read once and not stored; a wrong file is a 422 with the row."""
+    import tempfile
+    from pathlib import Path
+
+    from django.core.exceptions import ValidationError
+
+    from alur.analytics import attribution
+
+    membership = api_membership(request, slug)
+    require(_user(request), membership, Action.ANALYTICS_VIEW)
+    params = _attribution_params(
+        {"half_life": half_life, "first_weight": first_weight, "last_weight": last_weight, "order": order}
+    )
+    if not sep.strip() or len(sep.strip()) > 5:
+        raise ValidationError({"sep": "The separator between channels is 1 to 5 characters, e.g. >."})
+    with tempfile.TemporaryDirectory(prefix="alur-paths-") as scratch:
+        path = Path(scratch) / "paths.csv"
+        with path.open("wb") as target:
+            for chunk in file.chunks():
+                target.write(chunk)
+        try:
+            table = selectors.attribution_of_file(path, params=params, sep=sep.strip())
+        except attribution.PathFileError as error:
+            raise ValidationError({"file": error.message}) from None
+    return _attribution_out(table, params)

@@ -43,6 +43,7 @@ __all__ = [
     "Locale",
     "bar_by",
     "clear_render_cache",
+    "grouped_bars",
     "interval_chart",
     "planned_vs_actual",
     "progress_bullet",
@@ -735,3 +736,63 @@ def _finish_svg(svg: str, title: str) -> str:
     # Vega draws a configured background as the first child: <rect width=".." height=".." fill="white"/>.
     rest = re.sub(r'^<rect width="[\d.]+" height="[\d.]+" fill="(?:white|#fff|#ffffff)"/>', "", rest)
     return svg[: match.start()] + opening + rest
+
+def grouped_bars(
+    rows: Sequence[Row],
+    *,
+    category: str,
+    series: Sequence[tuple[str, str]],
+    title: str,
+    value_format: str | None = None,
+    value_title: str | None = None,
+    width: int = DEFAULT_WIDTH,
+    height: int = DEFAULT_HEIGHT,
+    empty_text: str = DEFAULT_EMPTY_TEXT,
+) -> Spec:
+    """Grouped vertical bars: one group per category (a channel), one bar per series (an attribution
+    model), coloured from :data:`PALETTE` in the order of ``series`` — ``(field, legend label)`` pairs.
+    Categories keep the rows' order; a ``None`` value draws no bar."""
+    if not rows or not series:
+        return _empty(title, width, height, empty_text)
+    if len(series) > len(PALETTE):
+        raise ValueError(f"At most {len(PALETTE)} series fit the palette; {len(series)} were given.")
+    data: list[dict[str, Any]] = []
+    for index, row in enumerate(rows):
+        label = _plain(_field(row, category, index))
+        for field, name in series:
+            number = _number(_field(row, field, index))
+            if number is not None:
+                data.append({"category": label, "series": name, "value": number})
+    order = [name for _field_name, name in series]
+    fmt = value_format or DEFAULT_NUMBER_FORMAT
+    value_axis: dict[str, Any] = {"tickCount": 5}
+    if value_format:
+        value_axis["format"] = value_format
+    spec = _base(title, width, height)
+    spec["data"] = {"values": data}
+    spec["mark"] = {"type": "bar", "cornerRadiusEnd": 2}
+    spec["encoding"] = {
+        "x": {
+            "field": "category",
+            "type": "nominal",
+            "sort": None,
+            "title": None,
+            "axis": {"labelAngle": 0, "grid": False, "ticks": False, "labelLimit": 120},
+            "scale": {"paddingInner": 0.2},
+        },
+        "xOffset": {"field": "series", "type": "nominal", "sort": order, "scale": {"paddingInner": 0.05}},
+        "y": {"field": "value", "type": "quantitative", "title": value_title, "axis": value_axis},
+        "color": {
+            "field": "series",
+            "type": "nominal",
+            "title": None,
+            "scale": {"domain": order, "range": list(PALETTE[: len(order)])},
+            "legend": {"orient": "top", "direction": "horizontal"},
+        },
+        "tooltip": [
+            {"field": "category", "type": "nominal", "title": " "},
+            {"field": "series", "type": "nominal", "title": " "},
+            {"field": "value", "type": "quantitative", "title": value_title or " ", "format": fmt},
+        ],
+    }
+    return spec
