@@ -233,13 +233,13 @@ def paths_from_arrow(
     con = _connection()
     con.register("arrow_input", indexed)
     try:
-        return _build(con, "arrow_input", lookup, types, sep=sep, path_col=path_col, conv_col=conv_col,
-                      value_col=value_col, null_col=null_col, from_file=False)  # fmt: skip
+        built = _build(con, "arrow_input", lookup, types, sep=sep, path_col=path_col, conv_col=conv_col,
+                       value_col=value_col, null_col=null_col, from_file=False)  # fmt: skip
     except BaseException:
         con.close()
         raise
-    finally:
-        con.unregister("arrow_input")
+    con.unregister("arrow_input")
+    return built
 
 
 def _arrow_kind(arrow_type: pa.DataType) -> str:
@@ -405,7 +405,7 @@ def paths_from_journeys(
     if until is not None:
         table = table.filter(table.ts < until)
     table = table.filter(table.channel.notnull())
-    converted = table.converted.fill_null(False).cast("int64")
+    converted = ibis.ifelse(table.converted.fill_null(False), 1, 0).cast("int64")  # PostgreSQL has no bool -> bigint cast
     table = table.mutate(
         _conv=converted,
         _value=ibis.ifelse(converted == 1, table.value.cast("float64").fill_null(0.0), 0.0),
