@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1s
 PYTEST_ARGS ?=
 
 .PHONY: install demo test lint typecheck migrations-check openapi-check openapi test-sqlite test-postgres \
-        browser messages bench fmt clean
+        browser messages bench bench-attribution fmt clean
 
 install: $(STAMP)
 
@@ -69,5 +69,23 @@ bench: install
 	$(BIN)/python bench/bench_foundation.py
 	$(BIN)/python bench/publishing.py
 
+# Attribution against the ChannelAttribution package, which is built from source (C++, about a minute) into a
+# venv of its own, .venv-bench: the locked set plus it, never part of requirements.lock or .venv.
+# Pass sizes with BENCH_ARGS="--sizes 1000000" (default: 1 and 10 million path rows).
+BENCH_VENV := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1sum | cut -c1-12)
+BENCH_ARGS ?=
+
+$(BENCH_STAMP): requirements.lock pyproject.toml | install
+	@test -x $(BENCH_VENV)/bin/python || $(BIN)/python -m venv $(BENCH_VENV)
+	$(BIN)/uv pip install --quiet --python $(BENCH_VENV)/bin/python --require-hashes -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BENCH_VENV)/bin/python --no-deps -e .
+	$(BIN)/uv pip install --quiet --python $(BENCH_VENV)/bin/python "channelattribution==2.2.5" "matplotlib==3.11.2"
+	@rm -f $(BENCH_VENV)/.installed-*
+	@touch $@
+
+bench-attribution: $(BENCH_STAMP)
+	$(BENCH_VENV)/bin/python bench/attribution.py $(BENCH_ARGS)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(BENCH_VENV) .pytest_cache .mypy_cache .ruff_cache
