@@ -8,8 +8,9 @@ prints one table per size:
   time decay and position-based have no counterpart there. ``attribute_all`` (every model, sharing work) is
   timed too;
 * markov — the exact order-1 removal-effect model beside ChannelAttribution's ``markov_model`` (stochastic
-  simulation; ``ncore=2``, ``nsim_start=1e5`` as by default). Its own simulation noise is shown: the largest
-  relative difference between two of its runs with different seeds;
+  simulation; ``ncore=2``, ``nsim_start=1e5`` as by default; the ratio uses this run). Its own simulation
+  noise is shown: the largest relative difference between two of its runs with different seeds, and one more
+  run with ``--ca-nsim-check`` simulations (4e6) to show its credits converging to ours;
 * shapley — ours only: the free ChannelAttribution has no Shapley model (it is in its paid "Pro" version);
 * file — the same rows written to a ``;``-separated CSV in a temporary directory and read through
   ``paths_from_file``, beside ``pandas.read_csv`` of that file (what a ChannelAttribution user does first).
@@ -182,7 +183,7 @@ def pct(value: float | None) -> str:
 # --- one size ------------------------------------------------------------------------------------------------------
 
 
-def ca_markov(ca: Any, frame: Any, seed: int) -> tuple[float, Any]:
+def ca_markov(ca: Any, frame: Any, seed: int, nsim_start: float = 1e5) -> tuple[float, Any]:
     return timed(
         lambda: ca.markov_model(
             frame,
@@ -194,6 +195,7 @@ def ca_markov(ca: Any, frame: Any, seed: int) -> tuple[float, Any]:
             out_more=True,
             ncore=2,
             seed=seed,
+            nsim_start=nsim_start,
             verbose=False,
             flg_pro=False,
         )
@@ -203,7 +205,7 @@ def ca_markov(ca: Any, frame: Any, seed: int) -> tuple[float, Any]:
 Line = tuple[str, str, str, str, str, str, str]
 
 
-def bench_size(rows: int, seed: int, ca: Any | None, directory: Path, with_file: bool) -> list[Line]:
+def bench_size(rows: int, seed: int, ca: Any | None, directory: Path, with_file: bool, nsim_check: float) -> list[Line]:
     gen_seconds, table = timed(lambda: generate(rows, seed))
     distinct = pc.count_distinct(table["path"]).as_py()
     conversions, nulls, value = (pc.sum(table[c]).as_py() for c in ("total_conversions", "total_null", "total_conversion_value"))
@@ -275,6 +277,13 @@ def bench_size(rows: int, seed: int, ca: Any | None, directory: Path, with_file:
             ("  CA seed 2 vs seed 1", "", "", f"{ca_seconds_2:.2f}", "", diff(theirs_2, theirs_markov),
              f"its simulation noise; removal effects {pct(max_rel_diff(_pairs(theirs_effects_2), _pairs(theirs_effects), 0))}")
         )  # fmt: skip
+        if nsim_check:
+            ca_seconds_3, result_3 = ca_markov(ca, frame, 3, nsim_check)
+            theirs_3, theirs_effects_3 = ca_markov_credits(result_3)
+            lines.append(
+                (f"  CA nsim_start={nsim_check:.0e}", "", "", f"{ca_seconds_3:.2f}", "", diff(ours["markov"], theirs_3),
+                 f"ours vs its longer run; removal effects {pct(max_rel_diff(_pairs(effects), _pairs(theirs_effects_3), 0))}")
+            )  # fmt: skip
     else:
         lines.append(("markov order 1", f"{times['markov']:.2f}", f"{total:.2f}", "—", "—", "—", CA_MISSING))
 
@@ -323,6 +332,12 @@ def main() -> None:
     parser.add_argument("--file-sizes", default="1000000", help="sizes at which the CSV file path is timed too")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--dir", type=Path, default=None, help="where the CSV goes (default: a new temporary directory)")
+    parser.add_argument(
+        "--ca-nsim-check",
+        type=float,
+        default=4e6,
+        help="one more ChannelAttribution Markov run with this many simulations, to show it converging (0: skip)",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     file_sizes = {int(s) for s in args.file_sizes.split(",") if s.strip()}
@@ -335,7 +350,7 @@ def main() -> None:
         f"ChannelAttribution {ca_version}; {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; seed {args.seed}"
     )
     try:
-        results = [(rows, bench_size(rows, args.seed, ca, directory, rows in file_sizes)) for rows in sizes]
+        results = [(rows, bench_size(rows, args.seed, ca, directory, rows in file_sizes, args.ca_nsim_check)) for rows in sizes]
     finally:
         if args.dir is None:
             shutil.rmtree(directory, ignore_errors=True)
