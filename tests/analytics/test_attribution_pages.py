@@ -46,7 +46,11 @@ EXPECTED = {
     "markov": {"Instagram": (2 / 3, 160 / 3), "Google Search": (4 / 3, 320 / 3)},
     "shapley": {"Instagram": (0.5, 50), "Google Search": (1.5, 110)},
 }
-PATH_FILE = "path,total_conversions,total_conversion_value,total_null\nInstagram > Google Search,1,100,0\nGoogle Search,1,60,0\nInstagram,0,0,1\n"
+PATH_FILE = """path,total_conversions,total_conversion_value,total_null
+Instagram > Google Search,1,100,0
+Google Search,1,60,0
+Instagram,0,0,1
+"""
 
 
 def _import_journeys(team: Any, text: str, name: str = "journeys.csv") -> Import:
@@ -98,7 +102,7 @@ def test_parameters_change_the_models_that_use_them(team: Any, warehouse_url: st
     table = selectors.attribution_compare(team.workspace, params=params)
     assert table is not None
     # Time decay, half-life 2: weights 2^-1/2 and 1 on the two-step path.
-    q = 2 ** -0.5
+    q = 2**-0.5
     assert _by_channel(table, "time_decay")["Instagram"][0] == pytest.approx(q / (1 + q))
     assert _by_channel(table, "position")["Instagram"][0] == pytest.approx(0.7)
     assert sum(c for c, _ in _by_channel(table, "markov").values()) == pytest.approx(2.0)
@@ -176,7 +180,8 @@ def test_bad_parameters_are_answered_next_to_the_field(team: Any, warehouse_url:
     assert "A position weight is a share between 0 and 1" in body
     assert body.count("is-invalid") >= 4
     assert 'data-testid="attribution-table"' in body  # the defaults still show a result
-    assert "The end date is before the start date" in client.get(url, {"start": "2026-11-04", "end": "2026-11-01"}).content.decode()
+    reversed_dates = client.get(url, {"start": "2026-11-04", "end": "2026-11-01"}).content.decode()
+    assert "The end date is before the start date" in reversed_dates
 
 
 def test_a_path_file_is_attributed_without_storing_it(team: Any, warehouse_url: str, login: Any) -> None:
@@ -338,3 +343,26 @@ def test_okr_page_switches_to_data_driven_conversions(team: Any, warehouse_url: 
     data_driven = client.get(url, {"conversions": "data_driven"}).content.decode()
     assert 'value="data_driven" selected' in data_driven
     assert client.get(url, {"conversions": "nonsense"}).status_code == 200
+
+
+def test_the_demo_journeys_import_and_give_every_channel_its_credit(team: Any, warehouse_url: str) -> None:
+    import random
+    import time
+
+    from alur.analytics import demo
+
+    text = demo.journeys_csv(random.Random(7))
+    assert "@pelanggan.example" in text
+    imp = _import_journeys(team, text)
+    assert imp.report["journeys"] == 3000 and imp.report["identity"] == "email"
+    started = time.perf_counter()
+    table = selectors.attribution_compare(team.workspace)
+    elapsed = time.perf_counter() - started
+    assert table is not None
+    assert {row["channel"] for row in table["channels"]} == set(demo.JOURNEY_CAMPAIGNS)
+    markov = {row["channel"]: row["cells"]["markov"]["conversions"] for row in table["channels"]}
+    last = {row["channel"]: row["cells"]["last"]["conversions"] for row in table["channels"]}
+    assert sum(markov.values()) == pytest.approx(table["total_conversions"]) and table["total_conversions"] > 300
+    # Instagram and TikTok open journeys that others close: the data-driven model gives them more than last touch.
+    assert markov["Instagram"] > last["Instagram"] and markov["TikTok"] > last["TikTok"]
+    assert elapsed < 10, elapsed

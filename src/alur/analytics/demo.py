@@ -1,8 +1,9 @@
 """Demo data of analytics: three months (24 Aug – 22 Nov 2026) of Kopi Nusantara's exports — a Google Ads
 report, a Meta Ads Manager export and a GA4 traffic export, written in the platforms' real layouts and
 imported through the real importer — with a few anomalies planted in the last week (a CPC spike on Search,
-a CTR drop on Instagram, a bounce-rate jump from paid social), key results linked to the data, and
-November budget lines so planned vs. spent has something to show.
+a CTR drop on Instagram, a bounce-rate jump from paid social), key results linked to the data,
+November budget lines so planned vs. spent has something to show, and three thousand customer journeys
+(Instagram, TikTok, Google Search, Email, WhatsApp, Direct) for the attribution page.
 
 Deterministic: the same seed gives the same files, and importing them again changes nothing.
 """
@@ -142,6 +143,67 @@ def ga4_csv(rng: random.Random) -> str:
     return "\n".join(lines) + "\n"
 
 
+# Customer journeys: where people first meet the brand, where they go next, and how likely a journey that
+# has met a channel is to end in a purchase. Instagram and TikTok bring people in; Google Search and
+# WhatsApp close; Email brings back people who bought before.
+JOURNEY_CAMPAIGNS = {
+    "Instagram": "Kopi Nusantara - Awareness Reels",
+    "TikTok": "Kopi Nusantara - Awareness Reels",
+    "Google Search": "Kopi Susu Gula Aren - Search",
+    "Email": "Newsletter Mingguan",
+    "WhatsApp": "Promo WhatsApp Broadcast",
+    "Direct": "",
+}
+_FIRST_TOUCH = (
+    ("Instagram", 0.32),
+    ("TikTok", 0.22),
+    ("Google Search", 0.22),
+    ("Direct", 0.1),
+    ("Email", 0.08),
+    ("WhatsApp", 0.06),
+)
+_NEXT_TOUCH = {
+    "Instagram": (("Google Search", 0.35), ("WhatsApp", 0.25), ("Instagram", 0.15), ("Direct", 0.15), ("TikTok", 0.1)),
+    "TikTok": (("Instagram", 0.35), ("Google Search", 0.35), ("TikTok", 0.15), ("Direct", 0.15)),
+    "Google Search": (("Direct", 0.4), ("WhatsApp", 0.25), ("Instagram", 0.2), ("Email", 0.15)),
+    "Direct": (("Google Search", 0.4), ("WhatsApp", 0.3), ("Email", 0.3)),
+    "Email": (("Direct", 0.5), ("WhatsApp", 0.3), ("Google Search", 0.2)),
+    "WhatsApp": (("Direct", 0.6), ("Google Search", 0.4)),
+}
+_CLOSE_RATE = {"Instagram": 0.05, "TikTok": 0.03, "Google Search": 0.22, "Direct": 0.16, "Email": 0.14, "WhatsApp": 0.3}
+_GIVEN_NAMES = ("rina", "budi", "siti", "agus", "dewi", "eko", "putri", "andi", "wulan", "rizky", "ayu", "fajar", "intan", "yoga")
+_FAMILY_NAMES = ("wijaya", "santoso", "lestari", "saputra", "pratama", "hidayat", "kurniawan", "rahayu", "setiawan", "nugroho")
+
+
+def _pick(rng: random.Random, choices: tuple[tuple[str, float], ...]) -> str:
+    return rng.choices([name for name, _ in choices], weights=[weight for _, weight in choices])[0]
+
+
+def journeys_csv(rng: random.Random, people: int = 3000) -> str:
+    """A customer-journey export (one row per touchpoint; Indonesian headers and numbers, ";" between fields)
+    for ``people`` pseudonymous customers over the demo period. Emails are made up on the reserved
+    ``.example`` domain; the importer replaces them with a keyed hash."""
+    lines = ["Email;Waktu;Kanal;Kampanye;Konversi;Nilai"]
+    span_minutes = ((END - START).days + 1) * 24 * 60
+    for person in range(people):
+        email = f"{rng.choice(_GIVEN_NAMES)}.{rng.choice(_FAMILY_NAMES)}.{person:04d}@pelanggan.example"
+        at = dt.datetime.combine(START, dt.time(7)) + dt.timedelta(minutes=rng.randrange(span_minutes - 14 * 24 * 60))
+        channel = _pick(rng, _FIRST_TOUCH)
+        for _step in range(rng.choice((1, 2, 2, 3, 3, 4, 5, 6))):
+            converted = rng.random() < _CLOSE_RATE[channel]
+            value = f"{rng.randrange(45, 351) * 1000:,}".replace(",", ".") + ",00" if converted else ""
+            if at.date() > END:
+                break
+            lines.append(
+                f"{email};{at:%Y-%m-%d %H:%M};{channel};{JOURNEY_CAMPAIGNS[channel]};{'ya' if converted else 'tidak'};{value}"
+            )
+            if converted and rng.random() < 0.8:
+                break  # most people buy once in the period; some come back for more
+            at += dt.timedelta(minutes=rng.randrange(20, 4 * 24 * 60))
+            channel = _pick(rng, _NEXT_TOUCH[channel])
+    return "\n".join(lines) + "\n"
+
+
 def _import(workspace: Workspace, actor: User, source_key: str, name: str, text: str) -> None:
     source = DataSource.objects.get(workspace=workspace, key=source_key)
     imp = services.import_start(
@@ -168,6 +230,9 @@ def analytics_demo_seed(workspace: Workspace, users: dict[str, User]) -> None:
 
     analyst, performance, manager = users["analyst"], users["performance"], users["manager"]
     services.sources_ensure(workspace)
+    if not Import.objects.filter(workspace=workspace, source__key="journeys").exists():
+        journeys = journeys_csv(random.Random(7))  # noqa: S311 - demo data, not secrets
+        _import(workspace, analyst, "journeys", "Perjalanan pelanggan 2026-08-24 - 2026-11-22.csv", journeys)
     if Import.objects.filter(workspace=workspace).exists():
         return  # seeded before: a second run changes nothing
     launch = Campaign.objects.filter(workspace=workspace, name=LAUNCH).first()

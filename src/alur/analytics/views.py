@@ -391,7 +391,7 @@ def okr(request: WorkspaceRequest) -> HttpResponse:
         except ValidationError as error:
             _errors(request, error)
     rows: list[dict[str, Any]] = []
-    conversions = request.GET.get("conversions") if request.GET.get("conversions") in ("platform", "data_driven") else "platform"
+    conversions = "data_driven" if request.GET.get("conversions") == "data_driven" else "platform"
     for kr in key_results:
         link = links.get(kr.pk)
         diagnosis = None
@@ -640,7 +640,7 @@ def attribution(request: WorkspaceRequest) -> HttpResponse:
     and the models' parameters from the query string), or over an uploaded path file (POST; not stored)."""
     data = request.POST if request.method == "POST" else request.GET
     params, errors = selectors.attribution_params(data)
-    measure = data.get("measure") if data.get("measure") in ("conversions", "value") else "conversions"
+    measure = "value" if data.get("measure") == "value" else "conversions"
     bounds = selectors.journey_range(request.workspace.pk)
     context: dict[str, Any] = {
         "params": params,
