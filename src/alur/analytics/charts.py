@@ -45,6 +45,7 @@ __all__ = [
     "clear_render_cache",
     "grouped_bars",
     "interval_chart",
+    "lift_intervals",
     "planned_vs_actual",
     "progress_bullet",
     "render_svg",
@@ -794,5 +795,50 @@ def grouped_bars(
             {"field": "series", "type": "nominal", "title": " "},
             {"field": "value", "type": "quantitative", "title": value_title or " ", "format": fmt},
         ],
+    }
+    return spec
+
+
+def lift_intervals(
+    rows: Sequence[Row],
+    *,
+    label: str,
+    lift: str,
+    low: str,
+    high: str,
+    title: str,
+    value_format: str = "+.1%",
+    value_title: str | None = None,
+    width: int = DEFAULT_WIDTH,
+    height: int | None = None,
+    empty_text: str = DEFAULT_EMPTY_TEXT,
+) -> Spec:
+    """An experiment's lift per variant over the control with its confidence interval (one row each, a
+    dashed line at 0 = no difference; :func:`interval_chart`). The point is green when the whole interval
+    is above 0, red when below, blue when it crosses 0."""
+    spec = interval_chart(
+        rows,
+        label=label,
+        estimate=lift,
+        low=low,
+        high=high,
+        title=title,
+        value_format=value_format,
+        value_title=value_title,
+        reference=0.0,
+        width=width,
+        height=height,
+        empty_text=empty_text,
+    )
+    if not rows:
+        return spec
+    for value in spec["data"]["values"]:
+        lower, upper = value["low"], value["high"]
+        value["tone"] = "up" if lower is not None and lower > 0 else "down" if upper is not None and upper < 0 else "flat"
+    spec["layer"][-1]["encoding"]["color"] = {
+        "field": "tone",
+        "type": "nominal",
+        "scale": {"domain": ["up", "down", "flat"], "range": [GREEN, RED, BLUE]},
+        "legend": None,
     }
     return spec

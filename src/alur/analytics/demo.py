@@ -224,12 +224,13 @@ def _link(workspace: Workspace, actor: User, metric: str, kpi: str, mode: str, f
 
 def analytics_demo_seed(workspace: Workspace, users: dict[str, User]) -> None:
     """Import the demo exports once, map the Google Ads search campaign to the launch campaign, plan
-    November's budget, and link key results to the data."""
+    November's budget, link key results to the data, and add three experiments."""
     from alur.campaigns.models import Campaign
     from alur.campaigns.services import budget_line_set
 
     analyst, performance, manager = users["analyst"], users["performance"], users["manager"]
     services.sources_ensure(workspace)
+    experiments_demo_seed(workspace, users)
     if not Import.objects.filter(workspace=workspace, source__key="journeys").exists():
         journeys = journeys_csv(random.Random(7))  # noqa: S311 - demo data, not secrets
         _import(workspace, analyst, "journeys", "Perjalanan pelanggan 2026-08-24 - 2026-11-22.csv", journeys)
@@ -256,3 +257,73 @@ def analytics_demo_seed(workspace: Workspace, users: dict[str, User]) -> None:
     _link(workspace, manager, "Bounce rate", "bounce_rate", "trailing_30", {"source": "ga4"})
     _link(workspace, manager, "Kunjungan website dari Jawa Timur", "sessions", "trailing_30", {"region": "Jawa Timur"})
     _link(workspace, manager, "Lead dari Jawa Timur", "conversions", "trailing_30", {"region": "Jawa Timur", "source": "ga4"})
+
+
+def experiments_demo_seed(workspace: Workspace, users: dict[str, User]) -> None:
+    """Three of Kopi Nusantara's A/B tests: the 12.12 email subject (concluded, free shipping won), a
+    landing-page test still short of its planned sample, and a checkout-button test whose traffic split
+    is broken (sample-ratio mismatch). Seeded once."""
+    from alur.analytics.models import Experiment
+    from alur.campaigns.models import Campaign
+
+    if Experiment.objects.filter(workspace=workspace).exists():
+        return
+    analyst, performance = users["analyst"], users["performance"]
+    launch = Campaign.objects.filter(workspace=workspace, name=LAUNCH).first()
+    plans: list[dict[str, Any]] = [
+        {
+            "actor": analyst,
+            "values": {
+                "name": "Judul email promo 12.12: diskon 20% vs. gratis ongkir",
+                "hypothesis": "Pelanggan email lebih tergerak oleh gratis ongkir daripada diskon 20%, karena ongkir "
+                "terasa sebagai biaya tambahan yang menyebalkan saat checkout.",
+                "metric_name": "Pembelian dari email", "guardrails": "Berhenti berlangganan",
+                "baseline_rate": "3.2%", "mde": "15%", "mde_relative": True, "daily_visitors": "6000",
+            },
+            "variants": [{"name": "Diskon 20%"}, {"name": "Gratis ongkir"}],
+            "counts": [(24000, 768, 48), (24000, 912, 52)],
+            "dates": (dt.date(2026, 11, 1), dt.date(2026, 11, 9)),
+            "decision": "Gratis ongkir menang (+18,8% pembelian, tanpa kenaikan berhenti berlangganan). Kampanye 12.12 "
+            "memakai judul gratis ongkir; uji berikutnya: batas minimum belanja untuk gratis ongkir.",
+        },
+        {
+            "actor": performance,
+            "values": {
+                "name": "Landing page Kopi Susu Gula Aren Botol: foto produk vs. video 15 detik",
+                "hypothesis": "Video singkat proses penyeduhan membuat pengunjung lebih yakin pada rasa dan menaikkan pesanan.",
+                "metric_name": "Pesanan dari landing page", "campaign": str(launch.pk) if launch else "",
+                "baseline_rate": "2.5%", "mde": "10%", "mde_relative": True, "daily_visitors": "1800",
+            },
+            "variants": [{"name": "Foto produk"}, {"name": "Video 15 detik"}],
+            "counts": [(9400, 240, None), (9350, 262, None)],
+            "dates": (dt.date(2026, 11, 12), None),
+        },
+        {
+            "actor": analyst,
+            "values": {
+                "name": "Tombol checkout: “Beli sekarang” vs. “Pesan, bayar di tempat (COD)”",
+                "hypothesis": "Menyebut COD di tombol mengurangi keraguan pembeli baru yang belum percaya bayar di muka.",
+                "metric_name": "Checkout selesai", "baseline_rate": "4%", "mde": "10%", "mde_relative": True,
+                "daily_visitors": "2500",
+            },
+            "variants": [{"name": "Beli sekarang"}, {"name": "Bayar di tempat (COD)"}],
+            "counts": [(15200, 610, None), (13900, 590, None)],
+            "dates": (dt.date(2026, 11, 10), None),
+        },
+    ]
+    for plan in plans:
+        actor = plan["actor"]
+        experiment = services.experiment_create(actor=actor, workspace=workspace, values=plan["values"], variants=plan["variants"])
+        services.experiment_start(actor=actor, experiment=experiment)
+        rows = []
+        for variant, (visitors, conversions, unsubscribes) in zip(experiment.variants.all(), plan["counts"], strict=True):
+            row: dict[str, Any] = {"variant": variant.name, "visitors": visitors, "conversions": conversions}
+            if unsubscribes is not None:
+                row["guardrails"] = {"Berhenti berlangganan": unsubscribes}
+            rows.append(row)
+        services.experiment_counts_record(actor=actor, experiment=experiment, rows=rows)
+        started, ended = plan["dates"]
+        Experiment.objects.filter(pk=experiment.pk).update(started_on=started, ended_on=ended)
+        if "decision" in plan:
+            services.experiment_conclude(actor=actor, experiment=experiment, decision=plan["decision"])
+            Experiment.objects.filter(pk=experiment.pk).update(ended_on=ended)
