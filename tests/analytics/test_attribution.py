@@ -112,7 +112,7 @@ def test_shapley_splits_each_channel_set_equally_between_its_distinct_channels()
     assert_credits(
         A.attribute(source(THREE), "shapley"), {"a": (2 / 3, 20 / 3), "b": (2 / 3 + 1, 20 / 3 + 4), "c": (2 / 3, 20 / 3)}
     )
-    # a repeated channel is still one member of the coalition (linear would give a two thirds)
+    # a repeated channel is still one member of the coalition (linear would give it two thirds)
     assert_credits(A.attribute(source([("a > a > b", 3, 30, 0)]), "shapley"), {"a": (1.5, 15), "b": (1.5, 15)})
 
 
@@ -448,6 +448,43 @@ def test_arrow_tables_take_lists_of_channels_and_report_rows_from_one() -> None:
     bad = pa.table({"path": ["a", "b"], "total_conversions": [1.0, -1.0]})
     with pytest.raises(A.PathFileError, match='Row 2, column "total_conversions"'):
         A.paths_from_arrow(bad)
+
+
+@pytest.mark.parametrize(
+    ("columns", "message"),
+    [
+        ({"path": ["a", "b", " "], "total_conversions": [1, 1, 1]}, 'Row 3, column "path": " " is an empty path'),
+        ({"path": ["a", None], "total_conversions": [1, 1]}, 'Row 2, column "path": "" is an empty path'),
+        ({"path": ["a", "a>>b"], "total_conversions": [1, 1]}, 'Row 2, column "path": "a>>b" has an empty channel'),
+        ({"path": ["a", "b"], "total_conversions": [1, None]}, 'Row 2, column "total_conversions": "" is not a number'),
+        (
+            {"path": ["a", "b"], "total_conversions": [1, 1], "total_conversion_value": [1.0, float("nan")]},
+            'Row 2, column "total_conversion_value": "nan" is not a finite number',
+        ),
+        (
+            {"path": ["a", "b"], "total_conversions": [1, 0], "total_conversion_value": [1.0, 2.0]},
+            'Row 2, column "total_conversion_value": "2.0" is a conversion value on a row without conversions',
+        ),
+        ({"path": ["a", "b"], "total_conversions": ["1", "x"]}, 'Row 2, column "total_conversions": "x" is not a number'),
+        ({"path": ["a", "b"], "total_null": [1, -2], "total_conversions": [1, 1]}, 'Row 2, column "total_null": "-2"'),
+    ],
+)
+def test_bad_arrow_rows_are_named_like_file_rows(columns: dict[str, list[Any]], message: str) -> None:
+    with pytest.raises(A.PathFileError) as caught:
+        A.paths_from_arrow(pa.table(columns))
+    assert caught.value.message.startswith(message)
+
+
+def test_arrow_nulls_in_value_and_null_columns_count_as_zero_and_numeric_text_is_read() -> None:
+    table = pa.table(
+        {
+            "path": ["a > b", "b"],
+            "total_conversions": ["2", "1"],
+            "total_conversion_value": pa.array([None, 4.0], pa.float64()),
+            "total_null": pa.array([None, None], pa.int64()),
+        }
+    )
+    assert A.paths_from_arrow(table).totals() == (3.0, 4.0, 0.0)
 
 
 # Journeys from the warehouse ----------------------------------------------------------------------

@@ -61,7 +61,7 @@ import csv
 import io
 import math
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -70,6 +70,7 @@ from typing import Any
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 MODELS = ("first", "last", "linear", "time_decay", "position", "markov", "shapley")
 HEURISTIC_MODELS = ("first", "last", "linear", "time_decay", "position")
@@ -210,7 +211,7 @@ def paths_from_file(
         ) from None
     try:
         return _build(con, "raw", lookup, dict.fromkeys(names, "VARCHAR"), sep=sep, path_col=path_col, conv_col=conv_col,
-                      value_col=value_col, null_col=null_col, from_file=True)  # fmt: skip
+                      value_col=value_col, null_col=null_col, from_file=True, rows=None, is_clean=None)  # fmt: skip
     except BaseException:
         con.close()
         raise
@@ -234,12 +235,40 @@ def paths_from_arrow(
     con.register("arrow_input", indexed)
     try:
         built = _build(con, "arrow_input", lookup, types, sep=sep, path_col=path_col, conv_col=conv_col,
-                       value_col=value_col, null_col=null_col, from_file=False)  # fmt: skip
+                       value_col=value_col, null_col=null_col, from_file=False, rows=table.num_rows,
+                       is_clean=lambda resolved: _arrow_is_clean(table, resolved, types))  # fmt: skip
     except BaseException:
         con.close()
         raise
     con.unregister("arrow_input")
     return built
+
+
+def _arrow_is_clean(table: pa.Table, resolved: Mapping[str, str | None], kinds: Mapping[str, str]) -> bool:
+    """Vectorised checks of an Arrow table's count columns (no nulls in the path or conversions, finite, not
+    negative, no value without a conversion). ``False`` sends the table through the row-by-row SQL checks,
+    which name the first bad row."""
+    if table[resolved["path"]].null_count:
+        return False
+    columns = {role: table[name] for role, name in resolved.items() if role != "path" and name is not None}
+    for role, column in columns.items():
+        kind = kinds[resolved[role]]  # type: ignore[index]
+        if kind == "NULL" and role != "conv":
+            continue
+        if kind != "NUMBER":
+            return False
+        if role == "conv" and column.null_count:
+            return False
+        if pa.types.is_floating(column.type) and pc.all(pc.is_finite(column)).as_py() not in (True, None):
+            return False
+        low = pc.min(column).as_py()
+        if low is not None and low < 0:
+            return False
+    if "value" in columns and "conv" in columns:
+        valued = pc.and_(pc.greater(columns["value"], 0), pc.equal(columns["conv"], 0))
+        if pc.any(valued).as_py():
+            return False
+    return True
 
 
 def _arrow_kind(arrow_type: pa.DataType) -> str:
@@ -266,7 +295,13 @@ def _build(
     value_col: str | None,
     null_col: str | None,
     from_file: bool,
+    rows: int | None,
+    is_clean: Callable[[Mapping[str, str | None]], bool] | None,
 ) -> PathSource:
+    """Check the rows, group identical paths, split them into channel codes (table ``paths``).
+
+    ``rows``: the number of rows when known; ``is_clean``: a fast whole-table check that, when it passes,
+    spares the row-by-row SQL checks (which run only to name the first bad row)."""
     if not sep:
         raise PathFileError(gettext_noop('The channel separator cannot be empty; the usual one is ">".'))
     where = gettext_noop("the file") if from_file else gettext_noop("the table")
@@ -298,7 +333,8 @@ def _build(
         if column is None:
             return "0.0::DOUBLE"
         if kinds[column] == "NUMBER":
-            return f"CAST({_quote(column)} AS DOUBLE)"
+            plain = f"CAST({_quote(column)} AS DOUBLE)"
+            return plain if role == "conv" else f"coalesce({plain}, 0.0)"
         if kinds[column] == "NULL":
             return "0.0::DOUBLE"
         cell = f"trim(CAST({_quote(column)} AS VARCHAR))"
@@ -324,10 +360,14 @@ def _build(
     )
     checks.insert(0, (empty_path, "path", gettext_noop("is an empty path; every row needs at least one channel.")))
     case = " ".join(f"WHEN {condition} THEN {index}" for index, (condition, _, _) in enumerate(checks))
-    bad = con.execute(
-        f"SELECT {_ROW}, check_no FROM (SELECT {_ROW}, CASE {case} END AS check_no FROM {relation}) "
-        f"WHERE check_no IS NOT NULL ORDER BY {_ROW} LIMIT 1"
-    ).fetchall()
+    bad = (
+        []
+        if is_clean is not None and is_clean(resolved)
+        else con.execute(
+            f"SELECT {_ROW}, check_no FROM (SELECT {_ROW}, CASE {case} END AS check_no FROM {relation}) "
+            f"WHERE check_no IS NOT NULL ORDER BY {_ROW} LIMIT 1"
+        ).fetchall()
+    )
     if bad:
         row, check_no = bad[0]
         _, role, message = checks[check_no]
@@ -340,34 +380,48 @@ def _build(
             row=row,
             column=header,
         )
-    count = con.execute(f"SELECT count(*) FROM {relation}").fetchone()
-    if not count or count[0] == 0:
+    if rows is None:
+        counted = con.execute(f"SELECT count(*) FROM {relation}").fetchone()
+        rows = int(counted[0]) if counted else 0
+    if rows == 0:
         raise PathFileError(
             gettext_noop("There are no paths in %(where)s: it needs one row per path below the header."), {"where": where}
         )
     # Identical paths first: every model works on distinct paths only.
     grouped = (
-        f"SELECT {path_sql} AS path, sum({conv}) AS conversions, sum({value}) AS value, sum({nulls}) AS nulls, "
-        f"min({_ROW}) AS first_row FROM {relation} GROUP BY {path_sql}"
+        f"SELECT {path_sql} AS path, sum({conv}) AS conversions, sum({value}) AS value, sum({nulls}) AS nulls "
+        f"FROM {relation} GROUP BY {path_sql}"
     )
     split = "path" if path_kind == "LIST" else f"string_split(path, {_literal(sep)})"
     con.execute(
-        f"CREATE TEMP TABLE touches AS SELECT list_transform({split}, x -> trim(x)) AS touches, conversions, value, "
-        f"nulls, first_row FROM ({grouped})"
+        f"CREATE TEMP TABLE touches AS SELECT path, list_transform({split}, x -> trim(x)) AS touches, conversions, "
+        f"value, nulls FROM ({grouped})"
     )
     broken = con.execute(
-        "SELECT min(first_row) FROM touches WHERE len(list_filter(touches, x -> x IS NULL OR x = '')) > 0"
-    ).fetchone()
-    if broken and broken[0] is not None:
-        row = int(broken[0])
-        shown = con.execute(f"SELECT CAST({path_sql} AS VARCHAR) FROM {relation} WHERE {_ROW} = ?", [row]).fetchone()
+        "SELECT CAST(path AS VARCHAR), len(list_filter(touches, x -> x IS NOT NULL AND x <> '')) = 0 FROM touches "
+        "WHERE len(list_filter(touches, x -> x IS NULL OR x = '')) > 0"
+    ).fetchall()
+    if broken:
+        found = con.execute(
+            f"SELECT min({_ROW}) FROM {relation} WHERE CAST({path_sql} AS VARCHAR) IN (SELECT unnest(?::VARCHAR[]))",
+            [[text for text, _ in broken]],
+        ).fetchone()
+        row = int(found[0]) if found and found[0] is not None else 0
+        text_of = con.execute(f"SELECT CAST({path_sql} AS VARCHAR) FROM {relation} WHERE {_ROW} = ?", [row]).fetchone()
+        shown = text_of[0] if text_of else broken[0][0]
+        whole = dict(broken).get(shown, False)
+        problem = (
+            gettext_noop("is an empty path; every row needs at least one channel.")
+            if whole
+            else gettext_noop('has an empty channel between two separators ("%(sep)s"). Remove the extra separator or '
+                              "name the channel.") % {"sep": sep}
+        )  # fmt: skip
         raise PathFileError(
-            gettext_noop('Row %(row)s, column "%(column)s": "%(value)s" has an empty channel between two separators '
-                         '("%(sep)s"). Remove the extra separator or name the channel.'),
-            {"row": row, "column": path_col, "value": shown[0] if shown else "", "sep": sep},
+            gettext_noop('Row %(row)s, column "%(column)s": "%(value)s" %(problem)s'),
+            {"row": row, "column": path_col, "value": shown, "problem": problem},
             row=row,
             column=path_col,
-        )  # fmt: skip
+        )
     con.execute("CREATE TYPE alur_channel AS ENUM (SELECT DISTINCT unnest(touches) FROM touches ORDER BY 1)")
     channels = [r[0] for r in con.execute("SELECT unnest(enum_range(NULL::alur_channel))").fetchall()]
     con.execute(
