@@ -420,3 +420,11 @@ def test_bad_counts_files_are_explained_with_row_and_column(text: str, message: 
         read_counts_csv(text)
     assert message in caught.value.message
     assert caught.value.template % caught.value.params == caught.value.message
+
+
+def test_a_winner_over_a_control_without_conversions_is_told_in_points() -> None:
+    analysis = analyse(conversions(("A", 1000, 0), ("B", 1000, 20)))
+    assert math.isnan(analysis.results[0].lift_rel) and analysis.verdict.kind == "winner"
+    assert verdict_sentence(analysis.verdict) == (
+        "Variant B wins: 2.00 points higher conversion rate than control (95% CI +1.13 points to +2.87 points)."
+    )

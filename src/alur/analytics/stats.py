@@ -199,6 +199,9 @@ class Verdict:
     alpha: float
     variant: str | None = None
     lift_rel: float | None = None
+    lift_abs: float | None = None
+    ci_abs_low: float | None = None
+    ci_abs_high: float | None = None
     ci_rel_low: float | None = None
     ci_rel_high: float | None = None
     p_value: float | None = None
@@ -553,6 +556,9 @@ def _verdict(
                 alpha,
                 variant=best.variant,
                 lift_rel=best.lift_rel,
+                lift_abs=best.lift_abs,
+                ci_abs_low=best.ci_abs_low,
+                ci_abs_high=best.ci_abs_high,
                 ci_rel_low=best.ci_rel_low,
                 ci_rel_high=best.ci_rel_high,
                 p_value=best.p_value_adjusted,
@@ -610,6 +616,10 @@ def _percent(value: float | None, language: str, *, signed: bool = False) -> str
     return f"{'+' if signed and value > 0 else ''}{text}%"
 
 
+def _signed(value: float, language: str, decimals: int) -> str:
+    return ("+" if value > 0 else "") + _number(value, decimals, language)
+
+
 def _p_text(p: float | None, language: str) -> str:
     if p is None or not math.isfinite(p):
         return "?"
@@ -623,6 +633,21 @@ def verdict_sentence(verdict: Verdict, gettext: Callable[[str], str] = lambda s:
     ``gettext`` for Indonesian); ``language="id"`` writes numbers the Indonesian way (1.234,5)."""
     confidence = _number((1 - verdict.alpha) * 100, 0 if (1 - verdict.alpha) * 100 % 1 == 0 else 1, language) + "%"
     metric = gettext(_METRIC_NAMES[verdict.metric])
+    if verdict.kind in ("winner", "loser") and (verdict.lift_rel is None or not math.isfinite(verdict.lift_rel)):
+        # The control's rate or mean is zero: no relative lift, so the difference itself.
+        def unit(x: float | None) -> str:
+            if verdict.metric == "conversion":
+                return gettext(gettext_noop("%(value)s points")) % {"value": _signed((x or 0.0) * 100, language, 2)}
+            return _signed(x or 0.0, language, 4)
+
+        return gettext(VERDICT_MESSAGES[verdict.kind]) % {
+            "variant": verdict.variant,
+            "lift": unit(abs(verdict.lift_abs or 0.0)).lstrip("+"),
+            "metric": metric,
+            "confidence": confidence,
+            "low": unit(verdict.ci_abs_low),
+            "high": unit(verdict.ci_abs_high),
+        }
     if verdict.kind in ("winner", "loser"):
         return gettext(VERDICT_MESSAGES[verdict.kind]) % {
             "variant": verdict.variant,
