@@ -16,11 +16,13 @@ prints one table per size:
 * file — the same rows written to a ``;``-separated CSV in a temporary directory and read through
   ``paths_from_file``, beside ``pandas.read_csv`` of that file (what a ChannelAttribution user does first).
 
-Every timing of ours starts from the in-memory Arrow table (``paths_from_arrow``) and ends with the channel
-credits, so it includes loading into DuckDB; ChannelAttribution's starts from a pandas DataFrame already built.
-"ratio" = ChannelAttribution seconds / ours. "max rel diff" = the largest |ours − theirs| / theirs over the
-channels' credited conversions (and values), like with like: the heuristics are compared on the paths as they
-are (repeats kept: its linear model gives every touch an equal share, repeats included), Markov with
+Ours is timed twice: the model alone on a loaded source ("ours s") and with the load from the in-memory Arrow
+table (``paths_from_arrow``, "+load s"), so that ends with the channel credits just as ChannelAttribution's
+timing, which starts from a pandas DataFrame already built. "ratio" = ChannelAttribution seconds / "+load s"
+(wall clock); "cpu ratio" the same with the CPU seconds of all threads, which other work on the shared machine
+disturbs less. "max rel diff" = the largest |ours − theirs| / theirs over the channels' credited conversions
+(and values), like with like: the heuristics are compared on the paths as they are (repeats kept: its linear
+model gives every touch an equal share, repeats included), Markov with
 consecutive repeats of a channel counted once (as its ``markov_model`` does) and the same conversion values.
 
 The data: 10 channels with Zipf-like popularity, path lengths 1–10 (geometric, mostly 1–3 touches), a 20%
@@ -119,10 +121,24 @@ def generate(rows: int, seed: int) -> pa.Table:
     )
 
 
-def timed(function: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
+class Seconds(float):
+    """Wall-clock seconds, with the process's CPU seconds (every thread) in ``cpu``."""
+
+    cpu: float
+
+
+def timed(function: Callable[[], Any]) -> tuple[Seconds, Any]:
+    start, start_cpu = time.perf_counter(), time.process_time()
     result = function()
-    return time.perf_counter() - start, result
+    seconds = Seconds(time.perf_counter() - start)
+    seconds.cpu = time.process_time() - start_cpu
+    return seconds, result
+
+
+def ratio(theirs: Seconds, ours: Iterable[Seconds]) -> tuple[str, str]:
+    """Wall-clock and CPU ratios, theirs / the sum of ours."""
+    ours = list(ours)
+    return f"{theirs / sum(ours):.1f}×", f"{theirs.cpu / sum(s.cpu for s in ours):.1f}×"
 
 
 def load_ca() -> Any | None:
@@ -203,7 +219,7 @@ def ca_markov(ca: Any, frame: Any, seed: int, nsim_start: float = 1e5) -> tuple[
     )
 
 
-Line = tuple[str, str, str, str, str, str, str]
+Line = tuple[str, str, str, str, str, str, str, str]
 
 
 def bench_size(rows: int, seed: int, ca: Any | None, directory: Path, with_file: bool, nsim_check: float) -> list[Line]:
@@ -219,7 +235,7 @@ def bench_size(rows: int, seed: int, ca: Any | None, directory: Path, with_file:
     attribution.attribute_all(attribution.paths_from_arrow(table.slice(0, 1000)))
 
     load, source = timed(lambda: attribution.paths_from_arrow(table))
-    times: dict[str, float] = {}
+    times: dict[str, Seconds] = {}
     ours: dict[str, dict[str, tuple[float, float]]] = {}
     effects: dict[str, float] = {}
     for model in attribution.MODELS:
@@ -238,7 +254,7 @@ def bench_size(rows: int, seed: int, ca: Any | None, directory: Path, with_file:
     def diff(mine: dict[str, tuple[float, float]], theirs: dict[str, tuple[float, float]]) -> str:
         return f"{pct(max_rel_diff(mine, theirs, 0))} / {pct(max_rel_diff(mine, theirs, 1))}"
 
-    lines: list[Line] = [("load (paths_from_arrow)", f"{load:.2f}", "", "", "", "", "group by path, split, checks")]
+    lines: list[Line] = [("load (paths_from_arrow)", f"{load:.2f}", "", "", "", "", "", "group by path, split, checks")]
 
     # Heuristics: its heuristic_models computes first, last and linear in one call.
     heuristics = sum(times[m] for m in ("first", "last", "linear"))
@@ -250,17 +266,16 @@ def bench_size(rows: int, seed: int, ca: Any | None, directory: Path, with_file:
         theirs = ca_heuristic_credits(ca_frame)
         heuristic_diffs = {m: diff(ours[m], theirs[m]) for m in heuristic_diffs}
     for model in ("first", "last", "linear"):
-        lines.append((f"{model} touch", f"{times[model]:.2f}", "", "", "", heuristic_diffs[model], ""))
+        lines.append((f"{model} touch", f"{times[model]:.2f}", "", "", "", "", heuristic_diffs[model], ""))
     if frame is not None:
-        total = load + heuristics
         lines.append(
-            ("first+last+linear", f"{heuristics:.2f}", f"{total:.2f}", f"{ca_seconds:.2f}", f"{ca_seconds / total:.1f}×", "",
-             "CA: heuristic_models, one call")
+            ("first+last+linear", f"{heuristics:.2f}", f"{load + heuristics:.2f}", f"{ca_seconds:.2f}",
+             *ratio(ca_seconds, [load, *(times[m] for m in ("first", "last", "linear"))]), "", "CA: heuristic_models, one call")
         )  # fmt: skip
     else:
-        lines.append(("first+last+linear", f"{heuristics:.2f}", f"{load + heuristics:.2f}", "—", "—", "", CA_MISSING))
+        lines.append(("first+last+linear", f"{heuristics:.2f}", f"{load + heuristics:.2f}", "—", "—", "—", "", CA_MISSING))
     for model, label in (("time_decay", "time decay (h=1)"), ("position", "position 40/20/40")):
-        lines.append((label, f"{times[model]:.2f}", f"{load + times[model]:.2f}", "—", "—", "", "no such model in CA"))
+        lines.append((label, f"{times[model]:.2f}", f"{load + times[model]:.2f}", "—", "—", "—", "", "no such model in CA"))
 
     # Markov, order 1: exact here, simulated there (run twice with two seeds to show its noise).
     total = load + times["markov"]
@@ -270,28 +285,28 @@ def bench_size(rows: int, seed: int, ca: Any | None, directory: Path, with_file:
         ca_seconds_2, result_2 = ca_markov(ca, frame, 1_000_001)
         theirs_2, theirs_effects_2 = ca_markov_credits(result_2)
         lines.append(
-            ("markov order 1", f"{times['markov']:.2f}", f"{total:.2f}", f"{ca_seconds:.2f}", f"{ca_seconds / total:.1f}×",
-             diff(ours["markov"], theirs_markov),
+            ("markov order 1", f"{times['markov']:.2f}", f"{total:.2f}", f"{ca_seconds:.2f}",
+             *ratio(ca_seconds, [load, times["markov"]]), diff(ours["markov"], theirs_markov),
              f"removal effects differ by {pct(max_rel_diff(_pairs(effects), _pairs(theirs_effects), 0))}")
         )  # fmt: skip
         lines.append(
-            ("  CA other seed vs seed 1", "", "", f"{ca_seconds_2:.2f}", "", diff(theirs_2, theirs_markov),
+            ("  CA other seed vs seed 1", "", "", f"{ca_seconds_2:.2f}", "", "", diff(theirs_2, theirs_markov),
              f"its simulation noise; removal effects {pct(max_rel_diff(_pairs(theirs_effects_2), _pairs(theirs_effects), 0))}")
         )  # fmt: skip
         if nsim_check:
             ca_seconds_3, result_3 = ca_markov(ca, frame, 2_000_001, nsim_check)
             theirs_3, theirs_effects_3 = ca_markov_credits(result_3)
             lines.append(
-                (f"  CA nsim_start={nsim_check:.0e}", "", "", f"{ca_seconds_3:.2f}", "", diff(ours["markov"], theirs_3),
+                (f"  CA nsim_start={nsim_check:.0e}", "", "", f"{ca_seconds_3:.2f}", "", "", diff(ours["markov"], theirs_3),
                  f"ours vs its longer run; removal effects {pct(max_rel_diff(_pairs(effects), _pairs(theirs_effects_3), 0))}")
             )  # fmt: skip
     else:
-        lines.append(("markov order 1", f"{times['markov']:.2f}", f"{total:.2f}", "—", "—", "—", CA_MISSING))
+        lines.append(("markov order 1", f"{times['markov']:.2f}", f"{total:.2f}", "—", "—", "—", "—", CA_MISSING))
 
     lines.append(
-        ("shapley", f"{times['shapley']:.2f}", f"{load + times['shapley']:.2f}", "—", "—", "—", "not in free CA (Pro only)")
+        ("shapley", f"{times['shapley']:.2f}", f"{load + times['shapley']:.2f}", "—", "—", "—", "—", "not in free CA (Pro only)")
     )
-    lines.append(("attribute_all (7 models)", f"{all_seconds:.2f}", f"{load + all_seconds:.2f}", "", "", "", "one source"))
+    lines.append(("attribute_all (7 models)", f"{all_seconds:.2f}", f"{load + all_seconds:.2f}", "", "", "", "", "one source"))
 
     if with_file:
         csv_path = directory / f"paths_{rows}.csv"
@@ -310,20 +325,20 @@ def bench_size(rows: int, seed: int, ca: Any | None, directory: Path, with_file:
             pandas_seconds, _ = timed(lambda: pd.read_csv(csv_path, sep=";"))
             theirs_read = f"{pandas_seconds:.2f}"
             note += "; CA column: pandas.read_csv"
-        lines.append(("file: paths_from_file", f"{read_seconds:.2f}", "", theirs_read, "", "", note))
-        lines.append(("file: + markov", f"{markov_seconds:.2f}", f"{read_seconds + markov_seconds:.2f}", "", "", "", ""))
+        lines.append(("file: paths_from_file", f"{read_seconds:.2f}", "", theirs_read, "", "", "", note))
+        lines.append(("file: + markov", f"{markov_seconds:.2f}", f"{read_seconds + markov_seconds:.2f}", "", "", "", "", ""))
         csv_path.unlink()
     return lines
 
 
-HEADER: Line = ("model", "ours s", "+load s", "CA s", "ratio", "max rel diff conv / value", "note")
-WIDTHS = (26, 7, 8, 7, 6, 25)
+HEADER: Line = ("model", "ours s", "+load s", "CA s", "ratio", "cpu ratio", "max rel diff conv / value", "note")
+WIDTHS = (26, 7, 8, 7, 6, 9, 25)
 
 
 def print_table(rows: int, lines: list[Line]) -> None:
     print(f"\n== {rows:,} path rows ==")
     for line in (HEADER, *lines):
-        cells = [c.ljust(w) if i in (0, 5) else c.rjust(w) for i, (c, w) in enumerate(zip(line[:-1], WIDTHS, strict=True))]
+        cells = [c.ljust(w) if i in (0, 6) else c.rjust(w) for i, (c, w) in enumerate(zip(line[:-1], WIDTHS, strict=True))]
         print("  ".join(cells) + "  " + line[-1])
 
 
@@ -356,7 +371,10 @@ def main() -> None:
         if args.dir is None:
             shutil.rmtree(directory, ignore_errors=True)
     print(f"\nload average at the end {os.getloadavg()[0]:.2f} (other work on the machine slows both sides)")
-    print("ours s = the model on a loaded source; +load s = with paths_from_arrow; ratio = CA s / +load s")
+    print(
+        "ours s = the model on a loaded source; +load s = with paths_from_arrow; ratio = CA s / +load s; "
+        "cpu ratio = the same with CPU seconds of every thread (less sensitive to other work on the machine)"
+    )
     for rows, lines in results:
         print_table(rows, lines)
 
