@@ -555,3 +555,26 @@ def test_every_markov_order_agrees_on_single_touch_paths() -> None:
     results = [A.attribute(source(rows), "markov", order=k) for k in (1, 2, 3)]
     for a, b in itertools.pairwise(results):
         assert [c.conversions for c in a] == pytest.approx([c.conversions for c in b])
+
+
+def test_shapley_with_more_channels_than_a_bit_mask_holds() -> None:
+    rng = random.Random(5)
+    names = [f"ch{i:02d}" for i in range(70)]
+    rows = [
+        (" > ".join(rng.choice(names) for _ in range(rng.randint(1, 5))), float(rng.randint(0, 4)), 0.0, 1.0) for _ in range(300)
+    ]
+    expected: dict[str, float] = dict.fromkeys({c.strip() for r in rows for c in r[0].split(">")}, 0.0)
+    for path, conv, _, _ in rows:
+        members = {c.strip() for c in path.split(">")}
+        for member in members:
+            expected[member] += conv / len(members)
+    got = by_channel(A.attribute(source(rows), "shapley"))
+    assert {c: v[0] for c, v in got.items()} == pytest.approx(expected)
+
+
+def test_markov_large_higher_order_chains_use_the_sparse_solve_and_agree_with_brute_force() -> None:
+    rows = random_rows(random.Random(3), channels="abcdefgh", count=400)
+    chain = A.markov_chain(source(rows), order=3)
+    assert len(chain.states) > A._DENSE_LIMIT
+    got = A.attribute(source(rows), "markov", order=3)
+    assert {c.channel: c.removal_effect for c in got} == pytest.approx(brute_force_markov(rows, 3), abs=1e-9)

@@ -76,7 +76,7 @@ MODELS = ("first", "last", "linear", "time_decay", "position", "markov", "shaple
 HEURISTIC_MODELS = ("first", "last", "linear", "time_decay", "position")
 DELIMITERS = (",", ";", "\t")
 _ROW = "__alur_row"
-_DENSE_LIMIT = 1500  # states up to which the Markov solve uses dense LAPACK; sparse LU above
+_DENSE_LIMIT = 300  # states up to which the Markov solve uses dense LAPACK; sparse LU above
 
 
 def gettext_noop(text: str) -> str:
@@ -612,11 +612,21 @@ def shapley(source: PathSource) -> list[ChannelCredit]:
 
 
 def channel_sets(source: PathSource) -> list[tuple[tuple[int, ...], float, float]]:
-    """The distinct channel sets of converting paths (sorted channel codes) with their conversions and value."""
+    """The distinct channel sets of converting paths (sorted channel codes) with their conversions and value.
+
+    Up to 62 channels a set is grouped as a bit mask (``bit_or`` of ``1 << (code − 1)``), cheaper than sorting
+    each path's distinct channels."""
+    n = len(source.channels)
+    if n > 62:
+        rows = source.query(
+            "SELECT list_sort(list_distinct(seq)) AS s, sum(conversions), sum(value) FROM paths WHERE conversions > 0 GROUP BY s"
+        )
+        return [(tuple(r[0]), float(r[1]), float(r[2])) for r in rows]
     rows = source.query(
-        "SELECT list_sort(list_distinct(seq)) AS s, sum(conversions), sum(value) FROM paths WHERE conversions > 0 GROUP BY s"
+        "SELECT list_aggregate(list_transform(seq, x -> (1::BIGINT << (x - 1))), 'bit_or') AS s, sum(conversions), "
+        "sum(value) FROM paths WHERE conversions > 0 GROUP BY s"
     )
-    return [(tuple(r[0]), float(r[1]), float(r[2])) for r in rows]
+    return [(tuple(code for code in range(1, n + 1) if (r[0] >> (code - 1)) & 1), float(r[1]), float(r[2])) for r in rows]
 
 
 def shapley_by_formula(sets: Sequence[tuple[Sequence[int], float]], n: int) -> np.ndarray:
@@ -679,26 +689,32 @@ def markov_chain(source: PathSource, *, order: int = 1) -> MarkovChain:
     base = n + 1
     if order > 1 and math.log2(base) * order >= 62:
         raise ValueError(f"Order {order} is too high for {n} channels (the states would not fit); use a lower order.")
-    dedup = "list_filter(seq, (x, i) -> i = 1 OR x <> seq[i - 1])"
+    # Order 1: dropping the self-transitions a -> a is the same as counting consecutive repeats once, and
+    # spares de-duplicating every list. Higher orders de-duplicate, then encode each window of ``order``
+    # channel codes as one BIGINT in base n + 1 (a shorter window has leading zero digits).
     if order == 1:
-        states_sql = "d"
+        relation, self_loops = "(SELECT seq AS st, conversions, value, nulls FROM paths WHERE conversions + nulls > 0)", "f <> t"
     else:
+        dedup = "list_filter(seq, (x, i) -> i = 1 OR x <> seq[i - 1])"
         window = " + ".join(f"coalesce(d[i + {j}], 0)::BIGINT * {base**j}" if j else "d[i]::BIGINT" for j in range(order))
         states_sql = f"list_transform(range(1, greatest(len(d) - {order - 1}, 1) + 1), i -> {window})"
+        relation, self_loops = "markov_paths", "true"
     with source._lock:
         con = source.connection
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE markov_paths AS SELECT {states_sql} AS st, conversions, value, nulls "
-            f"FROM (SELECT {dedup} AS d, conversions, value, nulls FROM paths WHERE conversions + nulls > 0)"
-        )
+        if order > 1:
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE markov_paths AS SELECT {states_sql} AS st, conversions, value, nulls "
+                f"FROM (SELECT {dedup} AS d, conversions, value, nulls FROM paths WHERE conversions + nulls > 0)"
+            )
         inner = con.execute(
             "SELECT f, t, sum(w) FROM (SELECT unnest(list_prepend(0::BIGINT, st[1:-2]::BIGINT[])) AS f, "
-            "unnest(st::BIGINT[]) AS t, conversions + nulls AS w FROM markov_paths) GROUP BY f, t"
+            f"unnest(st::BIGINT[]) AS t, conversions + nulls AS w FROM {relation}) WHERE {self_loops} GROUP BY f, t"
         ).fetchnumpy()
         terminal = con.execute(
-            "SELECT st[-1]::BIGINT AS s, sum(conversions), sum(value), sum(nulls) FROM markov_paths GROUP BY s"
+            f"SELECT st[-1]::BIGINT AS s, sum(conversions), sum(value), sum(nulls) FROM {relation} GROUP BY s"
         ).fetchnumpy()
-        con.execute("DROP TABLE markov_paths")
+        if order > 1:
+            con.execute("DROP TABLE markov_paths")
     f, t, w = (np.asarray(inner[k]) for k in inner)
     s_code, s_conv, s_val, s_null = (np.asarray(terminal[k], dtype=float if i else np.int64) for i, k in enumerate(terminal))
     states = np.unique(np.concatenate([t.astype(np.int64), s_code.astype(np.int64)]))
