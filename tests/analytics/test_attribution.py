@@ -455,6 +455,7 @@ def test_arrow_tables_take_lists_of_channels_and_report_rows_from_one() -> None:
     [
         ({"path": ["a", "b", " "], "total_conversions": [1, 1, 1]}, 'Row 3, column "path": " " is an empty path'),
         ({"path": ["a", None], "total_conversions": [1, 1]}, 'Row 2, column "path": "" is an empty path'),
+        ({"path": [["a"], []], "total_conversions": [1, 1]}, 'Row 2, column "path": "[]" is an empty path'),
         ({"path": ["a", "a>>b"], "total_conversions": [1, 1]}, 'Row 2, column "path": "a>>b" has an empty channel'),
         ({"path": ["a", "b"], "total_conversions": [1, None]}, 'Row 2, column "total_conversions": "" is not a number'),
         (

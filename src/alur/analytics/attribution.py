@@ -201,8 +201,7 @@ def paths_from_file(
         # The file's order is kept while it is read, so a table row's rowid is its line below the header.
         con.execute("SET preserve_insertion_order = true")
         con.execute(f"CREATE TEMP TABLE lines AS SELECT * FROM {relation}")
-        con.execute(f"CREATE TEMP TABLE raw AS SELECT rowid + 2 AS {_ROW}, * FROM lines")
-        con.execute("DROP TABLE lines")
+        con.execute(f"CREATE TEMP VIEW raw AS SELECT rowid + 2 AS {_ROW}, * FROM lines")
         con.execute("SET preserve_insertion_order = false")
     except duckdb.Error as error:
         con.close()
@@ -343,8 +342,13 @@ def _build(
 
     conv, value, nulls = number("conv"), number("value"), number("null")
     labels = {"conv": conv_col, "value": value_col, "null": null_col}
-    checks: list[tuple[str, str, str]] = []
-    for role, sql in (("conv", conv), ("value", value), ("null", nulls)):
+    # The checks read each number once from a projection (n_conv, n_value, n_null); empty paths that are
+    # not NULL are found after grouping, on the distinct paths.
+    checks: list[tuple[str, str, str]] = [
+        ("no_path", "path", gettext_noop("is an empty path; every row needs at least one channel."))
+    ]
+    for role in ("conv", "value", "null"):
+        sql = f"n_{role}"
         if resolved[role] is None:
             continue
         checks.append((f"{sql} IS NULL", role, gettext_noop("is not a number. Write a plain number such as 12 or 3.5.")))
@@ -352,19 +356,18 @@ def _build(
         checks.append((f"{sql} < 0", role, gettext_noop("is negative; counts and values cannot be below zero.")))
     if resolved["value"] is not None:
         checks.append(
-            (f"{value} > 0 AND {conv} = 0", "value",
+            ("n_value > 0 AND n_conv = 0", "value",
              gettext_noop("is a conversion value on a row without conversions; a value needs a conversion.")),
         )  # fmt: skip
-    empty_path = (
-        f"{path_sql} IS NULL OR len({path_sql}) = 0" if path_kind == "LIST" else f"{path_sql} IS NULL OR trim({path_sql}) = ''"
-    )
-    checks.insert(0, (empty_path, "path", gettext_noop("is an empty path; every row needs at least one channel.")))
     case = " ".join(f"WHEN {condition} THEN {index}" for index, (condition, _, _) in enumerate(checks))
+    projection = (
+        f"SELECT {_ROW}, {path_sql} IS NULL AS no_path, {conv} AS n_conv, {value} AS n_value, {nulls} AS n_null FROM {relation}"
+    )
     bad = (
         []
         if is_clean is not None and is_clean(resolved)
         else con.execute(
-            f"SELECT {_ROW}, check_no FROM (SELECT {_ROW}, CASE {case} END AS check_no FROM {relation}) "
+            f"SELECT {_ROW}, check_no FROM (SELECT {_ROW}, CASE {case} END AS check_no FROM ({projection})) "
             f"WHERE check_no IS NOT NULL ORDER BY {_ROW} LIMIT 1"
         ).fetchall()
     )
@@ -399,7 +402,7 @@ def _build(
     )
     broken = con.execute(
         "SELECT CAST(path AS VARCHAR), len(list_filter(touches, x -> x IS NOT NULL AND x <> '')) = 0 FROM touches "
-        "WHERE len(list_filter(touches, x -> x IS NULL OR x = '')) > 0"
+        "WHERE len(touches) = 0 OR len(list_filter(touches, x -> x IS NULL OR x = '')) > 0"
     ).fetchall()
     if broken:
         found = con.execute(
