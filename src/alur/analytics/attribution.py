@@ -37,12 +37,16 @@ conversions and the total value):
     distribution. Removing a channel removes every state containing it and sends the transitions into
     those states to ``null`` (the other probabilities are not re-normalised): ``P_-c`` is the same solve
     restricted to the remaining states. Removal effect ``RE_c = 1 − P_-c / P``; credit
-    ``= total conversions × RE_c / Σ RE``.
+    ``= total conversions × RE_c / Σ RE``. (Removing ``c`` loses exactly the converting walks that visit ``c``,
+    so ``RE_c`` is also the share of converting walks through ``c`` — what ChannelAttribution estimates by
+    simulating walks; here it is solved, so it carries no simulation noise.)
     Value: the chain's terminal transitions are weighted by the conversion value instead of the count
     (``r_v[i]`` = value of the paths ending in state ``i`` / the state's outgoing weight), so ``V = s · (I −
     Q)^-1 · r_v`` is the expected value per journey; the value removal effect ``1 − V_-c / V`` splits the
-    total value the same way. (ChannelAttribution's simulation attaches the value of the conversion to
-    the last state before it, which estimates the same quantity.)
+    total value the same way. (ChannelAttribution's simulation draws each simulated conversion's value from
+    the values per conversion observed after its last state, which estimates the same quantity.)
+    One difference at orders above 1: consecutive repeats are merged before the windows are formed, so
+    ``a > a > b`` has the single state ``(a, b)`` where ChannelAttribution forms ``(a, a), (a, b)``.
 ``shapley``
     Shapley value of the cooperative game ``v(S)`` = conversions (value) of the journeys whose channel set
     is contained in ``S`` (Zhao, Mahboobi & Bagheri 2018, "Shapley Value Methods for Attribution Modeling in
@@ -132,6 +136,12 @@ class PathSource:
 
     def close(self) -> None:
         self.connection.close()
+
+    def __enter__(self) -> PathSource:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
 
 # Input ---------------------------------------------------------------------------------------------
@@ -405,11 +415,11 @@ def _build(
         "WHERE len(touches) = 0 OR len(list_filter(touches, x -> x IS NULL OR x = '')) > 0"
     ).fetchall()
     if broken:
-        found = con.execute(
+        first_bad = con.execute(
             f"SELECT min({_ROW}) FROM {relation} WHERE CAST({path_sql} AS VARCHAR) IN (SELECT unnest(?::VARCHAR[]))",
             [[text for text, _ in broken]],
         ).fetchone()
-        row = int(found[0]) if found and found[0] is not None else 0
+        row = int(first_bad[0]) if first_bad and first_bad[0] is not None else 0
         text_of = con.execute(f"SELECT CAST({path_sql} AS VARCHAR) FROM {relation} WHERE {_ROW} = ?", [row]).fetchone()
         shown = text_of[0] if text_of else broken[0][0]
         whole = dict(broken).get(shown, False)

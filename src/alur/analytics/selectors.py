@@ -456,7 +456,7 @@ def attributed_cpa(days: Sequence[tuple[float, float]], attributed: float) -> tu
     if attributed <= 0 or spend <= 0:
         return None
     platform = marginal_cpa(days)
-    elasticity = platform[0] / platform[1] if platform else 1.0
+    elasticity = round(platform[0] / platform[1], 9) if platform else 1.0  # b = average ÷ marginal, float noise off
     average = spend / attributed
     return average, average / elasticity
 

@@ -21,7 +21,8 @@ def kpi_value(value: Any, spec: Any) -> str:
     if unit == "percent":
         return f"{number_format(number, 2, force_grouping=True)} %"
     if unit == "money":
-        return number_format(number, 0 if abs(number) >= 100 else 2, force_grouping=True)
+        places = 0 if abs(number) >= 100 else 2
+        return number_format(round(number, places), places, force_grouping=True)  # number_format cuts, not rounds
     if unit == "ratio":
         return number_format(number, 2, force_grouping=True)
     return number_format(number, 0 if number == int(number) else 1, force_grouping=True)
