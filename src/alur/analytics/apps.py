@@ -23,5 +23,12 @@ class AnalyticsConfig(AppConfig):
                 "analytics.kr_unlink": _("Key result unlinked from its metric"),
                 "analytics.alert_ack": _("Anomaly alert acknowledged"),
                 "analytics.settings": _("Alert settings changed"),
+                "analytics.experiment_create": _("Experiment planned"),
+                "analytics.experiment_update": _("Experiment plan changed"),
+                "analytics.experiment_variants": _("Experiment variants changed"),
+                "analytics.experiment_counts": _("Experiment counts recorded"),
+                "analytics.experiment_running": _("Experiment started"),
+                "analytics.experiment_stopped": _("Experiment stopped"),
+                "analytics.experiment_concluded": _("Experiment concluded"),
             }
         )

@@ -738,6 +738,7 @@ def _finish_svg(svg: str, title: str) -> str:
     rest = re.sub(r'^<rect width="[\d.]+" height="[\d.]+" fill="(?:white|#fff|#ffffff)"/>', "", rest)
     return svg[: match.start()] + opening + rest
 
+
 def grouped_bars(
     rows: Sequence[Row],
     *,
@@ -835,6 +836,13 @@ def lift_intervals(
     for value in spec["data"]["values"]:
         lower, upper = value["low"], value["high"]
         value["tone"] = "up" if lower is not None and lower > 0 else "down" if upper is not None and upper < 0 else "flat"
+    # 0 (no difference) always inside the axis and clear of its edge; room on the left for labels drawn in
+    # a browser font wider than the one the layout was measured with.
+    for layer in spec["layer"]:
+        x = layer["encoding"].get("x", {})
+        if "axis" in x:
+            x["scale"] = {"zero": True, "padding": 14}
+    spec["padding"] = {"left": 18, "right": 6, "top": 4, "bottom": 4}
     spec["layer"][-1]["encoding"]["color"] = {
         "field": "tone",
         "type": "nominal",

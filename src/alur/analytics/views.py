@@ -737,12 +737,21 @@ FORM_VARIANT_ROWS = 4
 def _percent(value: float | None, places: int = 1, *, signed: bool = False) -> str:
     if value is None:
         return "—"
-    text = number_format(value * 100, places)
+    text = number_format(round(value * 100, places), places)  # number_format cuts digits off; round first
     return ("+" + text if signed and value > 0 else text) + "%"
 
 
+def _bounded_percent(value: float | None) -> str:
+    """A probability to one decimal, never shown as a certain 0% or 100%."""
+    if value is not None and value > 0.999:
+        return "> " + _percent(0.999, 1)
+    if value is not None and value < 0.001:
+        return "< " + _percent(0.001, 1)
+    return _percent(value, 1)
+
+
 def _number(value: float | None, places: int = 2) -> str:
-    return "—" if value is None else number_format(value, places, force_grouping=True)
+    return "—" if value is None else number_format(round(value, places), places, force_grouping=True)
 
 
 def _field_errors(error: ValidationError) -> dict[str, Any]:
@@ -942,10 +951,12 @@ def _result_rows(experiment: Experiment, variants: list[ExperimentVariant], anal
         if result is not None:
             row.update(
                 lift_rel=_percent(result.lift_rel, 1, signed=True),
-                lift_abs=_number(result.lift_abs) if is_mean else _percent(result.lift_abs, 2, signed=True),
+                lift_abs=_number(result.lift_abs)
+                if is_mean
+                else _("%(points)s points") % {"points": _percent(result.lift_abs, 2, signed=True).rstrip("%")},
                 ci_rel=f"{_percent(result.ci_rel_low, 1, signed=True)} … {_percent(result.ci_rel_high, 1, signed=True)}",
                 p_value=_number(result.p_value_adjusted if result.p_value_adjusted is not None else result.p_value, 4),
-                prob_beat=_percent(result.prob_beat_control, 1),
+                prob_beat=_bounded_percent(result.prob_beat_control),
                 expected_loss=_number(result.expected_loss, 4) if is_mean else _percent(result.expected_loss, 3),
             )
         rows.append(row)
