@@ -198,11 +198,14 @@ def windows(path: list[str], order: int) -> list[tuple[str, ...]]:
     return [tuple(path[i : i + order]) for i in range(len(path) - order + 1)]
 
 
-def brute_force_markov(rows: list[tuple[str, float, float, float]], order: int) -> dict[str, float]:
-    """Removal effects from a chain built in plain Python with explicit start/conversion/null states, where a
-    removed channel's inbound transitions are redirected to null, solved with numpy.linalg.solve."""
+def brute_force_markov(rows: list[tuple[str, float, float, float]], order: int) -> dict[str, tuple[float, float]]:
+    """Removal effects (conversions, value) from a chain built in plain Python with explicit start, conversion
+    and null states, where a removed channel's inbound transitions are redirected to null, solved with
+    numpy.linalg.solve: h = M h + reward, h(conversion) = 1 (or 0 for value, whose reward is the value per
+    outgoing journey of a state's conversions), h(null) = 0."""
     counts: dict[tuple[Any, Any], float] = {}
-    for path, conv, _value, nulls in rows:
+    values: dict[Any, float] = {}
+    for path, conv, value, nulls in rows:
         states = windows(dedupe([c.strip() for c in path.split(">")]), order)
         weight = conv + nulls
         if weight == 0:
@@ -211,37 +214,42 @@ def brute_force_markov(rows: list[tuple[str, float, float, float]], order: int) 
             counts[a, b] = counts.get((a, b), 0) + weight
         counts[states[-1], "conv"] = counts.get((states[-1], "conv"), 0) + conv
         counts[states[-1], "null"] = counts.get((states[-1], "null"), 0) + nulls
-    nodes = sorted({a for a, _ in counts} | {b for _, b in counts}, key=str)
+        values[states[-1]] = values.get(states[-1], 0) + value
+    nodes = sorted({a for a, _ in counts} | {b for _, b in counts} | {"conv", "null"}, key=str)
     index = {node: i for i, node in enumerate(nodes)}
 
-    def p_conversion(removed: str | None) -> float:
+    def absorbed(removed: str | None) -> tuple[float, float]:
         size = len(nodes)
         matrix = np.zeros((size, size))
         for (a, b), w in counts.items():
             target = "null" if removed is not None and isinstance(b, tuple) and removed in b else b
             matrix[index[a], index[target]] += w
-        for absorbing in ("conv", "null"):
-            if absorbing in index:
-                matrix[index[absorbing], :] = 0
-                matrix[index[absorbing], index[absorbing]] = 1
+        reward = np.zeros(size)
+        for node, amount in values.items():
+            reward[index[node]] = amount / matrix[index[node]].sum()
         for node in nodes:
-            if isinstance(node, tuple) and removed is not None and removed in node:
+            if node in ("conv", "null") or (isinstance(node, tuple) and removed is not None and removed in node):
                 matrix[index[node], :] = 0
-                matrix[index[node], index["null"]] = 1
+                matrix[index[node], index["null" if node != "conv" else "conv"]] = 1
+                reward[index[node]] = 0
         matrix = matrix / matrix.sum(axis=1, keepdims=True)
-        # absorption probability into conv: h = M h, h(conv) = 1, h(null) = 0
         system = np.eye(size) - matrix
-        rhs = np.zeros(size)
-        for absorbing, value in (("conv", 1.0), ("null", 0.0)):
-            if absorbing in index:
-                system[index[absorbing], :] = 0
-                system[index[absorbing], index[absorbing]] = 1
-                rhs[index[absorbing]] = value
-        return float(np.linalg.solve(system, rhs)[index["start"]])
+        for absorbing in ("conv", "null"):
+            system[index[absorbing], :] = 0
+            system[index[absorbing], index[absorbing]] = 1
+        into_conversion = np.zeros(size)
+        into_conversion[index["conv"]] = 1
+        p = np.linalg.solve(system, into_conversion)[index["start"]]
+        v = np.linalg.solve(system, reward)[index["start"]]
+        return float(p), float(v)
 
-    full = p_conversion(None)
+    full_p, full_v = absorbed(None)
     channels = sorted({c.strip() for path, *_ in rows for c in path.split(">")})
-    return {c: (1 - p_conversion(c) / full) if full > 0 else 0.0 for c in channels}
+    effects = {}
+    for channel in channels:
+        p, v = absorbed(channel)
+        effects[channel] = (1 - p / full_p if full_p > 0 else 0.0, 1 - v / full_v if full_v > 0 else 0.0)
+    return effects
 
 
 def random_rows(rng: random.Random, channels: str = "abcde", count: int = 12) -> list[tuple[str, float, float, float]]:
@@ -259,10 +267,11 @@ def test_markov_removal_effects_match_a_brute_force_solve(seed: int, order: int)
     rows = random_rows(random.Random(seed * 31 + order))
     expected = brute_force_markov(rows, order)
     got = A.attribute(source(rows), "markov", order=order)
-    assert {c.channel: c.removal_effect for c in got} == pytest.approx(expected, abs=1e-9)
-    total = sum(r[1] for r in rows)
-    share = {c: expected[c] / sum(expected.values()) for c in expected}
-    assert {c.channel: c.conversions for c in got} == pytest.approx({c: total * share[c] for c in share}, abs=1e-9)
+    assert {c.channel: c.removal_effect for c in got} == pytest.approx({c: e[0] for c, e in expected.items()}, abs=1e-9)
+    for index, (field, total) in enumerate((("conversions", sum(r[1] for r in rows)), ("value", sum(r[2] for r in rows)))):
+        effects = {c: e[index] for c, e in expected.items()}
+        shares = {c: total * effect / sum(effects.values()) for c, effect in effects.items()}
+        assert {c.channel: getattr(c, field) for c in got} == pytest.approx(shares, abs=1e-6)
 
 
 def test_markov_agrees_with_a_monte_carlo_walk_within_its_noise() -> None:
@@ -578,4 +587,4 @@ def test_markov_large_higher_order_chains_use_the_sparse_solve_and_agree_with_br
     chain = A.markov_chain(source(rows), order=3)
     assert len(chain.states) > A._DENSE_LIMIT
     got = A.attribute(source(rows), "markov", order=3)
-    assert {c.channel: c.removal_effect for c in got} == pytest.approx(brute_force_markov(rows, 3), abs=1e-9)
+    assert {c.channel: c.removal_effect for c in got} == pytest.approx({c: e[0] for c, e in brute_force_markov(rows, 3).items()})
