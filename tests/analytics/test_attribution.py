@@ -77,6 +77,9 @@ def test_time_decay_halves_the_weight_per_step_before_the_last_touch() -> None:
     w = w / w.sum()
     got = by_channel(A.attribute(source([("a > b > c", 1, 0, 0)]), "time_decay", half_life=2))
     assert [got[c][0] for c in "abc"] == pytest.approx(list(w))
+    # a very long half-life is linear
+    got = by_channel(A.attribute(source([("a > b > c", 3, 0, 0)]), "time_decay", half_life=1e300))
+    assert [got[c][0] for c in "abc"] == pytest.approx([1, 1, 1])
 
 
 def test_position_based_gives_forty_twenty_forty_and_renormalises_short_paths() -> None:

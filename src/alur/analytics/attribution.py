@@ -586,7 +586,8 @@ def _heuristics(
         "last": "(p = n - 1)::DOUBLE",
         "linear": "1.0 / n",
         # q^k (1 - q) / (1 - q^n) with k = n - 1 - p steps before the last touch
-        "time_decay": f"pow({q!r}, n - 1 - p) * {1 - q!r} / (1 - pow({q!r}, n))",
+        # (a half-life so long that q rounds to 1 is linear)
+        "time_decay": f"pow({q!r}, n - 1 - p) * {1 - q!r} / (1 - pow({q!r}, n))" if q < 1 - 1e-12 else "1.0 / n",
         "position": (
             f"CASE WHEN n = 1 THEN 1.0 WHEN n = 2 THEN (CASE WHEN p = 0 THEN {f!r} ELSE {la!r} END) / {f + la!r} "
             f"WHEN p = 0 THEN {f!r} WHEN p = n - 1 THEN {la!r} ELSE {1 - f - la!r} / (n - 2) END"
