@@ -207,6 +207,7 @@ def test_a_path_file_is_attributed_without_storing_it(team: Any, warehouse_url: 
         ("path,total_conversions,total_null\nA > B,abc,0\n", "abc"),
         ("path,total_conversions,total_null\n,1,0\n", "2"),
         ("", "empty"),
+        ("PK\x03\x04 a workbook", "spreadsheet workbook"),
     ],
 )
 def test_a_bad_path_file_is_answered_with_a_message(team: Any, warehouse_url: str, login: Any, text: str, message: str) -> None:
@@ -227,6 +228,18 @@ def test_who_may_see_the_page(team: Any, other_team: Any, warehouse_url: str, lo
     upload = io.BytesIO(PATH_FILE.encode())
     upload.name = "paths.csv"
     assert _client(login, team.members[Role.CLIENT]).post(url, {"file": upload}).status_code == 403
+
+
+def test_the_page_reads_in_indonesian(team: Any, warehouse_url: str, login: Any) -> None:
+    _import_journeys(team, JOURNEYS)
+    analyst = team.members[Role.DATA_ANALYST]
+    analyst.language = "id"
+    analyst.save(update_fields=["language"])
+    client = login(analyst)
+    response = client.get(f"/w/{team.workspace.slug}/analytics/attribution/", {"half_life": "1,5"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert '<html lang="id"' in body and "<svg" in body and 'value="1.5"' in body  # the decimal comma was read
 
 
 def test_api_compares_the_models_and_refuses_outsiders(team: Any, other_team: Any, warehouse_url: str, make_token: Any) -> None:
@@ -253,7 +266,10 @@ def test_api_compares_the_models_and_refuses_outsiders(team: Any, other_team: An
     outsider = make_token(other_team.members[Role.MANAGER], other_team.workspace, scope="read")[1]
     assert Client(HTTP_AUTHORIZATION=f"Bearer {outsider}").get(root).status_code == 404
     client_secret = make_token(team.members[Role.CLIENT], team.workspace, scope="read")[1]
-    assert Client(HTTP_AUTHORIZATION=f"Bearer {client_secret}").get(root).status_code == 403
+    client_api = Client(HTTP_AUTHORIZATION=f"Bearer {client_secret}")
+    assert client_api.get(root).status_code == 403
+    assert client_api.post(root + "/paths", {"file": io.BytesIO(PATH_FILE.encode())}).status_code == 403
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {outsider}").post(root + "/paths", {"file": io.BytesIO(b"x")}).status_code == 404
     other_data = Client(HTTP_AUTHORIZATION=f"Bearer {outsider}").get(
         f"/api/v1/workspaces/{other_team.workspace.slug}/analytics/attribution"
     )

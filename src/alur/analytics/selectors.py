@@ -333,7 +333,14 @@ def _fmt(value: float) -> str:
 # --------------------------------------------------------------------------------------------- diagnosis
 
 
-def diagnosis(workspace: Any, link: Any, *, today: dt.date | None = None, conversions: str = "platform") -> dict[str, Any] | None:
+def diagnosis(
+    workspace: Any,
+    link: Any,
+    *,
+    today: dt.date | None = None,
+    conversions: str = "platform",
+    memo: dict[Any, Any] | None = None,
+) -> dict[str, Any] | None:
     """Why a linked key result is off track: how much each channel and campaign contributes to the gap
     between the value needed by now (linear pace from start to target over the period) and the value
     reached, the anomalies inside the period, and a budget suggestion from the channels' CPA.
@@ -341,7 +348,8 @@ def diagnosis(workspace: Any, link: Any, *, today: dt.date | None = None, conver
     When the workspace has journeys in the period, ``attributed`` holds per channel the conversions the
     Markov model gives them beside the platforms' (:func:`attributed_conversions`); with ``conversions =
     "data_driven"`` the budget suggestion's CPAs count the Markov conversions, over all spend and journeys
-    of the period (journeys carry no region or device, so the link's filter cannot apply to them).
+    of the period (journeys carry no region or device, so the link's filter cannot apply to them). ``memo``
+    (a dict kept for one page) shares that attribution between key results of the same period.
 
     Contribution of a segment for an additive KPI = its share of the expected value (by its share of
     last period's volume) minus what it delivered; for a ratio KPI = (its ratio − the overall ratio) × its
@@ -380,7 +388,10 @@ def diagnosis(workspace: Any, link: Any, *, today: dt.date | None = None, conver
             kpis.rollup(facts, ["spend", "conversions"], by=["channel"], grain="day", start=begin, end=end, filters=filters)
         )
     suggestion = budget_suggestion([r for r in daily if r.get("currency") == kr.workspace.currency])
-    attributed = attributed_conversions(kr.workspace, start=begin, end=end)
+    memo = {} if memo is None else memo
+    if (begin, end) not in memo:
+        memo[(begin, end)] = attributed_conversions(kr.workspace, start=begin, end=end)
+    attributed = memo[(begin, end)]
     if conversions == "data_driven" and attributed is not None:
         suggestion = _data_driven_suggestion(kr.workspace, attributed, begin, end)
     from alur.analytics.models import AnomalyAlert
@@ -696,10 +707,8 @@ def attribution_compare(
         if not counts["touchpoints"]:
             return None
         source = attribution.paths_from_journeys(touches)
-    try:
+    with source:
         credits = attribution.attribute_all(source, **(params or AttributionParams()).as_kwargs())
-    finally:
-        source.close()
     table = attribution_table(credits)
     table["touchpoints"] = int(counts["touchpoints"])
     table["journeys"] = int(counts["journeys"])
@@ -709,13 +718,20 @@ def attribution_compare(
 def attribution_of_file(path: Any, *, params: AttributionParams | None = None, sep: str = ">") -> dict[str, Any]:
     """Every model over an uploaded path file (the ChannelAttribution convention); raises
     ``attribution.PathFileError`` with the row when the file is wrong. Nothing is stored."""
+    from pathlib import Path
+
+    from django.utils.translation import gettext_noop
+
     from alur.analytics import attribution
 
-    source = attribution.paths_from_file(path, sep=sep)
-    try:
+    with Path(path).open("rb") as handle:
+        magic = handle.read(4)
+    if magic in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):  # a zip (XLSX, ODS) or an old Office file
+        raise attribution.PathFileError(
+            gettext_noop("This is a spreadsheet workbook, not a CSV file. Save the sheet as CSV (UTF-8) and upload it again.")
+        )
+    with attribution.paths_from_file(path, sep=sep) as source:
         return attribution_table(attribution.attribute_all(source, **(params or AttributionParams()).as_kwargs()))
-    finally:
-        source.close()
 
 
 def journey_channel_keys(journey_channels: Iterable[str], fact_channels: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -745,10 +761,8 @@ def attributed_conversions(workspace: Any, *, start: dt.date, end: dt.date) -> d
 
     with _journeys(workspace.pk, start, end, None) as touches:
         source = attribution.paths_from_journeys(touches)
-    try:
+    with source:
         markov = attribution.attribute(source, "markov")
-    finally:
-        source.close()
     if not markov:
         return None
     with _facts(workspace.pk) as facts:

@@ -402,12 +402,13 @@ def okr(request: WorkspaceRequest) -> HttpResponse:
             _errors(request, error)
     rows: list[dict[str, Any]] = []
     conversions = "data_driven" if request.GET.get("conversions") == "data_driven" else "platform"
+    memo: dict[Any, Any] = {}  # one attribution of the journeys per period for all the key results
     for kr in key_results:
         link = links.get(kr.pk)
         diagnosis = None
         if link is not None and link.last_value is not None:
             try:
-                diagnosis = selectors.diagnosis(request.workspace, link, conversions=conversions)
+                diagnosis = selectors.diagnosis(request.workspace, link, conversions=conversions, memo=memo)
             except warehouse.WarehouseBusy:
                 diagnosis = None
         rows.append({"kr": kr, "link": link, "diagnosis": diagnosis, "history": kr.check_ins.all()[:5]})
