@@ -591,3 +591,29 @@ def test_markov_large_higher_order_chains_use_the_sparse_solve_and_agree_with_br
     assert len(chain.states) > A._DENSE_LIMIT
     got = A.attribute(source(rows), "markov", order=3)
     assert {c.channel: c.removal_effect for c in got} == pytest.approx({c: e[0] for c, e in brute_force_markov(rows, 3).items()})
+
+
+def test_journeys_of_two_workspaces_never_merge_and_a_time_window_applies(warehouse_url: str) -> None:
+    t0 = datetime(2026, 10, 1, tzinfo=UTC)
+    touches = [  # workspace, journey, minutes, channel, converted
+        (WORKSPACE + 10, "same", 0, "search", False),
+        (WORKSPACE + 11, "same", 1, "email", True),
+        (WORKSPACE + 10, "same", 2, "direct", True),
+        (WORKSPACE + 10, "late", 60 * 24 * 40, "social", True),
+    ]
+    rows = [
+        {"workspace_id": w, "journey_id": j, "ts": t0 + timedelta(minutes=m), "channel": c, "campaign": None,
+         "converted": conv, "value": None, "import_id": 1, "source": "test"}
+        for w, j, m, c, conv in touches
+    ]  # fmt: skip
+    table = pa.Table.from_pylist(rows, schema=warehouse.touchpoint_schema().to_pyarrow())
+    with warehouse.session(warehouse_url) as con:
+        con.insert(warehouse.TOUCHPOINTS, table)
+        try:
+            everything = con.table(warehouse.TOUCHPOINTS)
+            mine = everything.filter(everything.workspace_id.isin([WORKSPACE + 10, WORKSPACE + 11]))
+            both = A.paths_from_journeys(mine, until=t0 + timedelta(days=30))
+        finally:
+            con.raw_sql(f"DELETE FROM {warehouse.TOUCHPOINTS} WHERE workspace_id IN ({WORKSPACE + 10}, {WORKSPACE + 11})")
+    paths = {tuple(both.channels[c - 1] for c in seq): conv for seq, conv in both.query("SELECT seq, conversions FROM paths")}
+    assert paths == {("search", "direct"): 1, ("email",): 1}

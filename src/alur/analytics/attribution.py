@@ -478,9 +478,10 @@ def paths_from_journeys(
         _value=ibis.ifelse(converted == 1, table.value.cast("float64").fill_null(0.0), 0.0),
     )
     order = [table.ts, table._conv, table.channel]
-    window = ibis.cumulative_window(group_by=table.journey_id, order_by=order)
+    journey = [table.workspace_id, table.journey_id]  # ids are keyed per workspace; never mix two workspaces
+    window = ibis.cumulative_window(group_by=journey, order_by=order)
     table = table.mutate(_segment=table._conv.sum().over(window) - table._conv)
-    segments = table.group_by([table.journey_id, table._segment]).aggregate(
+    segments = table.group_by([*journey, table._segment]).aggregate(
         path=table.channel.collect(order_by=order),
         conversions=table._conv.sum(),
         value=table._value.sum(),
