@@ -400,49 +400,69 @@ def _build(
         raise PathFileError(
             gettext_noop("There are no paths in %(where)s: it needs one row per path below the header."), {"where": where}
         )
-    # Identical paths first: every model works on distinct paths only.
-    grouped = (
-        f"SELECT {path_sql} AS path, sum({conv}) AS conversions, sum({value}) AS value, sum({nulls}) AS nulls "
-        f"FROM {relation} GROUP BY {path_sql}"
-    )
-    split = "path" if path_kind == "LIST" else f"string_split(path, {_literal(sep)})"
+    # Identical paths first (in DuckDB): every model works on distinct paths only. The few distinct paths are
+    # then split into channel codes with Arrow's vectorised string kernels.
+    grouped = con.execute(
+        f"SELECT {path_sql} AS path, coalesce(sum({conv}), 0) AS conversions, coalesce(sum({value}), 0) AS value, "
+        f"coalesce(sum({nulls}), 0) AS nulls FROM {relation} GROUP BY {path_sql}"
+    ).fetch_arrow_table()
+    paths = grouped["path"].combine_chunks()
+    lists = paths if path_kind == "LIST" else pc.split_pattern(paths, pattern=sep)
+    tokens = pc.utf8_trim_whitespace(lists.flatten())
+    empty = pc.fill_null(pc.equal(tokens, ""), True).to_numpy(zero_copy_only=False)
+    if empty.any() or lists.null_count or pc.any(pc.equal(pc.list_value_length(lists), 0)).as_py():
+        _refuse_empty(con, relation, path_sql, path_col, sep, paths, lists, empty)
+    channels = sorted(set(pc.unique(tokens).to_pylist()))
+    codes = pc.add(pc.index_in(tokens, value_set=pa.array(channels, type=tokens.type)), 1).cast(pa.int32())
+    offsets = pc.subtract(lists.offsets, lists.offsets[0])
+    seq = type(lists).from_arrays(offsets, codes)
+    con.register("alur_paths", pa.table({"seq": seq, **{name: grouped[name] for name in ("conversions", "value", "nulls")}}))
     con.execute(
-        f"CREATE TEMP TABLE touches AS SELECT path, list_transform({split}, x -> trim(x)) AS touches, conversions, "
-        f"value, nulls FROM ({grouped})"
+        "CREATE TABLE paths AS SELECT seq::INTEGER[] AS seq, conversions::DOUBLE AS conversions, value::DOUBLE AS value, "
+        "nulls::DOUBLE AS nulls FROM alur_paths"
     )
-    broken = con.execute(
-        "SELECT CAST(path AS VARCHAR), len(list_filter(touches, x -> x IS NOT NULL AND x <> '')) = 0 FROM touches "
-        "WHERE len(touches) = 0 OR len(list_filter(touches, x -> x IS NULL OR x = '')) > 0"
-    ).fetchall()
-    if broken:
-        first_bad = con.execute(
-            f"SELECT min({_ROW}) FROM {relation} WHERE CAST({path_sql} AS VARCHAR) IN (SELECT unnest(?::VARCHAR[]))",
-            [[text for text, _ in broken]],
-        ).fetchone()
-        row = int(first_bad[0]) if first_bad and first_bad[0] is not None else 0
-        text_of = con.execute(f"SELECT CAST({path_sql} AS VARCHAR) FROM {relation} WHERE {_ROW} = ?", [row]).fetchone()
-        shown = text_of[0] if text_of else broken[0][0]
-        whole = dict(broken).get(shown, False)
-        problem = (
-            gettext_noop("is an empty path; every row needs at least one channel.")
-            if whole
-            else gettext_noop('has an empty channel between two separators ("%(sep)s"). Remove the extra separator or '
-                              "name the channel.") % {"sep": sep}
-        )  # fmt: skip
-        raise PathFileError(
-            gettext_noop('Row %(row)s, column "%(column)s": "%(value)s" %(problem)s'),
-            {"row": row, "column": path_col, "value": shown, "problem": problem},
-            row=row,
-            column=path_col,
-        )
-    con.execute("CREATE TYPE alur_channel AS ENUM (SELECT DISTINCT unnest(touches) FROM touches ORDER BY 1)")
-    channels = [r[0] for r in con.execute("SELECT unnest(enum_range(NULL::alur_channel))").fetchall()]
-    con.execute(
-        "CREATE TABLE paths AS SELECT list_transform(touches::alur_channel[], x -> enum_code(x)::INTEGER + 1) AS seq, "
-        "conversions, value, nulls FROM touches"
-    )
-    con.execute("DROP TABLE touches")
+    con.unregister("alur_paths")
     return PathSource(con, channels)
+
+
+def _refuse_empty(
+    con: duckdb.DuckDBPyConnection,
+    relation: str,
+    path_sql: str,
+    path_col: str,
+    sep: str,
+    paths: Any,
+    lists: Any,
+    empty: np.ndarray,
+) -> None:
+    """Raise the :class:`PathFileError` naming the first row whose path is empty or has an empty channel."""
+    parents = pc.list_parent_indices(lists).to_numpy()
+    nonempty = np.bincount(parents[~empty], minlength=len(lists))
+    bad = np.zeros(len(lists), dtype=bool)
+    bad[parents[empty]] = True
+    bad |= nonempty == 0
+    nulls = pc.is_null(lists).to_numpy(zero_copy_only=False)
+    indices = np.nonzero(bad & ~nulls)[0]
+    con.register("alur_bad_paths", pa.table({"alur_bad_path": paths.take(pa.array(indices)),
+                                             "alur_whole": pa.array(nonempty[indices] == 0)}))  # fmt: skip
+    found = con.execute(
+        f"SELECT {_ROW}, CAST({path_sql} AS VARCHAR), alur_whole FROM {relation} JOIN alur_bad_paths "
+        f"ON {path_sql} = alur_bad_path ORDER BY {_ROW} LIMIT 1"
+    ).fetchone()
+    con.unregister("alur_bad_paths")
+    row, shown, whole = found if found else (0, "", True)
+    problem = (
+        gettext_noop("is an empty path; every row needs at least one channel.")
+        if whole
+        else gettext_noop('has an empty channel between two separators ("%(sep)s"). Remove the extra separator or '
+                          "name the channel.") % {"sep": sep}
+    )  # fmt: skip
+    raise PathFileError(
+        gettext_noop('Row %(row)s, column "%(column)s": "%(value)s" %(problem)s'),
+        {"row": row, "column": path_col, "value": shown, "problem": problem},
+        row=row,
+        column=path_col,
+    )
 
 
 def paths_from_journeys(
