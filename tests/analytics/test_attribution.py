@@ -617,3 +617,8 @@ def test_journeys_of_two_workspaces_never_merge_and_a_time_window_applies(wareho
             con.raw_sql(f"DELETE FROM {warehouse.TOUCHPOINTS} WHERE workspace_id IN ({WORKSPACE + 10}, {WORKSPACE + 11})")
     paths = {tuple(both.channels[c - 1] for c in seq): conv for seq, conv in both.query("SELECT seq, conversions FROM paths")}
     assert paths == {("search", "direct"): 1, ("email",): 1}
+
+
+def test_path_files_accept_numbers_with_spaces_exponents_and_empty_value_cells(tmp_path: Path) -> None:
+    file = write(tmp_path, "path,total_conversions,total_conversion_value,total_null\na > b, 2 ,1e3,\nb,1,,4\n")
+    assert A.paths_from_file(file).totals() == (3.0, 1000.0, 4.0)

@@ -200,30 +200,44 @@ def paths_from_file(
     delimiter = detect_delimiter(text)
     headers = next(csv.reader(io.StringIO(text), delimiter=delimiter))
     names = [f"c{i}" for i in range(len(headers))]
-    columns_sql = ", ".join(f"{_literal(n)}: 'VARCHAR'" for n in names)
-    relation = (
-        f"read_csv({_literal(str(file))}, skip=1, header=false, auto_detect=false, delim={_literal(delimiter)}, "
-        f"quote='\"', escape='\"', null_padding=true, columns={{{columns_sql}}})"
-    )
     lookup = {h.strip().lower(): n for h, n in zip(headers, names, strict=True)}
-    con = _connection()
-    try:
-        # The file's order is kept while it is read, so a table row's rowid is its line below the header.
-        con.execute("SET preserve_insertion_order = true")
-        con.execute(f"CREATE TEMP TABLE lines AS SELECT * FROM {relation}")
-        con.execute(f"CREATE TEMP VIEW raw AS SELECT rowid + 2 AS {_ROW}, * FROM lines")
-        con.execute("SET preserve_insertion_order = false")
-    except duckdb.Error as error:
-        con.close()
-        raise PathFileError(
-            gettext_noop("The file could not be read as a table: %(reason)s"), {"reason": str(error).splitlines()[0]}
-        ) from None
-    try:
-        return _build(con, "raw", lookup, dict.fromkeys(names, "VARCHAR"), sep=sep, path_col=path_col, conv_col=conv_col,
-                      value_col=value_col, null_col=null_col, from_file=True, rows=None, is_clean=None)  # fmt: skip
-    except BaseException:
-        con.close()
-        raise
+    numeric = {lookup.get(c.strip().lower()) for c in (conv_col, value_col, null_col) if c} - {None}
+    # First as numbers (DuckDB's CSV reader parses them natively); a file with anything unusual in a count
+    # column is read again as text, so that the message can quote the cell as written.
+    for as_text in (False, True):
+        kinds = {n: ("NUMBER" if n in numeric and not as_text else "VARCHAR") for n in names}
+        columns_sql = ", ".join(f"{_literal(n)}: '{'DOUBLE' if kinds[n] == 'NUMBER' else 'VARCHAR'}'" for n in names)
+        relation = (
+            f"read_csv({_literal(str(file))}, skip=1, header=false, auto_detect=false, delim={_literal(delimiter)}, "
+            f"quote='\"', escape='\"', null_padding=true, columns={{{columns_sql}}})"
+        )
+        con = _connection()
+        try:
+            # The file's order is kept while it is read, so a table row's rowid is its line below the header.
+            con.execute("SET preserve_insertion_order = true")
+            con.execute(f"CREATE TEMP TABLE lines AS SELECT * FROM {relation}")
+            con.execute(f"CREATE TEMP VIEW raw AS SELECT rowid + 2 AS {_ROW}, * FROM lines")
+            con.execute("SET preserve_insertion_order = false")
+        except duckdb.Error as error:
+            con.close()
+            if not as_text:
+                continue
+            raise PathFileError(
+                gettext_noop("The file could not be read as a table: %(reason)s"), {"reason": str(error).splitlines()[0]}
+            ) from None
+        try:
+            return _build(con, "raw", lookup, kinds, sep=sep, path_col=path_col, conv_col=conv_col, value_col=value_col,
+                          null_col=null_col, from_file=True, rows=None, is_clean=None, quote_as_text=as_text)  # fmt: skip
+        except _ReadAsText:
+            con.close()
+        except BaseException:
+            con.close()
+            raise
+    raise AssertionError("unreachable: the text reading either returns or raises")
+
+
+class _ReadAsText(Exception):
+    """A bad row was found in a file read as numbers: read it as text to quote the cell as written."""
 
 
 def paths_from_arrow(
@@ -306,6 +320,7 @@ def _build(
     from_file: bool,
     rows: int | None,
     is_clean: Callable[[Mapping[str, str | None]], bool] | None,
+    quote_as_text: bool = True,
 ) -> PathSource:
     """Check the rows, group identical paths, split them into channel codes (table ``paths``).
 
@@ -381,6 +396,8 @@ def _build(
             f"WHERE check_no IS NOT NULL ORDER BY {_ROW} LIMIT 1"
         ).fetchall()
     )
+    if bad and not quote_as_text:
+        raise _ReadAsText
     if bad:
         row, check_no = bad[0]
         _, role, message = checks[check_no]
