@@ -622,3 +622,16 @@ def test_journeys_of_two_workspaces_never_merge_and_a_time_window_applies(wareho
 def test_path_files_accept_numbers_with_spaces_exponents_and_empty_value_cells(tmp_path: Path) -> None:
     file = write(tmp_path, "path,total_conversions,total_conversion_value,total_null\na > b, 2 ,1e3,\nb,1,,4\n")
     assert A.paths_from_file(file).totals() == (3.0, 1000.0, 4.0)
+
+
+def test_a_file_that_is_not_utf8_is_named_by_row(tmp_path: Path) -> None:
+    file = tmp_path / "latin1.csv"
+    file.write_bytes(b"path,total_conversions\r\na,1\r\nB\xe9ta > a,1\r\n")
+    with pytest.raises(A.PathFileError, match="Row 3 is not UTF-8 text"):
+        A.paths_from_file(file)
+
+
+def test_windows_line_endings_are_read(tmp_path: Path) -> None:
+    file = tmp_path / "crlf.csv"
+    file.write_bytes(b"path,total_conversions,total_null\r\na > b,1,2\r\nb,3,0\r\n")
+    assert_credits(A.attribute(A.paths_from_file(file), "linear"), {"a": (0.5, 0), "b": (3.5, 0)})

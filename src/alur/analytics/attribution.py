@@ -228,6 +228,7 @@ def paths_from_file(
             con.close()
             if not as_text:
                 continue
+            _refuse_non_utf8(file)
             raise PathFileError(
                 gettext_noop("The file could not be read as a table: %(reason)s"), {"reason": str(error).splitlines()[0]}
             ) from None
@@ -240,6 +241,20 @@ def paths_from_file(
             con.close()
             raise
     raise AssertionError("unreachable: the text reading either returns or raises")
+
+
+def _refuse_non_utf8(file: Path) -> None:
+    """Name the first line that is not UTF-8 (the usual reason a CSV cannot be read), if there is one."""
+    with file.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                raise PathFileError(
+                    gettext_noop("Row %(row)s is not UTF-8 text. Save the file as CSV (UTF-8) and try again."),
+                    {"row": number},
+                    row=number,
+                ) from None
 
 
 class _ReadAsText(Exception):
