@@ -45,6 +45,7 @@ import contextlib
 import io
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -360,10 +361,17 @@ def main() -> None:
     ca = load_ca()
     directory = args.dir or Path(tempfile.mkdtemp(prefix="alur-bench-attribution-"))
     directory.mkdir(parents=True, exist_ok=True)
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        commit = "unknown"
     ca_version = metadata.version("channelattribution") if ca is not None else "not installed (run `make bench-attribution`)"
     print(
         f"duckdb {duckdb.__version__}, numpy {np.__version__}, pyarrow {pa.__version__}, "
-        f"ChannelAttribution {ca_version}; {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; seed {args.seed}"
+        f"ChannelAttribution {ca_version}; Alur {commit}; {os.cpu_count()} cores, "
+        f"load average {os.getloadavg()[0]:.2f}; seed {args.seed}"
     )
     try:
         results = [(rows, bench_size(rows, args.seed, ca, directory, rows in file_sizes, args.ca_nsim_check)) for rows in sizes]
