@@ -272,15 +272,19 @@ def paths_from_arrow(
 ) -> PathSource:
     """A :class:`PathSource` from an Arrow table: the path column holds strings joined by ``sep`` or lists of
     channel names; the count columns are numbers. Rows are numbered from 1. Raises :class:`PathFileError`."""
-    indexed = table.append_column(_ROW, pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64)))
     lookup = {name.strip().lower(): name for name in table.column_names}
     types = {name: _arrow_kind(table.schema.field(name).type) for name in table.column_names}
     con = _connection()
-    con.register("arrow_input", indexed)
+    con.register("arrow_input", table)
+
+    def number_rows() -> None:  # only when a bad row has to be named
+        con.register("arrow_input", table.append_column(_ROW, pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64))))
+
     try:
         built = _build(con, "arrow_input", lookup, types, sep=sep, path_col=path_col, conv_col=conv_col,
                        value_col=value_col, null_col=null_col, from_file=False, rows=table.num_rows,
-                       is_clean=lambda resolved: _arrow_is_clean(table, resolved, types))  # fmt: skip
+                       is_clean=lambda resolved: _arrow_is_clean(table, resolved, types),
+                       number_rows=number_rows)  # fmt: skip
     except BaseException:
         con.close()
         raise
@@ -295,6 +299,7 @@ def _arrow_is_clean(table: pa.Table, resolved: Mapping[str, str | None], kinds: 
     if table[resolved["path"]].null_count:
         return False
     columns = {role: table[name] for role, name in resolved.items() if role != "path" and name is not None}
+    plain: dict[str, np.ndarray] = {}  # columns without nulls as NumPy views (no copy for one chunk)
     for role, column in columns.items():
         kind = kinds[resolved[role]]  # type: ignore[index]
         if kind == "NULL" and role != "conv":
@@ -303,12 +308,19 @@ def _arrow_is_clean(table: pa.Table, resolved: Mapping[str, str | None], kinds: 
             return False
         if role == "conv" and column.null_count:
             return False
+        if not column.null_count and (pa.types.is_integer(column.type) or pa.types.is_floating(column.type)):
+            plain[role] = values = column.to_numpy()
+            if len(values) and (values.min() < 0 or (values.dtype.kind == "f" and not np.isfinite(values).all())):
+                return False
+            continue
         if pa.types.is_floating(column.type) and pc.all(pc.is_finite(column)).as_py() not in (True, None):
             return False
         low = pc.min(column).as_py()
         if low is not None and low < 0:
             return False
     if "value" in columns and "conv" in columns:
+        if "value" in plain and "conv" in plain:
+            return not bool(np.any((plain["value"] > 0) & (plain["conv"] == 0)))
         valued = pc.and_(pc.greater(columns["value"], 0), pc.equal(columns["conv"], 0))
         if pc.any(valued).as_py():
             return False
@@ -342,6 +354,7 @@ def _build(
     rows: int | None,
     is_clean: Callable[[Mapping[str, str | None]], bool] | None,
     quote_as_text: bool = True,
+    number_rows: Callable[[], None] | None = None,
 ) -> PathSource:
     """Check the rows, group identical paths, split them into channel codes (table ``paths``).
 
@@ -409,9 +422,12 @@ def _build(
     projection = (
         f"SELECT {_ROW}, {path_sql} IS NULL AS no_path, {conv} AS n_conv, {value} AS n_value, {nulls} AS n_null FROM {relation}"
     )
+    clean = is_clean is not None and is_clean(resolved)
+    if not clean and number_rows is not None:
+        number_rows()
     bad = (
         []
-        if is_clean is not None and is_clean(resolved)
+        if clean
         else con.execute(
             f"SELECT {_ROW}, check_no FROM (SELECT {_ROW}, CASE {case} END AS check_no FROM ({projection})) "
             f"WHERE check_no IS NOT NULL ORDER BY {_ROW} LIMIT 1"
@@ -446,12 +462,19 @@ def _build(
     ).fetch_arrow_table()
     paths = grouped["path"].combine_chunks()
     lists = paths if path_kind == "LIST" else pc.split_pattern(paths, pattern=sep)
-    tokens = pc.utf8_trim_whitespace(lists.flatten())
-    empty = pc.fill_null(pc.equal(tokens, ""), True).to_numpy(zero_copy_only=False)
+    # Trim and number the few distinct tokens, then map every token through its dictionary index.
+    encoded = pc.dictionary_encode(lists.flatten())
+    names = pc.utf8_trim_whitespace(encoded.dictionary).to_pylist()
+    channels = sorted({name for name in names if name})
+    code_of = {name: code for code, name in enumerate(channels, start=1)}
+    dictionary_codes = np.array([code_of.get(name, 0) if name else 0 for name in names] + [0], dtype=np.int32)
+    token_codes = dictionary_codes[pc.fill_null(encoded.indices, len(names)).to_numpy(zero_copy_only=False)]
+    empty = token_codes == 0  # an empty (or missing) channel
     if empty.any() or lists.null_count or pc.any(pc.equal(pc.list_value_length(lists), 0)).as_py():
+        if number_rows is not None:
+            number_rows()
         _refuse_empty(con, relation, path_sql, path_col, sep, paths, lists, empty)
-    channels = sorted(set(pc.unique(tokens).to_pylist()))
-    codes = pc.add(pc.index_in(tokens, value_set=pa.array(channels, type=tokens.type)), 1).cast(pa.int32())
+    codes = pa.array(token_codes, type=pa.int32())
     offsets = pc.subtract(lists.offsets, lists.offsets[0])
     seq = type(lists).from_arrays(offsets, codes)
     con.register("alur_paths", pa.table({"seq": seq, **{name: grouped[name] for name in ("conversions", "value", "nulls")}}))
