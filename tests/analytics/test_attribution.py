@@ -635,3 +635,25 @@ def test_windows_line_endings_are_read(tmp_path: Path) -> None:
     file = tmp_path / "crlf.csv"
     file.write_bytes(b"path,total_conversions,total_null\r\na > b,1,2\r\nb,3,0\r\n")
     assert_credits(A.attribute(A.paths_from_file(file), "linear"), {"a": (0.5, 0), "b": (3.5, 0)})
+
+
+def test_a_touch_at_the_same_time_as_a_conversion_belongs_to_its_path(warehouse_url: str) -> None:
+    t0 = datetime(2026, 9, 1, tzinfo=UTC)
+    touches = [("tie", "email", True, "5"), ("tie", "search", False, None)]  # same ts: the conversion comes last
+    rows = [
+        {"workspace_id": WORKSPACE + 20, "journey_id": j, "ts": t0, "channel": c, "campaign": None, "converted": conv,
+         "value": Decimal(v) if v else None, "import_id": 1, "source": "test"}
+        for j, c, conv, v in touches
+    ]  # fmt: skip
+    table = pa.Table.from_pylist(rows, schema=warehouse.touchpoint_schema().to_pyarrow())
+    with warehouse.session(warehouse_url) as con:
+        con.insert(warehouse.TOUCHPOINTS, table)
+        try:
+            s = A.paths_from_journeys(con, workspace_id=WORKSPACE + 20)
+        finally:
+            con.raw_sql(f"DELETE FROM {warehouse.TOUCHPOINTS} WHERE workspace_id = {WORKSPACE + 20}")
+    paths = {
+        tuple(s.channels[c - 1] for c in seq): (conv, nulls)
+        for seq, conv, nulls in s.query("SELECT seq, conversions, nulls FROM paths")
+    }
+    assert paths == {("search", "email"): (1, 0)}
