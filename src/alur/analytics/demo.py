@@ -277,8 +277,12 @@ def experiments_demo_seed(workspace: Workspace, users: dict[str, User]) -> None:
                 "name": "Judul email promo 12.12: diskon 20% vs. gratis ongkir",
                 "hypothesis": "Pelanggan email lebih tergerak oleh gratis ongkir daripada diskon 20%, karena ongkir "
                 "terasa sebagai biaya tambahan yang menyebalkan saat checkout.",
-                "metric_name": "Pembelian dari email", "guardrails": "Berhenti berlangganan",
-                "baseline_rate": "3.2%", "mde": "15%", "mde_relative": True, "daily_visitors": "6000",
+                "metric_name": "Pembelian dari email",
+                "guardrails": "Berhenti berlangganan",
+                "baseline_rate": "3.2%",
+                "mde": "15%",
+                "mde_relative": True,
+                "daily_visitors": "6000",
             },
             "variants": [{"name": "Diskon 20%"}, {"name": "Gratis ongkir"}],
             "counts": [(24000, 768, 48), (24000, 912, 52)],
@@ -291,8 +295,12 @@ def experiments_demo_seed(workspace: Workspace, users: dict[str, User]) -> None:
             "values": {
                 "name": "Landing page Kopi Susu Gula Aren Botol: foto produk vs. video 15 detik",
                 "hypothesis": "Video singkat proses penyeduhan membuat pengunjung lebih yakin pada rasa dan menaikkan pesanan.",
-                "metric_name": "Pesanan dari landing page", "campaign": str(launch.pk) if launch else "",
-                "baseline_rate": "2.5%", "mde": "10%", "mde_relative": True, "daily_visitors": "1800",
+                "metric_name": "Pesanan dari landing page",
+                "campaign": str(launch.pk) if launch else "",
+                "baseline_rate": "2.5%",
+                "mde": "10%",
+                "mde_relative": True,
+                "daily_visitors": "1800",
             },
             "variants": [{"name": "Foto produk"}, {"name": "Video 15 detik"}],
             "counts": [(9400, 240, None), (9350, 262, None)],
@@ -303,7 +311,10 @@ def experiments_demo_seed(workspace: Workspace, users: dict[str, User]) -> None:
             "values": {
                 "name": "Tombol checkout: “Beli sekarang” vs. “Pesan, bayar di tempat (COD)”",
                 "hypothesis": "Menyebut COD di tombol mengurangi keraguan pembeli baru yang belum percaya bayar di muka.",
-                "metric_name": "Checkout selesai", "baseline_rate": "4%", "mde": "10%", "mde_relative": True,
+                "metric_name": "Checkout selesai",
+                "baseline_rate": "4%",
+                "mde": "10%",
+                "mde_relative": True,
                 "daily_visitors": "2500",
             },
             "variants": [{"name": "Beli sekarang"}, {"name": "Bayar di tempat (COD)"}],
@@ -313,7 +324,9 @@ def experiments_demo_seed(workspace: Workspace, users: dict[str, User]) -> None:
     ]
     for plan in plans:
         actor = plan["actor"]
-        experiment = services.experiment_create(actor=actor, workspace=workspace, values=plan["values"], variants=plan["variants"])
+        experiment = services.experiment_create(
+            actor=actor, workspace=workspace, values=plan["values"], variants=plan["variants"]
+        )
         services.experiment_start(actor=actor, experiment=experiment)
         rows = []
         for variant, (visitors, conversions, unsubscribes) in zip(experiment.variants.all(), plan["counts"], strict=True):

@@ -549,6 +549,7 @@ ATTRIBUTION_MODEL_HELP = {
     "linear": gettext_lazy("Every touch of the journey gets an equal part of the conversion."),
     "time_decay": gettext_lazy("Touches closer to the conversion count more: a touch one half-life earlier counts half as much."),
     "position": gettext_lazy(
+        # xgettext:no-python-format
         "The first and the last touch get fixed shares (40% each by default); the touches in between share the rest."
     ),
     "markov": gettext_lazy(
