@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -416,9 +417,6 @@ def attribution_paths(
     """Every attribution model over a path file in the ChannelAttribution convention (multipart ``file``:
     ``path`` with channels joined by ``sep``, ``total_conversions``, ``total_conversion_value``,
     ``total_null``). The file is read once and not stored; a wrong file is a 422 with the row."""
-    import tempfile
-    from pathlib import Path
-
     from django.core.exceptions import ValidationError
 
     from alur.analytics import attribution
@@ -429,16 +427,17 @@ def attribution_paths(
         {"half_life": half_life, "first_weight": first_weight, "last_weight": last_weight, "order": order}
     )
     if not sep.strip() or len(sep.strip()) > 5:
-        raise ValidationError({"sep": "The separator between channels is 1 to 5 characters, e.g. >."})
-    with tempfile.TemporaryDirectory(prefix="alur-paths-") as scratch:
-        path = Path(scratch) / "paths.csv"
-        with path.open("wb") as target:
-            for chunk in file.chunks():
-                target.write(chunk)
-        try:
-            table = selectors.attribution_of_file(path, params=params, sep=sep.strip())
-        except attribution.PathFileError as error:
-            raise ValidationError({"file": error.message}) from None
+        raise ValidationError({"sep": _("The separator between channels is 1 to 5 characters, e.g. >.")})
+    if not file.size:
+        raise ValidationError({"file": _("The file is empty. Export the paths again and upload the downloaded file.")})
+    if file.size > selectors.PATH_FILE_MAX_BYTES:
+        limit = selectors.PATH_FILE_MAX_BYTES // 1024**2
+        raise ValidationError({"file": _("The file is larger than %(limit)s MB.") % {"limit": limit}})
+    try:
+        table = selectors.attribution_of_upload(file.chunks(), params=params, sep=sep.strip())
+    except attribution.PathFileError as error:
+        message = _(error.template) % error.params if error.params else _(error.template)
+        raise ValidationError({"file": message}) from None
     return _attribution_out(table, params)
 
 

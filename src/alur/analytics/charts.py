@@ -467,51 +467,24 @@ def planned_vs_actual(
     (``None``) value draws no bar. ``series_labels`` translates the legend: keys ``"planned"``,
     ``"actual"``, ``"forecast"``.
     """
-    if not rows:
-        return _empty(title, width, height, empty_text)
     names = {"planned": "Planned", "actual": "Actual", "forecast": "Forecast"} | dict(series_labels or {})
-    series = [("planned", planned, GREY), ("actual", actual, BLUE)]
+    series = [(planned, names["planned"]), (actual, names["actual"])]
+    colours = [GREY, BLUE]
     if forecast:
-        series.append(("forecast", forecast, ORANGE))
-    data: list[dict[str, Any]] = []
-    for index, row in enumerate(rows):
-        label = _plain(_field(row, category, index))
-        for key, field, _colour in series:
-            number = _number(_field(row, field, index))
-            if number is not None:
-                data.append({"category": label, "series": names[key], "value": number})
-    order = [names[key] for key, _field_name, _colour in series]
-    fmt = value_format or DEFAULT_NUMBER_FORMAT
-    value_axis: dict[str, Any] = {"tickCount": 5}
-    if value_format:
-        value_axis["format"] = value_format
-    spec = _base(title, width, height)
-    spec["data"] = {"values": data}
-    spec["mark"] = {"type": "bar", "cornerRadiusEnd": 2}
-    spec["encoding"] = {
-        "x": {
-            "field": "category",
-            "type": "nominal",
-            "sort": None,
-            "title": None,
-            "axis": {"labelAngle": 0, "grid": False, "ticks": False},
-            "scale": {"paddingInner": 0.25},
-        },
-        "xOffset": {"field": "series", "type": "nominal", "sort": order, "scale": {"paddingInner": 0.08}},
-        "y": {"field": "value", "type": "quantitative", "title": value_title, "axis": value_axis},
-        "color": {
-            "field": "series",
-            "type": "nominal",
-            "title": None,
-            "scale": {"domain": order, "range": [colour for _key, _field_name, colour in series]},
-        },
-        "tooltip": [
-            {"field": "category", "type": "nominal", "title": " "},
-            {"field": "series", "type": "nominal", "title": " "},
-            {"field": "value", "type": "quantitative", "title": value_title or " ", "format": fmt},
-        ],
-    }
-    return spec
+        series.append((forecast, names["forecast"]))
+        colours.append(ORANGE)
+    return grouped_bars(
+        rows,
+        category=category,
+        series=series,
+        colours=colours,
+        title=title,
+        value_format=value_format,
+        value_title=value_title,
+        width=width,
+        height=height,
+        empty_text=empty_text,
+    )
 
 
 def progress_bullet(
@@ -744,6 +717,7 @@ def grouped_bars(
     *,
     category: str,
     series: Sequence[tuple[str, str]],
+    colours: Sequence[str] | None = None,
     title: str,
     value_format: str | None = None,
     value_title: str | None = None,
@@ -752,12 +726,14 @@ def grouped_bars(
     empty_text: str = DEFAULT_EMPTY_TEXT,
 ) -> Spec:
     """Grouped vertical bars: one group per category (a channel), one bar per series (an attribution
-    model), coloured from :data:`PALETTE` in the order of ``series`` — ``(field, legend label)`` pairs.
-    Categories keep the rows' order; a ``None`` value draws no bar."""
+    model, or planned/actual), coloured by ``colours`` or else from :data:`PALETTE` in the order of
+    ``series`` — ``(field, legend label)`` pairs. Categories keep the rows' order; a ``None`` value draws
+    no bar."""
     if not rows or not series:
         return _empty(title, width, height, empty_text)
-    if len(series) > len(PALETTE):
-        raise ValueError(f"At most {len(PALETTE)} series fit the palette; {len(series)} were given.")
+    palette = list(colours) if colours is not None else list(PALETTE)
+    if len(series) > len(palette):
+        raise ValueError(f"At most {len(palette)} series fit the palette; {len(series)} were given.")
     data: list[dict[str, Any]] = []
     for index, row in enumerate(rows):
         label = _plain(_field(row, category, index))
@@ -788,7 +764,7 @@ def grouped_bars(
             "field": "series",
             "type": "nominal",
             "title": None,
-            "scale": {"domain": order, "range": list(PALETTE[: len(order)])},
+            "scale": {"domain": order, "range": palette[: len(order)]},
             "legend": {"orient": "top", "direction": "horizontal"},
         },
         "tooltip": [

@@ -734,6 +734,33 @@ def attribution_of_file(path: Any, *, params: AttributionParams | None = None, s
         return attribution_table(attribution.attribute_all(source, **(params or AttributionParams()).as_kwargs()))
 
 
+PATH_FILE_MAX_BYTES = 200 * 1024**2  # the largest path file the page and the API take
+
+
+def attribution_of_upload(chunks: Iterable[bytes], *, params: AttributionParams | None = None, sep: str = ">") -> dict[str, Any]:
+    """:func:`attribution_of_file` over an uploaded file's chunks, read from a scratch copy that is deleted
+    afterwards (nothing is kept). Raises ``attribution.PathFileError``; a file that is not UTF-8 text
+    raises it too, with the message to save the file as CSV (UTF-8)."""
+    import tempfile
+    from pathlib import Path
+
+    from django.utils.translation import gettext_noop
+
+    from alur.analytics import attribution
+
+    with tempfile.TemporaryDirectory(prefix="alur-paths-") as scratch:
+        path = Path(scratch) / "paths.csv"
+        with path.open("wb") as target:
+            for chunk in chunks:
+                target.write(chunk)
+        try:
+            return attribution_of_file(path, params=params, sep=sep)
+        except UnicodeDecodeError:
+            raise attribution.PathFileError(
+                gettext_noop("The file is not text in UTF-8. Save it as CSV (UTF-8) and upload it again.")
+            ) from None
+
+
 def journey_channel_keys(journey_channels: Iterable[str], fact_channels: Iterable[tuple[str, str]]) -> dict[str, str]:
     """Journey channel name → the key the facts' channel counts under (:func:`channel_key`), so Markov
     conversions can stand beside the platforms' conversions and spend.

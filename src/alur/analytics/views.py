@@ -561,7 +561,6 @@ ATTRIBUTION_MODEL_HELP = {
         "in which they could join (game theory)."
     ),
 }
-PATH_FILE_MAX_BYTES = 200 * 1024**2
 
 
 def _day_param(data: Any, name: str, errors: dict[str, str]) -> dt.date | None:
@@ -620,29 +619,19 @@ def _attribution_csv(table: dict[str, Any], name: str) -> HttpResponse:
 
 
 def _path_file_table(upload: Any, params: selectors.AttributionParams, sep: str, errors: dict[str, str]) -> dict[str, Any] | None:
-    """Every model over an uploaded path file, read from a scratch copy that is deleted afterwards."""
-    import tempfile
-    from pathlib import Path
-
+    """Every model over an uploaded path file (nothing is kept)."""
     from alur.analytics import attribution
 
     if upload.size == 0:
         errors["file"] = _("The file is empty. Export the paths again and upload the downloaded file.")
         return None
-    if upload.size > PATH_FILE_MAX_BYTES:
-        errors["file"] = _("The file is larger than %(limit)s MB.") % {"limit": PATH_FILE_MAX_BYTES // 1024**2}
+    if upload.size > selectors.PATH_FILE_MAX_BYTES:
+        errors["file"] = _("The file is larger than %(limit)s MB.") % {"limit": selectors.PATH_FILE_MAX_BYTES // 1024**2}
         return None
-    with tempfile.TemporaryDirectory(prefix="alur-paths-") as scratch:
-        path = Path(scratch) / "paths.csv"
-        with path.open("wb") as target:
-            for chunk in upload.chunks():
-                target.write(chunk)
-        try:
-            return selectors.attribution_of_file(path, params=params, sep=sep)
-        except attribution.PathFileError as error:
-            errors["file"] = _(error.template) % error.params if error.params else _(error.template)
-        except UnicodeDecodeError:
-            errors["file"] = _("The file is not text in UTF-8. Save it as CSV (UTF-8) and upload it again.")
+    try:
+        return selectors.attribution_of_upload(upload.chunks(), params=params, sep=sep)
+    except attribution.PathFileError as error:
+        errors["file"] = _(error.template) % error.params if error.params else _(error.template)
     return None
 
 
