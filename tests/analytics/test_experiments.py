@@ -478,7 +478,10 @@ def test_pages_deny_viewers_and_other_workspaces(team: Any, other_team: Any, log
 
 
 def test_api_create_counts_analysis_and_denials(team: Any, other_team: Any, make_token: Any) -> None:
-    _token, secret = make_token(team.user(Role.DATA_ANALYST), team.workspace, scope="write")
+    analyst = team.user(Role.DATA_ANALYST)
+    analyst.language = "id"  # the API answers in the token owner's language
+    analyst.save(update_fields=["language"])
+    _token, secret = make_token(analyst, team.workspace, scope="write")
     api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
     root = f"/api/v1/workspaces/{team.workspace.slug}/analytics/experiments"
     size = api.get(root + "/sample-size", {"baseline": 0.10, "mde": 0.01})
@@ -504,7 +507,7 @@ def test_api_create_counts_analysis_and_denials(team: Any, other_team: Any, make
         {"rows": [{"variant": "A", "visitors": 10, "conversions": 20}, {"variant": "B", "visitors": 10, "conversions": 1}]},
         content_type="application/json",
     )
-    assert bad.status_code == 422 and "More conversions" in bad.json()["detail"][0]["message"]
+    assert bad.status_code == 422 and "lebih banyak daripada pengunjung" in bad.json()["detail"][0]["message"]
     counts = api.put(
         url + "/counts",
         {
@@ -532,7 +535,7 @@ def test_api_create_counts_analysis_and_denials(team: Any, other_team: Any, make
         "prob_beat_control",
     } <= set(row)
     assert row["variant"] == "B" and row["lift_rel"] == pytest.approx(0.2)
-    assert analysis["verdict"]["sentence"].startswith("Variant B wins") and analysis["is_final"] is True
+    assert analysis["verdict"]["sentence"].startswith("Varian B menang") and analysis["is_final"] is True
     patched = api.patch(url, {"name": "Landing page v2", "is_sequential": True}, content_type="application/json")
     assert patched.status_code == 200 and patched.json()["is_sequential"] is True
     assert [e["name"] for e in api.get(root).json()] == ["Landing page v2"]

@@ -59,6 +59,14 @@ def test_demo_creates_a_workspace_with_a_user_per_role_idempotently() -> None:
 
     assert Post.objects.filter(workspace=workspace, status="published").exclude(external_url="").count() >= 8
     assert Post.objects.filter(workspace=workspace, status="failed").exclude(last_error="").count() == 1
+    from alur.analytics.models import Experiment, Import, KeyResultMetric
+
+    # Performance exports, customer journeys, key results linked to the data and the A/B tests, all seeded.
+    imports = Import.objects.filter(workspace=workspace)
+    assert sorted(imports.values_list("source__key", flat=True)) == ["ga4", "google_ads", "journeys", "meta_ads"]
+    assert set(imports.values_list("status", flat=True)) == {Import.Status.SUCCEEDED}
+    assert KeyResultMetric.objects.filter(key_result__workspace=workspace).count() == 4
+    assert Experiment.objects.filter(workspace=workspace).count() == 3
     required = {"manager", "strategist", "creator", "designer", "approver", "analyst", "client"}
     assert required <= {p.local_part for p in DEMO_PEOPLE}
     events_after_first_run = AuditEvent.objects.count()

@@ -234,7 +234,7 @@ def analytics_demo_seed(workspace: Workspace, users: dict[str, User]) -> None:
     if not Import.objects.filter(workspace=workspace, source__key="journeys").exists():
         journeys = journeys_csv(random.Random(7))  # noqa: S311 - demo data, not secrets
         _import(workspace, analyst, "journeys", "Perjalanan pelanggan 2026-08-24 - 2026-11-22.csv", journeys)
-    if Import.objects.filter(workspace=workspace).exists():
+    if Import.objects.filter(workspace=workspace).exclude(source__key="journeys").exists():
         return  # seeded before: a second run changes nothing
     launch = Campaign.objects.filter(workspace=workspace, name=LAUNCH).first()
     if launch is not None:
