@@ -82,9 +82,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from alur.analytics import formats
+
 MODELS = ("first", "last", "linear", "time_decay", "position", "markov", "shapley")
 HEURISTIC_MODELS = ("first", "last", "linear", "time_decay", "position")
-DELIMITERS = (",", ";", "\t")
 _ROW = "__alur_row"
 _DENSE_LIMIT = 300  # states up to which the Markov solve uses dense LAPACK; sparse LU above
 
@@ -167,19 +168,6 @@ def _connection() -> duckdb.DuckDBPyConnection:
     return con
 
 
-def detect_delimiter(header_line: str) -> str:
-    """The field delimiter of a header line: the most frequent of ``,`` ``;`` tab outside quotes."""
-    counts = dict.fromkeys(DELIMITERS, 0)
-    quoted = False
-    for char in header_line:
-        if char == '"':
-            quoted = not quoted
-        elif not quoted and char in counts:
-            counts[char] += 1
-    best = max(DELIMITERS, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
 def paths_from_file(
     path: str | Path,
     *,
@@ -203,7 +191,7 @@ def paths_from_file(
     text = head.decode("utf-8-sig", errors="replace").rstrip("\r\n")
     if not text.strip():
         raise PathFileError(gettext_noop("The file is empty: it needs a header row and one row per path."))
-    delimiter = detect_delimiter(text)
+    delimiter = formats.line_delimiter(text) or ","
     headers = next(csv.reader(io.StringIO(text), delimiter=delimiter))
     names = [f"c{i}" for i in range(len(headers))]
     lookup = {h.strip().lower(): n for h, n in zip(headers, names, strict=True)}

@@ -901,7 +901,7 @@ def _decode(sample: bytes, encoding: str, *, final: bool, name: str) -> str:
         ) from None
 
 
-def _line_delimiter(line: str) -> str | None:
+def line_delimiter(line: str) -> str | None:
     """The candidate delimiter occurring most often outside quotes; ``None`` when there is none."""
     counts = dict.fromkeys(_DELIMITERS, 0)
     quoted = False
@@ -968,7 +968,7 @@ def _find_header_line(lines: Sequence[str], name: str) -> tuple[int, str | None]
     delimiters: dict[int, str | None] = {}
     candidates: list[tuple[int, Sequence[str]]] = []
     for index, line in enumerate(lines[:_MAX_HEADER_LINE]):
-        delimiter = _line_delimiter(line)
+        delimiter = line_delimiter(line)
         cells = _split(line, delimiter)
         if _is_candidate(cells):
             delimiters[index] = delimiter

@@ -62,6 +62,8 @@ from typing import Any, Literal
 import numpy as np
 from scipy import special
 
+from alur.analytics import formats
+
 Metric = Literal["conversion", "mean"]
 Correction = Literal["holm", "none"]
 VerdictKind = Literal["winner", "loser", "inconclusive", "not_enough_data", "srm"]
@@ -690,12 +692,6 @@ _VALUE_COLUMNS = ("value_sum", "value_sum_sq")
 _COVARIATE_COLUMNS = ("pre_sum", "pre_sum_sq", "cross_sum")
 
 
-def _delimiter(header: str) -> str:
-    counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
-    best = max(counts, key=lambda sep: counts[sep])
-    return best if counts[best] else ","
-
-
 def _parse_number(text: str, *, row: int, column: str, whole: bool) -> float:
     cleaned = text.strip()
     try:
@@ -729,7 +725,7 @@ def read_counts_csv(text: str) -> list[VariantCounts]:
         raise CountsFileError(
             gettext_noop("The file is empty: it needs a header row 'variant,visitors,conversions' and one row per variant.")
         )
-    delimiter = _delimiter(lines[header_index])
+    delimiter = formats.line_delimiter(lines[header_index]) or ","
     reader = csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter)
     rows = list(reader)
     header = [name.strip().lower() for name in rows[header_index]]
