@@ -388,7 +388,7 @@ def detect_decimal_style(samples: Iterable[str | None]) -> DecimalStyle | None:
     return None
 
 
-def format_number(value: Decimal | int, style: DecimalStyle, places: int = 2) -> str:
+def format_number(value: Decimal | int | float, style: DecimalStyle, places: int = 2) -> str:
     """Format ``value`` with thousands separators in ``style`` (the inverse of :func:`parse_number`)."""
     text = f"{Decimal(value):,.{places}f}"
     if style == "id":

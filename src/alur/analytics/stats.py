@@ -62,7 +62,7 @@ from typing import Any, Literal
 import numpy as np
 from scipy import special
 
-from alur.analytics import formats
+from alur.analytics import formats, numbers
 
 Metric = Literal["conversion", "mean"]
 Correction = Literal["holm", "none"]
@@ -605,10 +605,7 @@ VERDICT_MESSAGES = {
 
 
 def _number(value: float, decimals: int, language: str) -> str:
-    text = f"{value:,.{decimals}f}"
-    if language == "id":  # 1.234,5
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
+    return numbers.format_number(value, "id" if language == "id" else "en", decimals)  # id: 1.234,5
 
 
 def _percent(value: float | None, language: str, *, signed: bool = False) -> str:
