@@ -778,7 +778,7 @@ def read_counts_csv(text: str) -> list[VariantCounts]:
                 first=seen[name],
             )
         seen[name] = line_number
-        numbers: dict[str, float | None] = {}
+        parsed: dict[str, float | None] = {}
         for column in (*_REQUIRED[1:], *(_VALUE_COLUMNS if has_values else ()), *(_COVARIATE_COLUMNS if has_covariate else ())):
             value = _parse_number(cell(column), row=line_number, column=column, whole=column == "visitors")
             if value < 0 and column in ("visitors", "conversions", "value_sum_sq", "pre_sum_sq"):
@@ -788,9 +788,9 @@ def read_counts_csv(text: str) -> list[VariantCounts]:
                     column=column,
                     value=cell(column),
                 )
-            numbers[column] = value
-        visitors = int(numbers["visitors"] or 0)
-        conversions = numbers["conversions"] or 0.0
+            parsed[column] = value
+        visitors = int(parsed["visitors"] or 0)
+        conversions = parsed["conversions"] or 0.0
         if conversions > visitors:
             raise CountsFileError(
                 gettext_noop(
@@ -802,7 +802,7 @@ def read_counts_csv(text: str) -> list[VariantCounts]:
                 visitors=visitors,
             )
         if has_values and visitors > 0:
-            value_sum, value_sq = numbers["value_sum"] or 0.0, numbers["value_sum_sq"] or 0.0
+            value_sum, value_sq = parsed["value_sum"] or 0.0, parsed["value_sum_sq"] or 0.0
             if value_sq < value_sum**2 / visitors * (1 - 1e-9):
                 raise CountsFileError(
                     gettext_noop(
@@ -816,11 +816,11 @@ def read_counts_csv(text: str) -> list[VariantCounts]:
                 name=name,
                 visitors=visitors,
                 conversions=conversions,
-                value_sum=numbers.get("value_sum"),
-                value_sum_sq=numbers.get("value_sum_sq"),
-                pre_sum=numbers.get("pre_sum"),
-                pre_sum_sq=numbers.get("pre_sum_sq"),
-                cross_sum=numbers.get("cross_sum"),
+                value_sum=parsed.get("value_sum"),
+                value_sum_sq=parsed.get("value_sum_sq"),
+                pre_sum=parsed.get("pre_sum"),
+                pre_sum_sq=parsed.get("pre_sum_sq"),
+                cross_sum=parsed.get("cross_sum"),
             )
         )
     if len(variants) < 2:
