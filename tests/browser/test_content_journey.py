@@ -82,14 +82,14 @@ def test_draft_fix_approve_in_two_levels_schedule_and_drag_on_the_calendar(
     editor = _as(browser, live_server, team.user(Role.STRATEGIST).email)
     editor.goto(f"{live_server.url}/w/kopi/content/approvals/")
     editor.get_by_role("link", name="Teaser kopi susu botol").click()
-    editor.get_by_test_id("approve").click()
-    editor.wait_for_load_state()
+    with editor.expect_navigation():  # wait for the approval's POST and redirect, not the page already loaded
+        editor.get_by_test_id("approve").click()
     item.refresh_from_db()
     assert item.status == "in_review"
     legal = _as(browser, live_server, team.user(Role.APPROVER).email)
     legal.goto(f"{live_server.url}/w/kopi/content/{item.pk}/")
-    legal.get_by_test_id("approve").click()
-    legal.wait_for_load_state()
+    with legal.expect_navigation():  # wait for the approval's POST and redirect, not the page already loaded
+        legal.get_by_test_id("approve").click()
     item.refresh_from_db()
     assert item.status == "approved"
     screenshot(legal, "content-03-approved")
