@@ -40,7 +40,11 @@ def test_plan_an_experiment_type_counts_and_read_the_verdict(page: Any, live_ser
     page.locator("input[name=variant_name]").nth(1).fill("Gratis ongkir")
     page.fill("#f-baseline_rate", "3.2%")
     page.fill("#f-mde", "15%")
-    page.check("#f-mde_relative")
+    # The keyboard ticks the box wherever it is: the sticky card moves while the preview re-renders, and a
+    # mouse click aimed at where the box was a moment ago can land beside it on a busy machine.
+    page.focus("#f-mde_relative")
+    page.keyboard.press("Space")
+    assert page.is_checked("#f-mde_relative")
     page.fill("#f-daily_visitors", "6000")
     expected = sample_size_proportion(0.032, 0.15, relative=True)
     plan = page.get_by_test_id("experiment-plan")
