@@ -129,7 +129,9 @@ def test_another_workspaces_journeys_are_never_counted(team: Any, other_team: An
     assert {row["channel"] for row in mine["channels"]} == {"Instagram", "Google Search"}
     assert mine["total_conversions"] == pytest.approx(2) and mine["total_value"] == pytest.approx(160)
     assert [row["channel"] for row in theirs["channels"]] == ["TikTok"] and theirs["total_value"] == pytest.approx(999)
-    assert selectors.journey_range(team.workspace.pk) == (dt.date(2026, 11, 1), dt.date(2026, 11, 4))
+    overview = selectors.journey_overview(team.workspace.pk)
+    assert overview == ((dt.date(2026, 11, 1), dt.date(2026, 11, 4)), ["Promo Akhir Tahun"])  # blank campaigns left out
+    assert selectors.journey_overview(other_team.workspace.pk) == ((dt.date(2026, 11, 5), dt.date(2026, 11, 5)), [])
 
 
 def test_parameter_validation_says_what_is_wrong() -> None:
@@ -191,7 +193,7 @@ def test_a_path_file_is_attributed_without_storing_it(team: Any, warehouse_url: 
     upload.name = "paths.csv"
     body = client.post(url, {"file": upload, "sep": ">"}).content.decode()
     assert "Path file paths.csv (not stored)" in body and 'data-testid="attribution-table"' in body
-    assert selectors.journey_range(team.workspace.pk) is None  # nothing went to the warehouse
+    assert selectors.journey_overview(team.workspace.pk) is None  # nothing went to the warehouse
     semicolons = io.BytesIO(PATH_FILE.replace(",", ";").encode())
     semicolons.name = "paths.csv"
     export = client.post(url, {"file": semicolons, "sep": ">", "export": "csv"})

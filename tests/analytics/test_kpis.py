@@ -478,3 +478,21 @@ def test_compare_gives_no_relative_change_from_zero(facts: ir.Table) -> None:
 def test_compare_refuses_a_period_that_ends_before_it_starts(facts: ir.Table) -> None:
     with pytest.raises(ValueError, match="before it starts"):
         compare(facts, ["ctr"], start=D(2026, 11, 9), end=D(2026, 11, 1))
+
+
+def test_short_money_says_large_amounts_the_way_people_do() -> None:
+    from django.utils import translation
+
+    from alur.analytics.templatetags.analytics import short_money
+
+    with translation.override("en"):
+        assert short_money(68_039_000) == "68.0 M"
+        assert short_money(999_700) == "1.0 M"  # not "1,000.0 K"
+        assert short_money(258_610_000_000) == "259 B"
+        assert short_money(-4_500) == "-4.5 K"
+        assert short_money(640) == "640"
+        assert short_money(None) == "—"
+    with translation.override("id"):
+        assert short_money(68_039_000) == "68,0 jt"
+        assert short_money(2_500_000_000) == "2,5 M"  # miliar
+        assert short_money(12_000) == "12,0 rb"

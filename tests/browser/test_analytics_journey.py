@@ -82,6 +82,11 @@ def test_upload_a_google_ads_export_and_read_the_dashboards(page: Any, live_serv
     headers = table.locator("thead").inner_text()
     assert "CTR" in headers and "CPA" in headers and "Spend" in headers
     assert page.get_by_test_id("chart-spend").locator("svg").count() == 1
+    # Choosing another metric redraws the daily series at once (no inline handler: the policy blocks them).
+    with page.expect_navigation():
+        page.select_option("#metric", "clicks")
+    assert "metric=clicks" in page.url and "start=2026-11-01" in page.url
+    assert page.locator("#metric").input_value() == "clicks"
     screenshot(page, "analytics-02-dashboard")
 
     page.goto(f"{live_server.url}/w/{slug}/analytics/okr/")

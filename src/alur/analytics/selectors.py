@@ -623,19 +623,16 @@ def _touchpoints(workspace_id: int) -> Iterator[ibis.Table]:
         yield table.filter(table.workspace_id == int(workspace_id))
 
 
-def journey_range(workspace_id: int) -> tuple[dt.date, dt.date] | None:
-    """The first and last day with touchpoints, or None when no journeys were imported."""
+def journey_overview(workspace_id: int) -> tuple[tuple[dt.date, dt.date], list[str]] | None:
+    """The first and last day with touchpoints and the campaigns the journeys met (at most 500, by name),
+    read in one warehouse session; None when no journeys were imported."""
     with _touchpoints(workspace_id) as touches:
         row = kpis.execute(touches.aggregate(first=touches.ts.min(), last=touches.ts.max()))
-    if not row or row[0]["first"] is None:
-        return None
-    return _as_date(row[0]["first"]), _as_date(row[0]["last"])
-
-
-def journey_campaigns(workspace_id: int) -> list[str]:
-    with _touchpoints(workspace_id) as touches:
-        rows = kpis.execute(touches.select(value=touches.campaign).distinct().order_by("value"))
-    return [r["value"] for r in rows if r["value"]][:500]
+        if not row or row[0]["first"] is None:
+            return None
+        named = touches.filter(touches.campaign.notnull() & (touches.campaign != ""))
+        rows = kpis.execute(named.select(value=named.campaign).distinct().order_by("value").limit(500))
+    return (_as_date(row[0]["first"]), _as_date(row[0]["last"])), [r["value"] for r in rows]
 
 
 @contextlib.contextmanager

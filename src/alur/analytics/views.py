@@ -642,7 +642,8 @@ def attribution(request: WorkspaceRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     params, errors = selectors.attribution_params(data)
     measure = "value" if data.get("measure") == "value" else "conversions"
-    bounds = selectors.journey_range(request.workspace.pk)
+    overview = selectors.journey_overview(request.workspace.pk)
+    bounds, journey_campaigns = overview if overview else (None, [])
     context: dict[str, Any] = {
         "params": params,
         "param_text": {name: f"{value:g}" for name, value in params.as_kwargs().items()},
@@ -692,7 +693,7 @@ def attribution(request: WorkspaceRequest) -> HttpResponse:
                 "start": start or (bounds[0] if bounds else None),
                 "end": end or (bounds[1] if bounds else None),
                 "campaign": campaign or "",
-                "campaigns": selectors.journey_campaigns(request.workspace.pk) if bounds else [],
+                "campaigns": journey_campaigns,
             }
         )
     context["chart"] = _attribution_chart(table, measure, request.workspace.currency) if table else None

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.translation import pgettext
 
 register = template.Library()
 
@@ -26,6 +27,28 @@ def kpi_value(value: Any, spec: Any) -> str:
     if unit == "ratio":
         return number_format(number, 2, force_grouping=True)
     return number_format(number, 0 if number == int(number) else 1, force_grouping=True)
+
+
+@register.filter
+def short_money(value: Any) -> str:
+    """A large amount in the short form people say aloud: ``68,0 jt`` (Indonesian: ribu, juta, miliar,
+    triliun) / ``68.0M``; below a thousand it is written out. For tables where the full figure would not
+    fit; put the full figure in a tooltip beside it."""
+    if value is None or value == "":
+        return "—"
+    number = float(value)
+    steps = (
+        (1e12, pgettext("short for trillion", "T")),
+        (1e9, pgettext("short for billion", "B")),
+        (1e6, pgettext("short for million", "M")),
+        (1e3, pgettext("short for thousand", "K")),
+    )
+    for size, suffix in steps:
+        if abs(number) >= size * 0.9995:  # 999,600 is shown as 1.0M rather than 1,000.0K
+            places = 1 if abs(number / size) < 99.95 else 0
+            scaled = round(number / size, places)  # number_format cuts digits off; round first
+            return f"{number_format(scaled, places, force_grouping=True)} {suffix}"
+    return number_format(round(number), 0, force_grouping=True)
 
 
 @register.filter
