@@ -18,11 +18,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def finish_stage(page: Any, outputs: dict[str, str]) -> None:
     for key, text in outputs.items():
         page.fill(f"#output-{key}", text)
-        page.locator(f"#output-{key}").locator("xpath=ancestor::form").get_by_role("button", name="Simpan").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator(f"#output-{key}").locator("xpath=ancestor::form").get_by_role("button", name="Simpan").click()
     while page.locator("[data-testid=gate-panel] button[aria-pressed=false]").count():
-        page.locator("[data-testid=gate-panel] button[aria-pressed=false]").first.click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator("[data-testid=gate-panel] button[aria-pressed=false]").first.click()
 
 
 def test_plan_a_campaign_and_get_it_approved_into_creation(page: Any, live_server: Any, browser: Any, team: Team) -> None:
@@ -37,28 +37,28 @@ def test_plan_a_campaign_and_get_it_approved_into_creation(page: Any, live_serve
     brief = page.locator("[data-testid=brief-form]")
     brief.locator("#id_buyer_persona").fill("Andi, 27, pekerja kreatif di Bandung yang suka kopi dingin.")
     brief.locator("#id_key_message").fill("Cold brew 12 jam, siap diminum di mana saja.")
-    brief.get_by_role("button", name="Simpan brief").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        brief.get_by_role("button", name="Simpan brief").click()
 
     finish_stage(page, {"buyer_persona": "Persona Andi: lihat brief."})
-    page.get_by_role("button", name="Pindah ke tahap berikutnya").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Pindah ke tahap berikutnya").click()
     assert page.get_by_test_id("current-stage").inner_text().strip() == "Perencanaan"
 
     budget = page.locator("[data-testid=budget-form]")
     budget.locator("#id_channel").select_option("ads")
     budget.locator("#id_month").fill("2027-02")
     budget.locator("#id_planned").fill("20.000.000")
-    budget.get_by_role("button", name="Simpan baris anggaran").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        budget.get_by_role("button", name="Simpan baris anggaran").click()
     assert BudgetLine.objects.get().planned == 20_000_000
 
     finish_stage(page, {"marketing_plan": "KPI: 3.000 kaleng di bulan pertama; CPA maks. Rp30.000."})
-    page.get_by_role("button", name="Pindah ke tahap berikutnya").click()  # refused: the plan is not approved yet
-    page.wait_for_load_state()
+    with page.expect_navigation():  # refused: the plan is not approved yet
+        page.get_by_role("button", name="Pindah ke tahap berikutnya").click()
     assert "persetujuan" in page.locator(".alert-danger").inner_text()
-    page.get_by_role("button", name="Ajukan untuk persetujuan manajemen").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Ajukan untuk persetujuan manajemen").click()
     screenshot(page, "08-campaign-awaiting-approval")
 
     manager_context = browser.new_context(viewport={"width": 1280, "height": 860})
@@ -67,13 +67,13 @@ def test_plan_a_campaign_and_get_it_approved_into_creation(page: Any, live_serve
     manager_page.wait_for_url(f"{live_server.url}/w/{team.workspace.slug}/")
     campaign = Campaign.objects.get()
     manager_page.goto(f"{live_server.url}/w/{team.workspace.slug}/campaigns/{campaign.pk}/")
-    manager_page.get_by_role("button", name="Setujui rencana").click()
-    manager_page.wait_for_load_state()
+    with manager_page.expect_navigation():
+        manager_page.get_by_role("button", name="Setujui rencana").click()
     manager_context.close()
 
     page.reload()
-    page.get_by_role("button", name="Pindah ke tahap berikutnya").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Pindah ke tahap berikutnya").click()
     assert page.get_by_test_id("current-stage").inner_text().strip() == "Produksi konten"
     campaign.refresh_from_db()
     assert campaign.stage_key == "creation"

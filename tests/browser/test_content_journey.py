@@ -30,7 +30,6 @@ def _as(browser: Any, live_server: Any, email: str) -> Any:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
     page = context.new_page()
     sign_in(page, live_server, email)
-    page.wait_for_load_state()
     return page
 
 
@@ -45,7 +44,6 @@ def test_draft_fix_approve_in_two_levels_schedule_and_drag_on_the_calendar(
     )
     # The creator drafts an Instagram post with six hashtags.
     sign_in(page, live_server, team.user(Role.CONTENT_CREATOR).email)
-    page.wait_for_load_state()
     page.goto(f"{live_server.url}/w/kopi/content/new/")
     page.fill("#id_title", "Teaser kopi susu botol")
     page.get_by_test_id("create-content").click()
@@ -57,10 +55,10 @@ def test_draft_fix_approve_in_two_levels_schedule_and_drag_on_the_calendar(
     error.wait_for()
     assert "5" in error.inner_text()
     screenshot(page, "content-01-too-many-hashtags")
-    form.get_by_test_id("variant-save").click()
-    page.wait_for_load_state()
-    page.get_by_test_id("submit-review").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        form.get_by_test_id("variant-save").click()
+    with page.expect_navigation():
+        page.get_by_test_id("submit-review").click()
     assert page.locator(".alert-danger").count() >= 1
     item = ContentItem.objects.get(title="Teaser kopi susu botol")
     assert item.status == "draft"
@@ -70,10 +68,10 @@ def test_draft_fix_approve_in_two_levels_schedule_and_drag_on_the_calendar(
     form.locator("textarea[name=text]").fill(FIVE_TAGS)
     form.locator("textarea[name=text]").press("End")
     page.wait_for_selector("[data-testid=violations][data-errors='0']")
-    form.get_by_test_id("variant-save").click()
-    page.wait_for_load_state()
-    page.get_by_test_id("submit-review").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        form.get_by_test_id("variant-save").click()
+    with page.expect_navigation():
+        page.get_by_test_id("submit-review").click()
     item.refresh_from_db()
     assert item.status == "in_review"
     screenshot(page, "content-02-in-review")
@@ -100,8 +98,8 @@ def test_draft_fix_approve_in_two_levels_schedule_and_drag_on_the_calendar(
     social = _as(browser, live_server, team.user(Role.SOCIAL_MEDIA_SPECIALIST).email)
     social.goto(f"{live_server.url}/w/kopi/content/{item.pk}/")
     social.locator("[data-testid=schedule-form] input[name=publish_at]").fill(f"{monday.isoformat()}T10:00")
-    social.locator("[data-testid=schedule-form] button[type=submit]").click()
-    social.wait_for_load_state()
+    with social.expect_navigation():
+        social.locator("[data-testid=schedule-form] button[type=submit]").click()
     item.refresh_from_db()
     assert item.status == "scheduled"
     assert timezone.localtime(item.publish_at, JAKARTA) == dt.datetime.combine(monday, dt.time(10, 0), tzinfo=JAKARTA)

@@ -18,7 +18,8 @@ def sign_in(page: Any, live_server: Any, email: str) -> None:
     page.goto(f"{live_server.url}/")
     page.fill("#id_username", email)
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit].btn-primary")
+    with page.expect_navigation():  # the session cookie is set once the login's redirect has landed
+        page.click("button[type=submit].btn-primary")
 
 
 def test_sign_in_switch_language_and_workspace(page: Any, live_server: Any, team: Team, other_team: Team) -> None:
@@ -37,14 +38,14 @@ def test_sign_in_switch_language_and_workspace(page: Any, live_server: Any, team
     assert heading.inner_text() == "Selamat datang di Kopi Kita"
     screenshot(page, "02-home-id")
 
-    page.get_by_test_id("language-switch").get_by_role("button", name="EN").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_test_id("language-switch").get_by_role("button", name="EN").click()
     assert heading.inner_text() == "Welcome to Kopi Kita"
     assert page.locator("html").get_attribute("lang") == "en"
     screenshot(page, "03-home-en")
 
-    page.get_by_test_id("language-switch").get_by_role("button", name="ID").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_test_id("language-switch").get_by_role("button", name="ID").click()
     assert heading.inner_text() == "Selamat datang di Kopi Kita"
 
     page.get_by_test_id("workspace-switcher").get_by_role("button").click()

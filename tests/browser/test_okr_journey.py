@@ -45,8 +45,8 @@ def test_a_strategist_enters_the_first_example_okr_of_seed_004(page: Any, live_s
         form.locator("#id_unit").fill(unit)
         form.locator("#id_start_value").fill(start)
         form.locator("#id_target_change_percent").fill(change)
-        form.get_by_role("button", name="Tambah key result").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            form.get_by_role("button", name="Tambah key result").click()
     assert KeyResult.objects.count() == 4
     followers = KeyResult.objects.get(metric="Followers Instagram")
     assert followers.target_value == 72000
@@ -54,8 +54,8 @@ def test_a_strategist_enters_the_first_example_okr_of_seed_004(page: Any, live_s
 
     first = page.locator("[data-testid=check-in-form]").first
     first.locator("input[name=value]").fill("60000")
-    first.get_by_role("button", name="Check-in").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        first.get_by_role("button", name="Check-in").click()
     assert CheckIn.objects.get().value == 60000
     assert page.get_by_test_id("objective-grade").inner_text() == "0,13"  # (0.5 + 0 + 0 + 0) / 4
     screenshot(page, "07-okr-objective")
