@@ -261,6 +261,36 @@ def test_guardrails_are_analysed_and_a_rise_is_a_breach(team: Any) -> None:
     assert guard["name"] == "Berhenti berlangganan" and guard["breached"] == ["B"]
 
 
+def test_the_checks_beside_the_verdict_say_what_failed(team: Any, login: Any) -> None:
+    experiment = _create(team, guardrails="Berhenti berlangganan")
+    rows = _counts(experiment, (10000, 400), (7000, 330))  # planned 50/50: a broken split
+    rows[0]["guardrails"] = {"Berhenti berlangganan": "40"}
+    rows[1]["guardrails"] = {"Berhenti berlangganan": "95"}
+    services.experiment_counts_record(actor=team.user(Role.DATA_ANALYST), experiment=experiment, rows=rows)
+    page = (
+        _client(login, team.user(Role.DATA_ANALYST))
+        .get(f"/w/{team.workspace.slug}/analytics/experiments/{experiment.pk}/")
+        .content.decode()
+    )
+    checks = page[page.index('data-testid="experiment-checks"') :].split("</ul>")[0]
+    assert '<li data-ok="no">' in checks and "Traffic split: does not match the plan (p = 0.0000)" in checks
+    assert "Guardrails: worse on Berhenti berlangganan" in checks
+    assert "Holm" not in checks and "CUPED" not in checks  # one variant, no covariate
+
+    services.experiment_counts_import(
+        actor=team.user(Role.DATA_ANALYST),
+        experiment=experiment,
+        text="variant,visitors,conversions,pre_sum,pre_sum_sq,cross_sum\n"
+        "Control,10000,400,380,380,300\nB,10000,470,390,390,310\n",
+    )
+    page = (
+        _client(login, team.user(Role.DATA_ANALYST))
+        .get(f"/w/{team.workspace.slug}/analytics/experiments/{experiment.pk}/")
+        .content.decode()
+    )
+    assert "CUPED: adjusted with the pre-period covariate" in page and "Traffic split: as planned" in page
+
+
 def test_counts_pulled_from_imported_ads(team: Any, warehouse_url: str) -> None:
     services.sources_ensure(team.workspace)
     lines = ["date,ad,clicks,conversions,conversion_value"]
@@ -448,6 +478,8 @@ def test_pages_empty_state_form_errors_and_detail(team: Any, login: Any, warehou
     page = analyst.get(created["Location"]).content.decode()
     assert 'data-testid="experiment-verdict"' in page and "<svg" in page
     assert 'data-testid="experiment-peeking"' in page  # 3,000 of the 6,743 planned
+    assert '<li data-ok="yes">' in page and "Traffic split: as planned (p = 1.0000)" in page
+    assert '<li data-ok="pending">' in page and "Sample: 44% of the plan" in page and "Guardrails: none set" in page
     upload = analyst.post(created["Location"], {"form": "csv", "counts_file": io.BytesIO(b"variant,visitors\nKontrol,1\n")})
     assert upload.status_code == 200 and "no column" in upload.content.decode()
     assert analyst.post(created["Location"], {"form": "pull"}).status_code == 200

@@ -968,9 +968,48 @@ def _lift_chart(experiment: Experiment, analysis: Any) -> SafeString:
     return _svg(
         charts.lift_intervals(
             rows, label="variant", lift="lift", low="low", high="high", title=title,
-            empty_text=_("Type the counts to see the intervals"), value_title=_("Relative lift"),
+            empty_text=_("Type the counts to see the intervals"), value_title=_("Relative lift"), width=980,
         )
     )  # fmt: skip
+
+
+def _experiment_checks(experiment: Experiment, found: dict[str, Any], progress_percent: int) -> list[dict[str, Any]]:
+    """The checks a reader runs before trusting a verdict, each with its outcome (True passed, False failed,
+    None not yet): the traffic split, the planned sample, the guardrails, and how the numbers were
+    adjusted (Holm for several variants, CUPED with a pre-period covariate)."""
+    analysis = found["analysis"]
+    if analysis is None:
+        return []
+    checks: list[dict[str, Any]] = []
+    p = _number(analysis.srm_p_value, 4)
+    if analysis.srm_warning:
+        checks.append({"ok": False, "text": _("Traffic split: does not match the plan (p = %(p)s)") % {"p": p}})
+    else:
+        checks.append({"ok": True, "text": _("Traffic split: as planned (p = %(p)s)") % {"p": p}})
+    if experiment.is_sequential:
+        checks.append({"ok": True, "text": _("Sample: sequential test, readable at any time")})
+    elif found["plan"].per_variant:
+        done = progress_percent >= 100
+        checks.append(
+            {"ok": True if done else None, "text": _("Sample: %(percent)s%% of the plan") % {"percent": progress_percent}}
+        )
+    else:
+        checks.append({"ok": None, "text": _("Sample: the plan has no sample size")})
+    if not experiment.guardrails:
+        checks.append({"ok": None, "text": _("Guardrails: none set")})
+    else:
+        breached = [g["name"] for g in found["guardrails"] if g["breached"]]
+        if breached:
+            checks.append({"ok": False, "text": _("Guardrails: worse on %(names)s") % {"names": ", ".join(breached)}})
+        elif found["guardrails"]:
+            checks.append({"ok": True, "text": _("Guardrails: no significant rise")})
+        else:
+            checks.append({"ok": None, "text": _("Guardrails: no counts yet")})
+    if len(analysis.results) > 1:
+        checks.append({"ok": True, "text": _("p-values Holm-adjusted for %(n)s variants") % {"n": len(analysis.results)}})
+    if analysis.cuped_theta is not None:
+        checks.append({"ok": True, "text": _("CUPED: adjusted with the pre-period covariate")})
+    return checks
 
 
 def _counts_posted(request: WorkspaceRequest, experiment: Experiment, variants: list[ExperimentVariant]) -> list[dict[str, Any]]:
@@ -1063,6 +1102,7 @@ def experiment_detail(request: WorkspaceRequest, experiment_id: int) -> HttpResp
         }
         for g in found["guardrails"]
     ]  # fmt: skip
+    progress_percent = round((found["progress"] or 0) * 100)
     return render(
         request,
         "analytics/experiment_detail.html",
@@ -1073,7 +1113,8 @@ def experiment_detail(request: WorkspaceRequest, experiment_id: int) -> HttpResp
             "analysis": analysis,
             "found": found,
             "plan": plan,
-            "progress_percent": round((found["progress"] or 0) * 100),
+            "progress_percent": progress_percent,
+            "checks": _experiment_checks(experiment, found, progress_percent),
             "guardrails": guardrails,
             "chart": _lift_chart(experiment, analysis),
             "can_manage": can(request, Action.EXPERIMENT_MANAGE, experiment),
