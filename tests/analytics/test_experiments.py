@@ -272,6 +272,8 @@ def test_the_checks_beside_the_verdict_say_what_failed(team: Any, login: Any) ->
         .get(f"/w/{team.workspace.slug}/analytics/experiments/{experiment.pk}/")
         .content.decode()
     )
+    srm = page[page.index('data-testid="experiment-srm"') :].split("</div></div>")[0]
+    assert 'data-testid="experiment-verdict" data-kind="srm"' in srm and page.count("experiment-verdict") == 1
     checks = page[page.index('data-testid="experiment-checks"') :].split("</ul>")[0]
     assert '<li data-ok="no">' in checks and "Traffic split: does not match the plan (p = 0.0000)" in checks
     assert "Guardrails: worse on Berhenti berlangganan" in checks

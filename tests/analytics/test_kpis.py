@@ -496,3 +496,23 @@ def test_short_money_says_large_amounts_the_way_people_do() -> None:
         assert short_money(68_039_000) == "68,0 jt"
         assert short_money(2_500_000_000) == "2,5 M"  # miliar
         assert short_money(12_000) == "12,0 rb"
+
+
+def test_alert_sentence_writes_numbers_and_days_in_the_readers_language() -> None:
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    from alur.analytics.selectors import alert_sentence
+
+    alert = SimpleNamespace(
+        kpi="spend", dimension_value="Paid Social", day=dt.date(2026, 11, 20), value=1_250_000.0, expected=961_538.5
+    )
+    with translation.override("id"):
+        assert alert_sentence(alert) == "Spend untuk Paid Social pada 20 Nov 2026: 1.250.000, perkiraan sekitar 961.538 (+30%)."
+    with translation.override("en"):
+        assert alert_sentence(alert) == "Spend for Paid Social on 20 Nov 2026: 1,250,000, expected about 961,538 (+30%)."
+    rate = SimpleNamespace(kpi="bounce_rate", dimension_value="", day=dt.date(2026, 11, 20), value=84.35, expected=64.75)
+    with translation.override("id"):
+        assert ": 84,35, perkiraan sekitar 64,75 (+30%)." in alert_sentence(rate)

@@ -105,6 +105,9 @@ THEME: dict[str, Any] = {
         "labelColor": "#495057",
         "orient": "bottom",
         "direction": "horizontal",
+        # The layout measures labels in the renderer's font; the browser draws them in its own, often a
+        # sixth wider (DejaVu Sans on Linux), so entries get room to grow instead of running into the next.
+        "columnPadding": 28,
     },
     "text": {"font": FONT, "fontSize": 12, "color": "#495057"},
     "range": {"category": list(PALETTE)},

@@ -19,6 +19,7 @@ from typing import Any
 
 import ibis
 from django.conf import settings
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from alur.analytics import anomaly, kpis, stats, warehouse
@@ -319,7 +320,7 @@ def alert_sentence(alert: Any) -> str:
     return _("%(kpi)s for %(where)s on %(day)s: %(value)s, expected about %(expected)s (%(change)+.0f%%).") % {
         "kpi": _(label),
         "where": where,
-        "day": alert.day.isoformat(),
+        "day": date_format(alert.day, "j M Y"),
         "value": _fmt(alert.value),
         "expected": _fmt(alert.expected),
         "change": change,
@@ -327,7 +328,9 @@ def alert_sentence(alert: Any) -> str:
 
 
 def _fmt(value: float) -> str:
-    return f"{value:,.2f}" if abs(value) < 100 else f"{value:,.0f}"
+    """Grouped and with the decimal mark of the active language: 64,75 / 1.234 (id), 64.75 / 1,234 (en)."""
+    places = 2 if abs(value) < 100 else 0
+    return number_format(round(value, places), places, force_grouping=True)  # number_format cuts; round first
 
 
 # --------------------------------------------------------------------------------------------- diagnosis

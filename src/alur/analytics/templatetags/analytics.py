@@ -52,6 +52,14 @@ def short_money(value: Any) -> str:
 
 
 @register.filter
+def share_percent(value: Any) -> str:
+    """A part of a whole (0.256) as "25.6 %" ("25,6 %" in Indonesian); None → "—"."""
+    if value is None or value == "":
+        return "—"
+    return f"{number_format(round(float(value) * 100, 1), 1, force_grouping=True)} %"
+
+
+@register.filter
 def change_percent(value: Any) -> str:
     """A relative change (0.25) as "+25 %"; None → ""."""
     if value is None:
