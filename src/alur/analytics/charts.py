@@ -60,7 +60,10 @@ Locale = Literal["id", "en"]
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 #: The Vega-Lite library vl-convert compiles with (it bundles several; the newest is a 6.x).
 VEGA_LITE_VERSION = "5.21"
-FONT = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
+# Text is laid out by vl-convert, which measures it in Liberation Sans (bundled with it), and drawn by the
+# reader's browser; Liberation Sans, Arial and Helvetica share their metrics, so labels fit where they were
+# measured. A system-ui stack drew them in a wider font (DejaVu Sans on Linux) and clipped axis labels.
+FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
 #: Bootstrap 5 colours: blue, green, orange, purple, teal, pink, grey, yellow.
 PALETTE: tuple[str, ...] = ("#0d6efd", "#198754", "#fd7e14", "#6f42c1", "#20c997", "#d63384", "#6c757d", "#ffc107")
 BLUE, GREEN, ORANGE, GREY = PALETTE[0], PALETTE[1], PALETTE[2], PALETTE[6]
@@ -105,9 +108,8 @@ THEME: dict[str, Any] = {
         "labelColor": "#495057",
         "orient": "bottom",
         "direction": "horizontal",
-        # The layout measures labels in the renderer's font; the browser draws them in its own, often a
-        # sixth wider (DejaVu Sans on Linux), so entries get room to grow instead of running into the next.
-        "columnPadding": 28,
+        # Room between entries for a browser without any font of FONT's metrics (it draws a wider one).
+        "columnPadding": 20,
     },
     "text": {"font": FONT, "fontSize": 12, "color": "#495057"},
     "range": {"category": list(PALETTE)},
