@@ -50,7 +50,7 @@ def test_compare_the_attribution_models_over_the_demo_journeys(
         assert label in headers
     assert page.get_by_test_id("attribution-row").count() == 6
     assert page.get_by_test_id("attribution-chart").locator("svg").count() == 1
-    assert "3000 journeys" in page.get_by_test_id("attribution-summary").inner_text()
+    assert "3,000 journeys" in page.get_by_test_id("attribution-summary").inner_text()
     assert page.get_by_test_id("attribution-removal").locator("progress").count() == 6
     first_chart = page.get_by_test_id("attribution-chart").inner_html()
 
