@@ -70,6 +70,8 @@ def test_abtest_table_shows_every_variant_and_the_verdict(tmp_path: Path, capsys
     out = capsys.readouterr().out
     assert "A (control)" in out and "\nB " in out and "\nC " in out
     assert "Variant B wins: 13.9% higher conversion rate than control (95% CI +" in out
+    b_row = next(line for line in out.splitlines() if line.startswith("B "))
+    assert b_row.endswith(">99.9%")  # z ≈ 3.3: never shown as a certain 100.0%
 
 
 def test_abtest_sequential_table_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -117,3 +119,17 @@ def test_commands_run_without_a_configured_django(tmp_path: Path) -> None:
         )
         assert result.returncode == 0, result.stderr
         assert result.stdout.strip()
+
+
+def test_a_reader_that_stops_early_is_not_an_error(tmp_path: Path) -> None:
+    """``alur abtest … | head -1``: the pipe closes before the table is written; no traceback, exit 0."""
+    reader, writer = os.pipe()
+    os.close(reader)  # nobody will read: the first write fails with EPIPE
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "alur.config.cli", "abtest", write(tmp_path, COUNTS)],
+            stdout=writer, stderr=subprocess.PIPE, text=True, timeout=120,
+        )  # fmt: skip
+    finally:
+        os.close(writer)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr

@@ -368,6 +368,9 @@ def _abtest_table(analysis: Analysis) -> str:
     def pval(x: float) -> str:
         return "–" if x != x else ("<0.0001" if x < 0.0001 else f"{x:.4f}")
 
+    def chance(x: float) -> str:  # never a certain 0% or 100%, as on the experiment page
+        return "–" if x != x else (">99.9%" if x > 0.999 else "<0.1%" if x < 0.001 else f"{x:.1%}")
+
     level = f"{(1 - analysis.alpha):.0%}"
     header = ["variant", "visitors", "rate" if analysis.metric == "conversion" else "mean", "lift", f"{level} CI of lift"]
     header += ["p", "p (Holm)" if analysis.correction == "holm" else "p (adj.)", "P(beat control)"]
@@ -383,7 +386,7 @@ def _abtest_table(analysis: Analysis) -> str:
                 f"{pct(r.ci_rel_low)} to {pct(r.ci_rel_high)}",
                 pval(r.p_value),
                 pval(r.p_value_adjusted) + (" *" if r.significant else ""),
-                pct(r.prob_beat_control, signed=False),
+                chance(r.prob_beat_control),
             ]
         )
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
@@ -566,6 +569,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandFailed as error:
         print(f"alur {args.command}: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # the reader stopped early (``alur attribution … | head``): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
+        return 0
 
 
 if __name__ == "__main__":
