@@ -19,10 +19,11 @@ from typing import Any
 
 import ibis
 from django.conf import settings
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from alur.analytics import anomaly, kpis, stats, warehouse
+from alur.analytics.templatetags.analytics import amount
 
 FILTER_FIELDS = ("source", "channel", "campaign", "campaign_id", "region", "device", "account")
 DIMENSIONS = ("channel", "campaign", "region", "device", "source", "account")
@@ -321,16 +322,10 @@ def alert_sentence(alert: Any) -> str:
         "kpi": _(label),
         "where": where,
         "day": date_format(alert.day, "j M Y"),
-        "value": _fmt(alert.value),
-        "expected": _fmt(alert.expected),
+        "value": amount(alert.value),
+        "expected": amount(alert.expected),
         "change": change,
     }
-
-
-def _fmt(value: float) -> str:
-    """Grouped and with the decimal mark of the active language: 64,75 / 1.234 (id), 64.75 / 1,234 (en)."""
-    places = 2 if abs(value) < 100 else 0
-    return number_format(round(value, places), places, force_grouping=True)  # number_format cuts; round first
 
 
 # --------------------------------------------------------------------------------------------- diagnosis

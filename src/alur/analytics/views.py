@@ -34,6 +34,10 @@ from alur.analytics.models import (
 from alur.core.policy import Action
 from alur.core.tenancy import WorkspaceRequest, can, request_user, workspace_view
 
+#: Charts that fill a card across the main column (about 980 px at 1280 px): drawn at that width, their
+#: text keeps the size of the page's instead of being scaled up.
+CARD_CHART_WIDTH = 980
+
 DIMENSION_LABELS = {
     "channel": gettext_lazy("Channel"),
     "campaign": gettext_lazy("Campaign"),
@@ -590,7 +594,7 @@ def _attribution_chart(table: dict[str, Any] | None, measure: str, currency: str
         series=[(m, str(ATTRIBUTION_MODEL_LABELS[m])) for m in models],
         title=title,
         value_format=",.0f" if measure == "value" else ",.1f",
-        width=980,
+        width=CARD_CHART_WIDTH,
         height=320,
         empty_text=_("No conversions to attribute"),
     )
@@ -968,7 +972,7 @@ def _lift_chart(experiment: Experiment, analysis: Any) -> SafeString:
     return _svg(
         charts.lift_intervals(
             rows, label="variant", lift="lift", low="low", high="high", title=title,
-            empty_text=_("Type the counts to see the intervals"), value_title=_("Relative lift"), width=980,
+            empty_text=_("Type the counts to see the intervals"), value_title=_("Relative lift"), width=CARD_CHART_WIDTH,
         )
     )  # fmt: skip
 

@@ -22,11 +22,16 @@ def kpi_value(value: Any, spec: Any) -> str:
     if unit == "percent":
         return f"{number_format(number, 2, force_grouping=True)} %"
     if unit == "money":
-        places = 0 if abs(number) >= 100 else 2
-        return number_format(round(number, places), places, force_grouping=True)  # number_format cuts, not rounds
+        return amount(number)
     if unit == "ratio":
         return number_format(number, 2, force_grouping=True)
     return number_format(number, 0 if number == int(number) else 1, force_grouping=True)
+
+
+def amount(number: float) -> str:
+    """Two decimals below 100, none from 100 up, grouped in the active language: 64,75 / 1.234.567 (id)."""
+    places = 0 if abs(number) >= 100 else 2
+    return number_format(round(number, places), places, force_grouping=True)  # number_format cuts, not rounds
 
 
 @register.filter
