@@ -538,7 +538,7 @@ def test_canonical_fields_match_the_warehouse_columns() -> None:
     from alur.analytics import warehouse
 
     assert set(formats.CANONICAL_METRICS) == set(warehouse.FACT_METRICS)
-    assert set(formats.CANONICAL_DIMENSIONS) == set(warehouse.FACT_DIMENSIONS) - {"workspace_id", "source", "campaign_id"}
+    assert set(formats.CANONICAL_DIMENSIONS) == set(warehouse.FACT_DIMENSIONS) - {"workspace_id", "source", "campaign_id", "date_end"}
 
 
 # -------------------------------------------------------------------------------------------- generator

@@ -48,6 +48,7 @@ def _row(day: str, source: str, channel: str, region: str, currency: str | None,
     return {
         "workspace_id": 1,
         "date": D.fromisoformat(day),
+        "date_end": D.fromisoformat(day),
         "source": source,
         "channel": channel,
         "region": region,

@@ -498,6 +498,8 @@ def _import(
             values.append("m.campaign_id")
         elif name == "import_id":
             values.append(f"{int(spec.import_id)}::BIGINT")
+        elif name == "date_end":
+            values.append("s.date")
         elif name in metric_names:
             values.append(f"coalesce(s.{name}, 0)::{_sql_type(name)}")
         elif name in warehouse.FACT_METRICS:

@@ -8,9 +8,9 @@ engine; only results come back to Python.
 
 The tables (created on first use, never dropped):
 
-* ``performance_facts`` — one row per workspace, day, source and the dimensions a report carries
-  (account, channel, campaign, ad set, ad, region, device) with the additive metrics. Ratios are never
-  stored: they are computed as sum over sum (:mod:`alur.analytics.kpis`).
+* ``performance_facts`` — one row per workspace, day (or whole period: ``date`` to ``date_end``), source
+  and the dimensions a report carries (account, channel, campaign, ad set, ad, region, device) with the
+  additive metrics. Ratios are never stored: they are computed as sum over sum (:mod:`alur.analytics.kpis`).
 * ``journey_touchpoints`` — pseudonymous journeys for attribution (journey id is a keyed hash).
 """
 
@@ -30,7 +30,8 @@ from ibis.backends import BaseBackend
 
 FACT_DIMENSIONS: Mapping[str, Any] = {
     "workspace_id": dt.int64,
-    "date": dt.date,
+    "date": dt.date,  # the day the fact covers, or the first day of its period
+    "date_end": dt.date,  # the last day it covers (inclusive): equal to date for a daily fact
     "source": dt.string,  # google_ads, meta_ads, ga4, tiktok_ads, linkedin_ads, a generic source name
     "account": dt.string,
     "channel": dt.string,
@@ -105,6 +106,11 @@ def ensure_schema(connection: BaseBackend) -> None:
     existing = set(connection.list_tables())
     if FACTS not in existing:
         connection.create_table(FACTS, schema=fact_schema())
+    else:
+        have = set(connection.table(FACTS).columns)
+        if "date_end" not in have:  # warehouses created before whole-period facts: every fact was one day
+            connection.raw_sql(f"ALTER TABLE {FACTS} ADD COLUMN date_end DATE")
+            connection.raw_sql(f"UPDATE {FACTS} SET date_end = date")
     if TOUCHPOINTS not in existing:
         connection.create_table(TOUCHPOINTS, schema=touchpoint_schema())
     else:
