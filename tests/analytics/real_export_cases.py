@@ -227,7 +227,7 @@ CASES: list[dict] = [
             "reach": 635040,
         },
         "notes": (
-            "UTF-8 BOM; whole-period rows (15 campaigns x 36 Indian regions); spend with up to 8 decimals "
+            "UTF-8 BOM; whole-period rows (492 campaign/region pairs: 15 campaigns, 36 regions); spend with up to 8 decimals "
             "(exact sum 33245.33999999; storing rows at 2 decimals would give 33245.17); clicks = "
             "'Link clicks' (103 empty cells = 0), 'Clicks (all)' sums to 40048 and is not used."
         ),
@@ -290,7 +290,9 @@ CASES: list[dict] = [
             "conversions": "23131.00",
             "conversion_value": {"USD": "26491848.01"},
         },
-        # No total row in this export, so no file_totals.
+        # No total row in this export, so no file_totals. Cross-check: the same property's "Events: Event name"
+        # export (MANISH-D-17/GOOGLE-ADS-ANALYZER, Dataset/Events_Event_name(TwinBirds GA4).csv) has 23131 purchase
+        # events and revenue 26491848.009072 for the same period.
         "notes": (
             "Traffic acquisition by 'Session primary channel group (Default channel group)'; CRLF, 9-line '#' "
             "block with the header right after it (no blank line), no newline at the end; conversions = 'Key "
