@@ -17,6 +17,7 @@ from typing import Any
 
 from django.utils.translation import gettext
 
+from alur.analytics import selectors
 from alur.analytics.imports import messages
 from alur.analytics.models import Import
 
@@ -57,6 +58,12 @@ def receipt(imp: Import) -> dict[str, Any]:
         "replaced": report.get("replaced", imp.replaced),
         "same_as": report.get("same_as"),
     }
+
+
+def unmapped_campaigns(imp: Import) -> list[str]:
+    """The file's campaigns that no Alur campaign matches yet (by mapping, name or UTM slug)."""
+    known = selectors.campaign_ids(imp.workspace_id)
+    return [c for c in (imp.report or {}).get("campaigns", []) if c.lower() not in known]
 
 
 def totals_side_by_side(imp: Import) -> list[dict[str, Any]]:
