@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import ibis
 
-from alur.analytics import importing, kpis, warehouse
+from alur.analytics import kpis, warehouse
 
 
 def write_csv(path: Path, rows: int) -> None:

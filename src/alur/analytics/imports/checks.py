@@ -4,6 +4,7 @@ are not checked (they are not stored)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -11,6 +12,7 @@ import duckdb
 
 from alur.analytics.imports.messages import Notice, problem
 from alur.analytics.imports.platforms import CANONICAL_METRICS, INTEGER_METRICS
+from alur.analytics.imports.reading import literal
 from alur.analytics.imports.staging import PlannedTable
 
 MAX_PROBLEMS = 50
@@ -23,14 +25,17 @@ class _Check:
     field: str | None  # canonical field whose header and cell are named; None: the row
 
 
-def _checks(plans: Sequence[PlannedTable]) -> list[_Check]:
+def _checks(con: duckdb.DuckDBPyConnection, plans: Sequence[PlannedTable]) -> list[_Check]:
     metrics = [m for m in CANONICAL_METRICS if any(m in p.match.columns for p in plans)]
+    # A currency must be an ISO code: the few distinct values are judged here, the rows found by the query.
+    currencies = [row[0] for row in con.execute("SELECT DISTINCT currency FROM staged WHERE currency IS NOT NULL").fetchall()]
+    bad = [c for c in currencies if not re.fullmatch("[A-Z]{3}", c)]
     checks = [
         _Check("date_bad", "cell_not_date", "date"),
         _Check("end_bad", "cell_not_date", "date_end"),
         _Check("date_end < date", "cell_period_reversed", "date_end"),
         _Check("width_bad", "row_too_long", None),
-        _Check("currency_bad", "cell_currency", "currency"),
+        _Check(f"currency IN ({', '.join(literal(c) for c in bad)})" if bad else "false", "cell_currency", "currency"),
         _Check("currency_conflict", "cell_currency_conflict", "spend"),
     ]
     for name in metrics:
@@ -42,7 +47,7 @@ def _checks(plans: Sequence[PlannedTable]) -> list[_Check]:
 
 
 def cell_problems(con: duckdb.DuckDBPyConnection, plans: Sequence[PlannedTable]) -> list[Notice]:
-    checks = _checks(plans)
+    checks = _checks(con, plans)
     case = " ".join(f"WHEN {check.condition} THEN {index}" for index, check in enumerate(checks))
     bad = con.execute(
         f"SELECT table_no, line_no, check_no, currency, value_currency FROM (SELECT table_no, line_no, currency, "

@@ -62,19 +62,23 @@ class TableSource:
     kind: str  # "csv" or "parquet"
     multiline: bool = False  # quoted cells span lines: DuckDB's parallel reader cannot split such a file
 
-    def relation(self, types: Mapping[str, str] | None = None, *, options: str = "") -> str:
-        """``read_csv(…)`` of this table; ``types`` (column name → SQL type) for native parsing, else text."""
+    def relation(self, types: Mapping[str, str] | None = None, *, options: str = "", strict: bool = False) -> str:
+        """``read_csv(…)`` of this table; ``types`` (column name → SQL type) for native parsing, else text.
+
+        The lenient reading pads short rows and catches long ones in spare columns; ``strict`` reads exactly
+        the header's columns, which lets DuckDB split the file between threads (a row that does not fit then
+        fails the read, and the caller reads the table leniently)."""
         if self.kind == "parquet":
             return f"read_parquet({literal(str(self.path))})"
-        names = [f"c{i}" for i in range(len(self.headers) + SPARE_COLUMNS)]
+        names = [f"c{i}" for i in range(len(self.headers) + (0 if strict else SPARE_COLUMNS))]
         if self.row_offset is None:
             names = [ROW_COLUMN, *names]
         declared = ", ".join(f"{literal(n)}: {literal((types or {}).get(n, 'VARCHAR'))}" for n in names)
         extra = (", parallel=false" if self.multiline else "") + (f", {options}" if options else "")
+        leniency = "" if strict else "null_padding=true, strict_mode=false, "
         return (
             f"read_csv({literal(str(self.path))}, skip={self.skip}, header=false, auto_detect=false, "
-            f"delim={literal(self.delimiter)}, quote='\"', escape='\"', null_padding=true, "
-            f"strict_mode=false, columns={{{declared}}}{extra})"
+            f"delim={literal(self.delimiter)}, quote='\"', escape='\"', {leniency}columns={{{declared}}}{extra})"
         )
 
     @property

@@ -201,7 +201,8 @@ def _stage(
         decimal_style=spec.decimal_style,
     )
     dayfirst = spec.dayfirst if spec.dayfirst is not None else (layout.dayfirst if layout else None)
-    staging.create_staged(con)
+    metrics = receipt.file_metrics(plans)
+    staging.create_staged(con, metrics)
     problems: list[Notice] = []
     all_typed = True
     with steps.band(0, 60, "reading"):
@@ -212,7 +213,7 @@ def _stage(
                 continue
             typed = staging.read_raw(con, plan, styles)
             all_typed = all_typed and typed
-            staging.stage_table(con, plan, styles, defaults, typed=typed)
+            staging.stage_table(con, plan, styles, defaults, typed=typed, metrics=metrics)
     if problems:
         raise ImportFailed(problems)
     with steps.band(60, 75, "checking"):
@@ -335,8 +336,7 @@ def write_facts(con: duckdb.DuckDBPyConnection, spec: ImportSpec, result: Import
         else:
             values.append(name)
     con.execute(
-        f"COPY (SELECT {', '.join(values)} FROM staged WHERE {receipt.DATA_ROWS} ORDER BY date, line_no) "
-        f"TO {literal(str(output))} (FORMAT parquet)"
+        f"COPY (SELECT {', '.join(values)} FROM staged WHERE {receipt.DATA_ROWS}) TO {literal(str(output))} (FORMAT parquet)"
     )
 
 

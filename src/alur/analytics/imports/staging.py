@@ -6,12 +6,13 @@ a file that surprises the typed reader later is simply read again as text). Then
 table adds its rows to ``staged``: every row of the file below the header, totals lines included, with
 
 * ``table_no``, ``line_no`` — which table, and the row number as a spreadsheet shows it;
-* ``is_total``/``total_label`` — a totals line (:mod:`.totals`), ``label_empty`` — no names at all
-  (a summary row when it is the first row of a platform that writes one; see :func:`mark_summary_rows`);
+* ``is_total``/``total_label`` — a totals line (:mod:`.totals`); ``is_summary`` — a platform's summary row
+  without names (:func:`mark_summary_rows`);
 * ``date``, ``date_end`` — the day, or the period, the row covers (:class:`Dating`);
 * the dimensions, ``currency`` and ``value_currency`` (a currency written in the amounts, "£8.06");
-* each metric, with ``<metric>__bad`` (a cell that is not a number) and ``<metric>__empty`` (blank or "--");
-* ``date_bad``, ``end_bad``, ``currency_bad``, ``width_bad`` — the other cell checks.
+* each metric the file gives, with ``<metric>__bad`` (a cell that is not a number) and ``<metric>__empty``
+  (blank or "--");
+* ``date_bad``, ``end_bad``, ``width_bad`` — the other cell checks.
 
 Nothing is dropped here: checks (:mod:`.checks`) refuse the file or the rows are stored.
 """
@@ -85,24 +86,29 @@ class Defaults:
     decimal_style: DecimalStyle | None
 
 
-def create_staged(con: duckdb.DuckDBPyConnection) -> None:
-    metrics = ", ".join(f"{m} DECIMAL(18,4), {m}__bad BOOLEAN, {m}__empty BOOLEAN" for m in CANONICAL_METRICS)
+def create_staged(con: duckdb.DuckDBPyConnection, metrics: Sequence[str]) -> None:
+    """``staged`` with a column (and its two flags) for each metric the file gives, in canonical order."""
+    figures = "".join(f", {m} DECIMAL(18,4), {m}__bad BOOLEAN, {m}__empty BOOLEAN" for m in metrics)
     dims = ", ".join(f"{d} VARCHAR" for d in TEXT_DIMENSIONS)
     con.execute("DROP TABLE IF EXISTS staged")
     con.execute(
         "CREATE TEMP TABLE staged (table_no INTEGER, line_no BIGINT, is_total BOOLEAN, total_label VARCHAR, "
-        "label_empty BOOLEAN, is_summary BOOLEAN, date DATE, date_end DATE, date_bad BOOLEAN, end_bad BOOLEAN, "
-        f"{dims}, currency VARCHAR, currency_bad BOOLEAN, value_currency VARCHAR, currency_conflict BOOLEAN, "
-        f"width_bad BOOLEAN, {metrics})"
+        "is_summary BOOLEAN, date DATE, date_end DATE, date_bad BOOLEAN, end_bad BOOLEAN, "
+        f"{dims}, currency VARCHAR, value_currency VARCHAR, currency_conflict BOOLEAN, width_bad BOOLEAN{figures})"
     )
 
 
-def _sample(con: duckdb.DuckDBPyConnection, relation: str, column: str) -> list[str]:
-    rows = con.execute(
-        f"SELECT {column} FROM (SELECT * FROM {relation} LIMIT {SAMPLE_ROWS * 4}) "
-        f"WHERE NOT (coalesce(lower(trim({column})), '') IN {_EMPTY_SQL}) LIMIT {SAMPLE_ROWS}"
-    ).fetchall()
-    return [str(row[0]) for row in rows]
+def _samples(con: duckdb.DuckDBPyConnection, relation: str, columns: Sequence[str]) -> dict[str, list[str]]:
+    """Up to :data:`SAMPLE_ROWS` non-empty cells of each column, from the first rows of the table (one read)."""
+    if not columns:
+        return {}
+    rows = con.execute(f"SELECT {', '.join(columns)} FROM {relation} LIMIT {SAMPLE_ROWS * 4}").fetchall()
+    empty = {"", "-", "--", "---", "—", "–", "n/a", "na", "n.a.", "null", "none", "(not set)"}
+    found: dict[str, list[str]] = {}
+    for index, column in enumerate(columns):
+        values = [str(row[index]) for row in rows if row[index] is not None and str(row[index]).strip().lower() not in empty]
+        found[column] = values[:SAMPLE_ROWS]
+    return found
 
 
 @dataclass(frozen=True)
@@ -121,9 +127,14 @@ def decide_styles(
     counts, which have no decimals — the separator of "4,000"/"4.000" can only group thousands), and the
     date form; an ambiguity nothing settles is a problem, never a guess."""
     source, columns = plan.source, plan.match.columns
-    relation = source.relation()
     problems: list[Notice] = []
-    samples = {m: _sample(con, relation, source.column_sql[columns[m]]) for m in CANONICAL_METRICS if m in columns}
+    date_columns = [columns["date"]] if "date" in columns and plan.dating in (Dating.DAILY, Dating.ROW_PERIOD) else []
+    if plan.dating == Dating.ROW_PERIOD and plan.match.period_end:
+        date_columns.append(plan.match.period_end)
+    metric_headers = {m: columns[m] for m in CANONICAL_METRICS if m in columns}
+    wanted = list(dict.fromkeys(source.column_sql[h] for h in [*metric_headers.values(), *date_columns]))
+    sampled = _samples(con, source.relation(), wanted)
+    samples = {m: sampled[source.column_sql[header]] for m, header in metric_headers.items()}
     file_style = defaults.decimal_style or numbers.detect_decimal_style(v for values in samples.values() for v in values)
     styles: dict[str, DecimalStyle] = {}
     for name, values in samples.items():
@@ -154,11 +165,8 @@ def decide_styles(
         re.fullmatch(_PLAIN_NUMBER[styles.get(name, "en")], v.strip()) for name, values in samples.items() for v in values
     )
     date_form = None
-    date_columns = [columns["date"]] if "date" in columns and plan.dating in (Dating.DAILY, Dating.ROW_PERIOD) else []
-    if plan.dating == Dating.ROW_PERIOD and plan.match.period_end:
-        date_columns.append(plan.match.period_end)
     if date_columns:
-        values = [v for header in date_columns for v in _sample(con, relation, source.column_sql[header])]
+        values = [v for header in date_columns for v in sampled[source.column_sql[header]]]
         try:
             date_form = sqlparse.detect_date_form(values, dayfirst=dayfirst)
         except numbers.AmbiguousDate:
@@ -188,7 +196,7 @@ def read_raw(con: duckdb.DuckDBPyConnection, plan: PlannedTable, styles: ColumnS
             try:
                 con.execute(
                     f"CREATE TEMP TABLE {plan.raw} AS SELECT * FROM "
-                    f"{source.relation(types, options=f'{separators}, nullstr={nulls}')}"
+                    f"{source.relation(types, options=f'{separators}, nullstr={nulls}', strict=True)}"
                 )
                 return True
             except duckdb.Error:
@@ -199,6 +207,11 @@ def read_raw(con: duckdb.DuckDBPyConnection, plan: PlannedTable, styles: ColumnS
 
 def _name(source: TableSource, header: str) -> str:
     return source.column_sql[header].strip('"')
+
+
+def _typed_headers(plan: PlannedTable) -> list[str]:
+    """The headers a typed read parsed natively: the metrics and the dates."""
+    return [plan.match.columns[m] for m in CANONICAL_METRICS if m in plan.match.columns] + _date_headers(plan)
 
 
 def _date_headers(plan: PlannedTable) -> list[str]:
@@ -215,25 +228,33 @@ def _is_empty(raw: str) -> str:
 
 
 def stage_table(
-    con: duckdb.DuckDBPyConnection, plan: PlannedTable, styles: ColumnStyles, defaults: Defaults, *, typed: bool
+    con: duckdb.DuckDBPyConnection,
+    plan: PlannedTable,
+    styles: ColumnStyles,
+    defaults: Defaults,
+    *,
+    typed: bool,
+    metrics: Sequence[str],
 ) -> None:
     """Insert the table's rows into ``staged`` (see the module docstring for the columns). The inner query reads
     ``raw_<n>`` once; the outer one names the results and derives the checks from them."""
     source, match = plan.source, plan.match
     raw_of = {canonical: source.column_sql[header] for canonical, header in match.columns.items()}
+    typed_columns = {source.column_sql[h] for h in _typed_headers(plan)} if typed else set()
     cells = [source.column_sql[h] for h in dict.fromkeys(source.headers) if h in source.column_sql]
-    first_cell = "coalesce(" + ", ".join(f"nullif(trim({c}::VARCHAR), '')" for c in cells) + ")" if cells else "NULL"
+    # The first non-empty cell holds a totals label, if any. A cell DuckDB parsed as a number or a date cannot
+    # be a label, so a row whose first cell parsed is settled at once (an empty string stops the search).
+    first = [f"CASE WHEN {c} IS NOT NULL THEN '' END" if c in typed_columns else f"nullif(trim({c}), '')" for c in cells]
+    first_cell = f"coalesce({', '.join(first)})" if first else "NULL"
     is_total = f"coalesce({total_label_sql(first_cell)}, false)"
-    labels = [raw_of[d] for d in LABEL_DIMENSIONS if d in raw_of]
     inner: dict[str, str] = {
         "table_no": str(plan.number),
         "line_no": source.row_sql,
         "is_total": is_total,
         "total_label": f"CASE WHEN {is_total} THEN {first_cell} END",
-        "label_empty": " AND ".join(f"(coalesce(trim({raw}), '') IN {_NAME_EMPTY_SQL})" for raw in labels) or "false",
         **_dating_sql(plan, styles, raw_of, typed=typed),
         "value_currency": _value_currency_sql(raw_of, typed=typed),
-        "width_bad": " OR ".join(f"nullif(trim({c}::VARCHAR), '') IS NOT NULL" for c in source.spare_sql) or "false",
+        "width_bad": "false" if typed else " OR ".join(f"nullif(trim({c}), '') IS NOT NULL" for c in source.spare_sql) or "false",
     }
     for name in TEXT_DIMENSIONS:
         if name in raw_of:
@@ -249,28 +270,29 @@ def stage_table(
     cell_currency = f"nullif(upper(trim({raw_of['currency']})), '')" if "currency" in raw_of else "NULL::VARCHAR"
     inner["currency"] = f"coalesce({cell_currency}, {inner['value_currency']}, {fallback_sql})"
     inner["cell_currency"] = cell_currency
-    for name in CANONICAL_METRICS:
+    for name in metrics:
         raw = raw_of.get(name)
         if raw is None:
-            inner[name], inner[f"{name}__empty"] = "NULL::DECIMAL(18,4)", "false"
-        elif typed:
+            continue
+        if typed:
             inner[name], inner[f"{name}__empty"] = raw, f"{raw} IS NULL"
         else:
             inner[name], inner[f"{name}__empty"] = sqlparse.number_sql(raw, styles.numbers[name]), _is_empty(raw)
 
-    outer: dict[str, str] = {name: name for name in ("table_no", "line_no", "is_total", "total_label", "label_empty")}
+    outer: dict[str, str] = {name: name for name in ("table_no", "line_no", "is_total", "total_label")}
     outer["is_summary"] = "false"
     outer.update({"date": "date", "date_end": "coalesce(period_end, date)", "date_bad": "date IS NULL"})
     outer["end_bad"] = "(period_end IS NULL AND NOT period_end_empty)"
     outer.update({name: name for name in TEXT_DIMENSIONS})
     outer["currency"] = "currency"
-    outer["currency_bad"] = "(currency IS NOT NULL AND NOT regexp_full_match(currency, '[A-Z]{3}'))"
     outer["value_currency"] = "value_currency"
     outer["currency_conflict"] = "coalesce(value_currency <> cell_currency, false)"
     outer["width_bad"] = "width_bad"
     derived = {d.target: d for d in match.derivations if d.target not in match.columns}
-    for name in CANONICAL_METRICS:
-        if name in derived:
+    for name in metrics:
+        if name not in match.columns and name not in derived:
+            outer.update({name: "NULL::DECIMAL(18,4)", f"{name}__bad": "false", f"{name}__empty": "false"})
+        elif name in derived:
             difference = derived[name]
             outer[name] = f"greatest({difference.minuend} - {difference.subtrahend}, 0)"
             outer[f"{name}__bad"], outer[f"{name}__empty"] = "false", "false"
@@ -323,10 +345,12 @@ def mark_summary_rows(con: duckdb.DuckDBPyConnection, plans: Sequence[PlannedTab
     """Meta and GA4 may write a summary row without names right below the header: the first row of such a
     table whose names are all empty is a summary, not data. Anywhere else, a row without names is data."""
     for plan in plans:
-        if plan.fmt is None or not plan.fmt.has_summary_row:
+        labels = [d for d in LABEL_DIMENSIONS if d in plan.match.columns]
+        if plan.fmt is None or not plan.fmt.has_summary_row or not labels:
             continue
+        empty = " AND ".join(f"coalesce({d}, '') IN {_NAME_EMPTY_SQL}" for d in labels)
         con.execute(
-            "UPDATE staged SET is_summary = true WHERE table_no = ? AND label_empty AND NOT is_total AND line_no = "
-            "(SELECT min(line_no) FROM staged WHERE table_no = ? AND NOT is_total)",
+            f"UPDATE staged SET is_summary = true WHERE table_no = ? AND line_no = (SELECT min(line_no) FROM staged "
+            f"WHERE table_no = ? AND NOT is_total) AND {empty}",
             [plan.number, plan.number],
         )
