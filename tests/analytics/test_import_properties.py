@@ -446,7 +446,9 @@ def test_tiktok_product_report_with_indonesian_headers_in_excel_text_cells(repor
     def check(result: ImportResult) -> None:
         assert result.totals_rows == 0 and result.file_totals is None
 
-    spec = _spec("tiktok_ads", period=None if daily else period)
+    # The source's number style is set: without it, a file whose amounts are all under 1,000 ("12.500") is refused
+    # as ambiguous (test_import_run.py::test_tiktok_amounts_under_a_thousand_are_read_as_three_decimals).
+    spec = _spec("tiktok_ads", period=None if daily else period, decimal_style="en")
     import_and_check(content, "sample_data.tsv", spec, facts, check)
 
 

@@ -355,6 +355,16 @@ def test_a_tiktok_excel_text_file_is_imported_over_the_given_period(tmp_path: Pa
     assert sorted(r["ad"] for r in _stored(tmp_path)) == ["ideal!!!", 'kata "bestie"']
 
 
+@pytest.mark.xfail(strict=True, reason='TikTok writes amounts with three decimals; "12.500" alone is refused as ambiguous')
+def test_tiktok_amounts_under_a_thousand_are_read_as_three_decimals(tmp_path: Path) -> None:
+    """A TikTok export in USD whose amounts are all under 1,000: "12.500" is 12.5, as TikTok writes every amount."""
+    lines = [["Nama kampanye", "Biaya", "Impresi iklan produk", "Mata uang"], ["Kopi", "12.500", "100", "USD"],
+             ["Teh", "3.250", "40", "USD"]]  # fmt: skip
+    text = "".join("\t".join(f'="{c}"' for c in line) + "\n" for line in lines)
+    result = _run(_write(tmp_path, text, "sample_data.tsv"), "tiktok_ads", tmp_path, period=parse_period("2026-05-01..2026-05-31"))
+    assert result.totals == {"impressions": 140, "spend": {"USD": "15.75"}}
+
+
 def test_a_multi_line_ad_text_stays_in_its_row(tmp_path: Path) -> None:
     body = '"Kopi enak.\n\nBeli sekarang, ya!\n2026-01-01,Palsu,9,9"'
     text = (
