@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from openpyxl import load_workbook
 
 from alur.analytics import warehouse
 from alur.analytics.imports.columns import ColumnMatch, currency_from_header, detect_format, match_columns, normalize_header
-from alur.analytics.imports.layout import sniff
+from alur.analytics.imports.layout import sniff, sniff_rows
 from alur.analytics.imports.messages import PROBLEMS, WARNINGS, Notice, english, problem, warning
 from alur.analytics.imports.platforms import CANONICAL_DIMENSIONS, CANONICAL_FIELDS, CANONICAL_METRICS, FORMATS, GENERIC
 from tests.analytics.samples import make_samples
@@ -82,10 +83,11 @@ def test_meta_with_a_day_column_ignores_the_reporting_period() -> None:
     assert match.header_currency == "USD"
 
 
-def test_meta_indonesian_headers() -> None:
-    headers = ["Awal pelaporan", "Akhir pelaporan", "Nama kampanye", "Nama set iklan", "Platform", "Jangkauan", "Impresi",
-               "Frekuensi", "Jumlah yang dibelanjakan (IDR)", "Klik tautan", "CTR (rasio klik tayang tautan)", "Hasil",
-               "Indikator hasil", "Prospek"]  # fmt: skip
+def test_meta_xlsx_indonesian_headers() -> None:
+    workbook = load_workbook(SAMPLES / "meta_ads.xlsx", read_only=True)
+    sheet = workbook.active
+    assert sheet is not None
+    headers = sniff_rows([list(row) for row in sheet.iter_rows(values_only=True)], name="meta_ads.xlsx").headers
     match = match_columns(headers, FORMATS[detect_format(headers) or ""])
     assert match.format_key == "meta_ads"
     assert match.columns == {

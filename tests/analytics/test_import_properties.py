@@ -1,156 +1,44 @@
 """Property tests of the pure importer, one per export layout: rows are generated (names from a small alphabet so
 they repeat, counts up to ten million, money with up to two decimals, blank and "--" cells), written the way the
 platform writes its file, imported with :func:`run_import`, and the receipt and the stored Parquet rows are
-compared with what was generated. Totals lines and summary rows never count as rows.
-
-Each import writes to its own temporary directory (``tmp_path`` is shared by every example of a test).
+compared with what was generated (:mod:`tests.analytics.generated_exports`). Totals lines and summary rows never
+count as rows.
 """
 
 from __future__ import annotations
 
 import codecs
-import tempfile
-from collections import Counter
-from collections.abc import Callable, Sequence
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 from typing import Any
 
-import duckdb
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from alur.analytics.imports.layout import Period
-from alur.analytics.imports.platforms import CANONICAL_METRICS, INTEGER_METRICS, MONEY_METRICS
-from alur.analytics.imports.run import ImportResult, ImportSpec, run_import
+from alur.analytics.imports.platforms import MONEY_METRICS
+from alur.analytics.imports.run import ImportResult
+from tests.analytics.generated_exports import (
+    CONVERSIONS,
+    COUNTS,
+    MONEY,
+    NAMES,
+    blank_or,
+    csv_text,
+    day_in,
+    english_number,
+    expected_totals,
+    import_and_check,
+    import_spec,
+    indonesian_number,
+    periods,
+    repeated_count,
+    sum_or_none,
+    warning_codes,
+)
 
 SETTINGS = settings(max_examples=25, deadline=None)
-DIMENSIONS = ("date", "date_end", "account", "channel", "campaign", "ad_set", "ad", "region", "device", "currency")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")  # fmt: skip
-
-# A comma, quotes, non-ASCII, and a name that starts with "Total" but is no totals line.
-NAMES = st.sampled_from(["Kopi Gayo", "Teh, Manis", 'Promo "11.11"', "Ω Susu", "Total Promo"])
-COUNTS = st.integers(0, 10**7)
-MONEY = st.decimals(min_value=0, max_value=Decimal("9999999.99"), places=2)
-CONVERSIONS = st.decimals(min_value=0, max_value=Decimal("99999.99"), places=2)
-
-
-def blank_or(values: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
-    """A figure, or ``None`` for a blank cell (about one in five)."""
-    return st.one_of(st.none(), values, values, values, values)
-
-
-@st.composite
-def periods(draw: st.DrawFn) -> Period:
-    start = date(2025, 1, 1) + timedelta(days=draw(st.integers(0, 700)))
-    return Period(start, start + timedelta(days=draw(st.integers(0, 45))))
-
-
-def day_in(period: Period) -> st.SearchStrategy[date]:
-    return st.integers(0, (period.end - period.start).days).map(lambda n: period.start + timedelta(days=n))
-
-
-# --------------------------------------------------------------------------------------- writing files
-
-
-def _text(rows: Sequence[Sequence[str]], delimiter: str = ",", newline: str = "\n", *, quote: str = "") -> str:
-    """Cells quoted where needed (the delimiter, a quote, a line break, and the characters in ``quote``: Google
-    quotes "1,234" in its tab-separated files too)."""
-    special = {delimiter, '"', "\n", *quote}
-
-    def cell(text: str) -> str:
-        return '"' + text.replace('"', '""') + '"' if any(c in text for c in special) else text
-
-    return "".join(delimiter.join(cell(c) for c in row) + newline for row in rows)
-
-
-def _english(value: Any, places: int = 0) -> str:
-    """Google's and LinkedIn's English grouping: 1,234,567 and 1,234.56."""
-    return f"{Decimal(value):,.{places}f}"
-
-
-def _indonesian(value: Any, places: int = 0) -> str:
-    return _english(value, places).translate(str.maketrans(",.", ".,"))
-
-
-def _sum(values: Sequence[Any]) -> Any:
-    present = [v for v in values if v is not None]
-    return sum(present) if present else None
-
-
-# -------------------------------------------------------------------------------------------- checking
-
-
-def _metric(name: str, value: Any) -> Any:
-    if name in INTEGER_METRICS:
-        return int(value)
-    return str(Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-
-
-def expected_totals(facts: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """The receipt's shape: money per currency as "%.2f" rounded half up, counts as ints, conversions as a
-    2-decimal string; a metric blank in every row (or not in the file) is left out."""
-    totals: dict[str, Any] = {}
-    for name in CANONICAL_METRICS:
-        values = [f for f in facts if f.get(name) is not None]
-        if not values:
-            continue
-        if name in MONEY_METRICS:
-            by_currency: dict[str, Decimal] = {}
-            for fact in values:
-                by_currency[fact["currency"]] = by_currency.get(fact["currency"], Decimal(0)) + fact[name]
-            totals[name] = {c: _metric(name, v) for c, v in by_currency.items()}
-        else:
-            totals[name] = _metric(name, sum(f[name] for f in values))
-    return totals
-
-
-def expected_rows(facts: Sequence[dict[str, Any]]) -> Counter[tuple[Any, ...]]:
-    """The stored rows: a blank figure of a metric the file gives is zero, a metric it does not give is NULL."""
-    present = {name for name in CANONICAL_METRICS if any(f.get(name) is not None for f in facts)}
-    rows = []
-    for fact in facts:
-        dimensions = tuple(fact.get(d, "" if d == "account" else None) for d in DIMENSIONS)
-        metrics = tuple((fact.get(m) or 0) if m in present else None for m in CANONICAL_METRICS)
-        rows.append(dimensions + metrics)
-    return Counter(rows)
-
-
-def stored_rows(output: Path) -> Counter[tuple[Any, ...]]:
-    columns = ", ".join((*DIMENSIONS, *CANONICAL_METRICS))
-    return Counter(duckdb.sql(f"SELECT {columns} FROM read_parquet('{output}')").fetchall())
-
-
-def repeated(facts: Sequence[dict[str, Any]]) -> int:
-    """How many rows share their dimensions with an earlier row."""
-    return len(facts) - len({tuple(f.get(d) for d in DIMENSIONS) for f in facts})
-
-
-def import_and_check(
-    content: str | bytes, name: str, spec: ImportSpec, facts: Sequence[dict[str, Any]], check: Callable[[ImportResult], None]
-) -> ImportResult:
-    with tempfile.TemporaryDirectory(prefix="alur-property-") as directory:
-        path, output = Path(directory) / name, Path(directory) / "facts.parquet"
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-        result = run_import(path, spec, output=output)
-        assert result.rows == len(facts)
-        assert result.totals == expected_totals(facts)
-        assert stored_rows(output) == expected_rows(facts)
-        check(result)
-        return result
-
-
-def _spec(format_key: str | None, **fields: Any) -> ImportSpec:
-    return ImportSpec(workspace_id=1, source=format_key or "agency_sheet", import_id=1, display_name="report", **fields)
-
-
-def _codes(result: ImportResult) -> list[str]:
-    return [w.code for w in result.warnings]
 
 
 # ------------------------------------------------------------------------------------------ Google Ads
@@ -183,8 +71,17 @@ def google_ads_reports(draw: st.DrawFn) -> dict[str, Any]:
         "daily": daily,
         "rows": rows,
         "currency": draw(st.sampled_from(["IDR", "GBP", "EUR", "INR"])),
-        "totals": draw(st.sampled_from([(), ("Total: Campaigns", "Total: Account"), ("Total: ",), ("Total: Account",),
-                                         ("Total: Campaign", "Total: Search")])),  # fmt: skip
+        "totals": draw(
+            st.sampled_from(
+                [
+                    (),
+                    ("Total: Campaigns", "Total: Account"),
+                    ("Total: ",),
+                    ("Total: Account",),
+                    ("Total: Campaign", "Total: Search"),
+                ]
+            )
+        ),
         "utf16": draw(st.booleans()),
         "blank": draw(st.sampled_from([" --", "--", ""])),
         "quoted_title": draw(st.booleans()),
@@ -209,36 +106,38 @@ def test_google_ads_campaign_report(report: dict[str, Any]) -> None:
     lines: list[list[str]] = [["Campaign report"], [_google_title(period, quoted=report["quoted_title"])], header]
     facts = []
     for row in report["rows"]:
-        figures = [blank if row[f] is None else _english(row[f], places.get(f, 0)) for _, f, _ in GOOGLE_METRICS]
+        figures = [blank if row[f] is None else english_number(row[f], places.get(f, 0)) for _, f, _ in GOOGLE_METRICS]
         day = [row["date"].isoformat()] if daily else []
         lines.append([row["status"], *day, row["campaign"], "10.00", row["channel"], currency, "2.81%", *figures])
         start, end = (row["date"], row["date"]) if daily else (period.start, period.end)
         facts.append({"date": start, "date_end": end, "campaign": row["campaign"], "channel": row["channel"],
                       "currency": currency, **{f: row[f] for _, f, _ in GOOGLE_METRICS}})  # fmt: skip
     for label in report["totals"]:
-        sums = [_sum([r[f] for r in report["rows"]]) for _, f, _ in GOOGLE_METRICS]
-        figures = [" --" if s is None else _english(s, places.get(f, 0)) for s, (_, f, _) in zip(sums, GOOGLE_METRICS, strict=True)]
+        sums = [sum_or_none([r[f] for r in report["rows"]]) for _, f, _ in GOOGLE_METRICS]
+        figures = [
+            " --" if s is None else english_number(s, places.get(f, 0)) for s, (_, f, _) in zip(sums, GOOGLE_METRICS, strict=True)
+        ]
         filler = " --" if label == "Total: Campaigns" else ""
         lines.append([label, *([filler] if daily else []), filler, filler, filler, currency, filler, *figures])
     if report["utf16"]:
-        content: str | bytes = codecs.BOM_UTF16_LE + _text(lines, "\t", "\r\n", quote=",").encode("utf-16-le")
+        content: str | bytes = codecs.BOM_UTF16_LE + csv_text(lines, "\t", "\r\n", quote=",").encode("utf-16-le")
     else:
-        content = _text(lines)
+        content = csv_text(lines)
     file_total = next((label.strip() for label in report["totals"] if label != "Total: Account" and "Search" not in label), None)
     if not expected_totals(facts):
         file_total = None  # a totals line of blanks totals nothing
 
     def check(result: ImportResult) -> None:
         assert result.totals_rows == len(report["totals"])
-        assert ("totals_lines" in _codes(result)) is bool(report["totals"])
+        assert ("totals_lines" in warning_codes(result)) is bool(report["totals"])
         assert (result.date_from, result.date_to) == (min(f["date"] for f in facts), max(f["date_end"] for f in facts))
         assert result.file_total_label == file_total
         if file_total is not None:
-            assert result.file_totals == result.totals and "totals_differ" not in _codes(result)
+            assert result.file_totals == result.totals and "totals_differ" not in warning_codes(result)
         count = next((w.params["count"] for w in result.warnings if w.code == "repeated_names"), 0)
-        assert count == repeated(facts)
+        assert count == repeated_count(facts)
 
-    import_and_check(content, "Campaign report.csv", _spec("google_ads"), facts, check)
+    import_and_check(content, "Campaign report.csv", import_spec("google_ads"), facts, check)
 
 
 # -------------------------------------------------------------------------------------------- Meta Ads
@@ -296,7 +195,7 @@ def test_meta_ads_export(report: dict[str, Any]) -> None:
         return [*dating_cells, *name_cells, *figures] if report["dates_first"] else [*name_cells, *figures, *dating_cells]
 
     whole = [] if dating == "none" else [period.start.isoformat(), period.end.isoformat()]
-    sums = [_sum([r[f] for r in report["rows"]]) for _, f, _ in META_METRICS]
+    sums = [sum_or_none([r[f] for r in report["rows"]]) for _, f, _ in META_METRICS]
     lines = [header, line(whole, [""] * len(names), ["" if s is None else str(s) for s in sums])]
     facts = []
     for row in report["rows"]:
@@ -308,16 +207,16 @@ def test_meta_ads_export(report: dict[str, Any]) -> None:
                       "ad": row["ad"], "currency": currency, **{f: row[f] for _, f, _ in META_METRICS}})  # fmt: skip
 
     def check(result: ImportResult) -> None:
-        assert "summary_row" in _codes(result) and result.totals_rows == 1
+        assert "summary_row" in warning_codes(result) and result.totals_rows == 1
         assert result.file_total_label == ("" if result.totals else None)  # a summary of blanks totals nothing
-        assert result.file_totals == (result.totals or None) and "summary_differs" not in _codes(result)
-        count = repeated(facts)
+        assert result.file_totals == (result.totals or None) and "summary_differs" not in warning_codes(result)
+        count = repeated_count(facts)
         kind = "repeated_rows" if report["breakdowns"] else "repeated_names"
         assert [w.params["count"] for w in result.warnings if w.code.startswith("repeated")] == ([count] if count else [])
         assert all(w.code == kind for w in result.warnings if w.code.startswith("repeated"))
 
-    spec = _spec("meta_ads", period=period if dating == "none" else None)
-    import_and_check("\ufeff" + _text(lines), "Untitled-report.csv", spec, facts, check)
+    spec = import_spec("meta_ads", period=period if dating == "none" else None)
+    import_and_check("\ufeff" + csv_text(lines), "Untitled-report.csv", spec, facts, check)
 
 
 # ------------------------------------------------------------------------------------------------- GA4
@@ -369,7 +268,7 @@ def test_ga4_export(report: dict[str, Any]) -> None:
 
     lines: list[list[str]] = [header]
     if report["first_row"] != "none":
-        sums = {f: _sum([r[f] for r in report["rows"]]) for f in fields}
+        sums = {f: sum_or_none([r[f] for r in report["rows"]]) for f in fields}
         label = "" if report["first_row"] == "summary" else "Grand total"
         lines.append([label, *([""] if daily else []), "123", *figures(sums)[:2], "0.5", *figures(sums)[2:]])
     facts = []
@@ -379,17 +278,17 @@ def test_ga4_export(report: dict[str, Any]) -> None:
         start, end = (row["date"], row["date"]) if daily else (period.start, period.end)
         facts.append({"date": start, "date_end": end, "channel": row["channel"], "currency": "USD",
                       "bounces": row["sessions"] - row["engaged_sessions"], **{f: row[f] for f in fields}})  # fmt: skip
-    content = "\n".join(comment) + "\n" + ("\n" if report["blank_line"] else "") + _text(lines)
+    content = "\n".join(comment) + "\n" + ("\n" if report["blank_line"] else "") + csv_text(lines)
 
     def check(result: ImportResult) -> None:
-        assert ("summary_row" in _codes(result)) is (report["first_row"] == "summary")
+        assert ("summary_row" in warning_codes(result)) is (report["first_row"] == "summary")
         assert result.totals_rows == (report["first_row"] != "none")
         assert result.file_total_label == {"none": None, "summary": "", "Grand total": "Grand total"}[report["first_row"]]
         if report["first_row"] != "none":
             assert result.file_totals == result.totals
-        assert "currency_assumed_source" in _codes(result) or all(f["conversion_value"] is None for f in facts)
+        assert "currency_assumed_source" in warning_codes(result) or all(f["conversion_value"] is None for f in facts)
 
-    import_and_check(content, "Traffic_acquisition.csv", _spec("ga4", source_currency="USD"), facts, check)
+    import_and_check(content, "Traffic_acquisition.csv", import_spec("ga4", source_currency="USD"), facts, check)
 
 
 # ---------------------------------------------------------------------------------------------- TikTok
@@ -448,7 +347,7 @@ def test_tiktok_product_report_with_indonesian_headers_in_excel_text_cells(repor
 
     # The source's number style is set: without it, a file whose amounts are all under 1,000 ("12.500") is refused
     # as ambiguous (test_import_run.py::test_tiktok_amounts_under_a_thousand_are_read_as_three_decimals).
-    spec = _spec("tiktok_ads", period=None if daily else period, decimal_style="en")
+    spec = import_spec("tiktok_ads", period=None if daily else period, decimal_style="en")
     import_and_check(content, "sample_data.tsv", spec, facts, check)
 
 
@@ -502,7 +401,9 @@ def test_linkedin_campaign_performance_export(report: dict[str, Any]) -> None:
     facts = []
     for row in report["rows"]:
         figures = ["" if row[f] is None else str(row[f]) for _, f, _ in LINKEDIN_METRICS]
-        lines.append([_us(row["date"]), row["account"], "Kopi untuk Kantor", row["campaign"], "612345678", "USD", *figures, "0.0094"])
+        lines.append(
+            [_us(row["date"]), row["account"], "Kopi untuk Kantor", row["campaign"], "612345678", "USD", *figures, "0.0094"]
+        )
         facts.append({"date": row["date"], "date_end": row["date"], "account": row["account"], "channel": "linkedin",
                       "campaign": row["campaign"], "currency": "USD", **{f: row[f] for _, f, _ in LINKEDIN_METRICS}})  # fmt: skip
 
@@ -510,7 +411,7 @@ def test_linkedin_campaign_performance_export(report: dict[str, Any]) -> None:
         assert result.accounts == sorted({f["account"] for f in facts})
         assert result.totals_rows == 0
 
-    import_and_check(_text(lines), "campaign_performance_report.csv", _spec("linkedin_ads"), facts, check)
+    import_and_check(csv_text(lines), "campaign_performance_report.csv", import_spec("linkedin_ads"), facts, check)
 
 
 # --------------------------------------------------------------------------------------------- generic
@@ -551,7 +452,7 @@ def test_generic_mapped_file_with_indonesian_numbers(report: dict[str, Any]) -> 
     lines = [["Tanggal", "Saluran", "Nama Program", *(h for h, _, _ in GENERIC_METRICS), "Catatan"]]
     facts = []
     for row in report["rows"]:
-        figures = [report["blank"] if row[f] is None else _indonesian(row[f], 2 if f == "spend" else 0)
+        figures = [report["blank"] if row[f] is None else indonesian_number(row[f], 2 if f == "spend" else 0)
                    for _, f, _ in GENERIC_METRICS]  # fmt: skip
         lines.append([f"{row['date']:%d/%m/%Y}", row["channel"], row["campaign"], *figures, row["note"]])
         facts.append({"date": row["date"], "date_end": row["date"], "channel": row["channel"], "campaign": row["campaign"],
@@ -560,7 +461,7 @@ def test_generic_mapped_file_with_indonesian_numbers(report: dict[str, Any]) -> 
     def check(result: ImportResult) -> None:
         assert result.format_key is None
         assert "Catatan" in result.ignored_columns
-        assert "currency_assumed_source" in _codes(result) or all(f["spend"] is None for f in facts)
+        assert "currency_assumed_source" in warning_codes(result) or all(f["spend"] is None for f in facts)
 
-    spec = _spec(None, mapping=GENERIC_MAPPING, source_currency="IDR", dayfirst=True)
-    import_and_check(_text(lines, ";"), "laporan agensi.csv", spec, facts, check)
+    spec = import_spec(None, mapping=GENERIC_MAPPING, source_currency="IDR", dayfirst=True)
+    import_and_check(csv_text(lines, ";"), "laporan agensi.csv", spec, facts, check)

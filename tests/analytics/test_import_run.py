@@ -150,7 +150,9 @@ def test_ga4_summary_line_is_not_stored_and_bounces_are_sessions_minus_engaged(t
 
 
 def test_a_tiktok_row_without_names_is_data_not_a_summary(tmp_path: Path) -> None:
-    path = _write(tmp_path, "By Day,Campaign name,Currency,Cost,Impressions\n2026-11-21,,IDR,10.00,5\n2026-11-21,Kopi,IDR,1.00,1\n")
+    path = _write(
+        tmp_path, "By Day,Campaign name,Currency,Cost,Impressions\n2026-11-21,,IDR,10.00,5\n2026-11-21,Kopi,IDR,1.00,1\n"
+    )
     result = _run(path, "tiktok_ads", tmp_path)
     assert result.rows == 2 and result.totals["impressions"] == 6
     assert [(w.code, w.params["field"], w.params["row"]) for w in result.warnings if w.code == "blank_names"] == [
@@ -261,6 +263,22 @@ def test_a_workbook_is_imported_from_its_first_sheet(tmp_path: Path) -> None:
     assert result.totals == {"impressions": 150, "clicks": 15, "spend": {"IDR": "22.50"}}
 
 
+def test_a_workbook_with_title_rows_and_no_day_covers_the_period_its_title_states(tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Campaign report"])
+    sheet.append(["27 January 2026 - 23 February 2026"])
+    sheet.append(["Campaign status", "Campaign", "Currency code", "Clicks", "Impr.", "Cost"])
+    sheet.append(["Enabled", "Office Fruit", "GBP", 264, 9380, 365.22])
+    sheet.append(["Total: Campaigns", None, "GBP", 264, 9380, 365.22])
+    book.save(tmp_path / "Campaign report.xlsx")
+    result = _run(tmp_path / "Campaign report.xlsx", "google_ads", tmp_path)
+    assert (result.rows, result.date_from, result.date_to) == (1, date(2026, 1, 27), date(2026, 2, 23))
+    assert result.totals == result.file_totals == {"impressions": 9380, "clicks": 264, "spend": {"GBP": "365.22"}}
+    assert result.file_total_label == "Total: Campaigns"
+
+
 @pytest.mark.parametrize("limits", [(1_000, 1_000_000), (100 * 1024**2, 3)])
 def test_a_workbook_over_the_limits_is_refused(tmp_path: Path, limits: tuple[int, int]) -> None:
     """A zip that unpacks to more bytes than allowed (checked before opening it), or a sheet with more rows."""
@@ -277,9 +295,7 @@ def test_a_row_with_more_cells_than_the_header_is_refused(tmp_path: Path) -> Non
     )
     problems = _refusal(path, "google_ads", tmp_path)
     assert [(p.code, p.row) for p in problems] == [("row_too_long", 3)]
-    assert english(problems[0]) == (
-        "Row 3 has more cells than the header has columns. Check the row for an unquoted delimiter."
-    )
+    assert english(problems[0]) == "Row 3 has more cells than the header has columns. Check the row for an unquoted delimiter."
 
 
 def test_trailing_empty_cells_are_not_too_long(tmp_path: Path) -> None:
@@ -321,10 +337,12 @@ def test_a_ga4_snapshot_imports_its_usable_tables_and_names_the_others(tmp_path:
     assert {(r["date"], r["date_end"]) for r in _stored(tmp_path)} == {(date(2026, 1, 1), date(2026, 1, 31))}
 
 
-@pytest.mark.xfail(strict=True, reason="a metric of one table is checked as a bad cell in every row of the others")
 def test_a_ga4_snapshot_whose_tables_carry_different_metrics_is_imported(tmp_path: Path) -> None:
     block = "# Start date: 20260101\n# End date: 20260131\n"
-    text = f"{block}Session default channel group,Sessions\nDirect,5\n\n{block}First user default channel group,New users\nDirect,7\n"
+    text = (
+        f"{block}Session default channel group,Sessions\nDirect,5\n\n"
+        f"{block}First user default channel group,New users\nDirect,7\n"
+    )
     result = _run(_write(tmp_path, text), "ga4", tmp_path)
     assert result.totals == {"sessions": 5, "new_users": 7}
 
@@ -344,7 +362,9 @@ def test_a_tiktok_excel_text_file_is_imported_over_the_given_period(tmp_path: Pa
     rows = [["teh 19 mei", "ideal!!!", "161074.000", "51", "929035.400", "29803", "IDR"],
             ["teh 19 mei", 'kata "bestie"', "43064.000", "20", "402854.447", "12938", "IDR"]]  # fmt: skip
     text = "".join("\t".join('="' + c.replace('"', '""') + '"' for c in row) + "\n" for row in [header, *rows])
-    result = _run(_write(tmp_path, text, "sample_data.tsv"), "tiktok_ads", tmp_path, period=parse_period("2026-05-01..2026-05-31"))
+    result = _run(
+        _write(tmp_path, text, "sample_data.tsv"), "tiktok_ads", tmp_path, period=parse_period("2026-05-01..2026-05-31")
+    )
     assert result.rows == 2
     assert result.totals == {
         "impressions": 42741,
@@ -361,7 +381,9 @@ def test_tiktok_amounts_under_a_thousand_are_read_as_three_decimals(tmp_path: Pa
     lines = [["Nama kampanye", "Biaya", "Impresi iklan produk", "Mata uang"], ["Kopi", "12.500", "100", "USD"],
              ["Teh", "3.250", "40", "USD"]]  # fmt: skip
     text = "".join("\t".join(f'="{c}"' for c in line) + "\n" for line in lines)
-    result = _run(_write(tmp_path, text, "sample_data.tsv"), "tiktok_ads", tmp_path, period=parse_period("2026-05-01..2026-05-31"))
+    result = _run(
+        _write(tmp_path, text, "sample_data.tsv"), "tiktok_ads", tmp_path, period=parse_period("2026-05-01..2026-05-31")
+    )
     assert result.totals == {"impressions": 140, "spend": {"USD": "15.75"}}
 
 
