@@ -25,7 +25,9 @@ def stored_facts(workspace_id: int, *, order_by: Sequence[str] = ("date", "campa
         return table.order_by(list(order_by)).to_pyarrow().to_pylist()
 
 
-def add_facts(workspace: Workspace, rows: Sequence[dict[str, Any]], *, source: str = "google_ads", name: str = "facts.csv") -> Import:
+def add_facts(
+    workspace: Workspace, rows: Sequence[dict[str, Any]], *, source: str = "google_ads", name: str = "facts.csv"
+) -> Import:
     """Publish ``rows`` (dicts of fact columns; ``date_end`` defaults to ``date``) as one import of ``source``,
     through the same fact store an import uses (so the overlap rule applies)."""
     services.sources_ensure(workspace)

@@ -38,7 +38,9 @@ Total: Campaigns,--,--,IDR,900,"30,000","1,350,000.00"
 """
 
 
-def _import(team: Any, text: str, name: str, *, source: str = "google_ads", period: tuple[dt.date, dt.date] | None = None) -> Import:
+def _import(
+    team: Any, text: str, name: str, *, source: str = "google_ads", period: tuple[dt.date, dt.date] | None = None
+) -> Import:
     services.sources_ensure(team.workspace)
     return services.import_start(
         actor=team.members[Role.DATA_ANALYST],

@@ -173,8 +173,9 @@ def test_with_a_date_column_the_title_period_does_not_date_the_rows(tmp_path: Pa
     assert (result.date_from, result.date_to, result.periods) == (date(2026, 3, 28), date(2026, 3, 29), [])
 
 
-def test_an_ambiguous_linkedin_export_is_refused_rather_than_guessed(tmp_path: Path) -> None:
-    """Neither the title (1/2 – 1/5) nor the rows prove the order; the marketer sets the source's date order."""
+def test_linkedin_dates_are_month_first_unless_the_source_says_otherwise(tmp_path: Path) -> None:
+    """Neither the title (1/2 – 1/5) nor the rows prove the order: Campaign Manager writes month first, so the
+    rows are 2 and 5 January; a source set to day first reads them as 1 February and 1 May."""
     path = tmp_path / "linkedin.csv"
     path.write_text(
         'Campaign Performance Report (in UTC)\n"Report Start: 1/2/2026, 12:00 AM"\n"Report End: 1/5/2026, 11:59 PM"\n'
@@ -183,10 +184,7 @@ def test_an_ambiguous_linkedin_export_is_refused_rather_than_guessed(tmp_path: P
         encoding="utf-8",
     )
     spec = ImportSpec(workspace_id=1, source="linkedin_ads", import_id=1, display_name="x.csv", format_key="linkedin_ads")
-    with pytest.raises(ImportFailed) as error:
-        run_import(path, spec, output=tmp_path / "facts.parquet")
-    notice = error.value.problems[0]
-    assert notice.code == "dates_ambiguous"
-    assert (notice.params["column"], notice.params["value"]) == ("Start Date (in UTC)", "1/2/2026")
-    result = run_import(path, replace(spec, dayfirst=False), output=tmp_path / "facts.parquet")
+    result = run_import(path, spec, output=tmp_path / "facts.parquet")
     assert (result.date_from, result.date_to) == (date(2026, 1, 2), date(2026, 1, 5))
+    result = run_import(path, replace(spec, dayfirst=True), output=tmp_path / "facts.parquet")
+    assert (result.date_from, result.date_to) == (date(2026, 2, 1), date(2026, 5, 1))

@@ -12,9 +12,9 @@ import pytest
 
 from alur.accounts.models import Workspace
 from alur.analytics import services
-from tests.analytics.factrows import stored_facts
 from alur.analytics.models import DataSource, Import
 from alur.core.roles import Role
+from tests.analytics.factrows import stored_facts
 
 pytestmark = pytest.mark.django_db
 SAMPLES = Path(__file__).resolve().parent / "samples"

@@ -41,7 +41,9 @@ def _receipt(team: Any, case: dict[str, Any], capsys: Any, *, language: str = "e
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["file"] for c in CASES])
-def test_a_real_export_is_taken_as_downloaded_and_its_receipt_adds_up(team: Any, warehouse_url: str, capsys: Any, case: dict[str, Any]) -> None:
+def test_a_real_export_is_taken_as_downloaded_and_its_receipt_adds_up(
+    team: Any, warehouse_url: str, capsys: Any, case: dict[str, Any]
+) -> None:
     _skip_without_the_files()
     code, receipt = _receipt(team, case, capsys)
     assert receipt["status"] == case["status"], receipt["problems"]

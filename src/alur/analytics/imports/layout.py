@@ -141,7 +141,7 @@ def sniff(path: Path, *, display_name: str | None = None, sample_bytes: int = SA
     no_data = _is_no_data(records, tables[0], delimiter)
     multiline = any("\n" in r.text for r in records)
     layout = Layout(encoding, delimiter, excel_text, title_lines, tables, no_data, period, dayfirst, whole, multiline)
-    if not no_data:
+    if not no_data and whole:  # a sample may end before the first row; the importer counts the rows anyway
         _require_data(layout, records, name)
     return layout
 
@@ -191,11 +191,13 @@ def stated_period(lines: Sequence[str]) -> tuple[Period | None, bool | None]:
     * GA4: ``# Start date: 20251101`` and ``# End date: 20260505``;
     * LinkedIn: ``Report Start: 1/27/2026, 12:00 AM`` and ``Report End: …`` (the time is ignored);
     * Google Ads and others: a line that is a range, ``27 January 2026 - 23 February 2026``,
-      ``"March 27, 2026 - April 23, 2026"``, ``1 Nov 2025 – 30 Apr 2026``, ``01/11/2025 - 30/04/2026``.
+      ``"March 27, 2026 - April 23, 2026"``, ``1 Nov 2025 – 30 Apr 2026``, ``01/11/2025 - 30/04/2026``, or a
+      one-day report's date with its month named, ``November 1, 2026``.
     "All time" and titles without dates state nothing.
     """
     values: dict[str, str] = {}
     ranges: list[tuple[str, str]] = []
+    single_days: list[str] = []  # Google Ads titles a one-day report "November 1, 2026"
     for line in lines:
         text = line.strip().lstrip("#").strip().strip(",;\t").strip()
         if len(text) >= 2 and text[0] == text[-1] == '"':
@@ -208,11 +210,13 @@ def stated_period(lines: Sequence[str]) -> tuple[Period | None, bool | None]:
         parts = _RANGE_SPLIT_RE.split(text)
         if len(parts) == 2 and any(ch.isdigit() for ch in parts[0]) and any(ch.isdigit() for ch in parts[1]):
             ranges.append((parts[0].strip(), parts[1].strip()))
+        elif any(ch.isdigit() for ch in text) and any(ch.isalpha() for ch in text) and len(text) <= 40:
+            single_days.append(text)
     pairs = [
         (values.get(a), values.get(b))
         for a, b in (("start date", "end date"), ("report start", "report end"), ("tanggal mulai", "tanggal akhir"))
     ]
-    candidates = [(s, e) for s, e in pairs if s and e] + ranges
+    candidates = [(s, e) for s, e in pairs if s and e] + ranges + [(day, day) for day in single_days]
     for start_text, end_text in candidates:
         dayfirst = numbers.detect_dayfirst([start_text, end_text])
         try:

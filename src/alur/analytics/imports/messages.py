@@ -184,7 +184,7 @@ PROBLEMS: Mapping[str, str] = {
 
 # Warnings: the file was imported; these are worth knowing.
 WARNINGS: Mapping[str, str] = {
-    "totals_lines": gettext_noop("%(count)s totals lines were recognised and not stored: %(labels)s."),
+    "totals_lines": gettext_noop("Totals lines recognised and not stored: %(labels)s (%(count)s in all)."),
     "summary_row": gettext_noop("The summary row without names at the top was recognised and not stored."),
     "summary_differs": gettext_noop(
         "The file's summary row differs from the sum of its rows for %(fields)s. Rounding, rows the report hides, or "
@@ -207,18 +207,18 @@ WARNINGS: Mapping[str, str] = {
         "assumed. Set the source's currency if that is wrong."
     ),
     "currency_from_values": gettext_noop("The amounts are written with their currency (%(currency)s)."),
-    "blank_values": gettext_noop("%(count)s cells were blank or “--” and count as zero (%(columns)s)."),
+    "blank_values": gettext_noop("Cells blank or “--”, counted as zero: %(columns)s."),
     "metric_all_blank": gettext_noop(
         'The column "%(header)s" is empty in every row: %(field)s are not counted from this file (the report may not '
         "break them down this way)."
     ),
-    "blank_names": gettext_noop("%(count)s rows have no %(field)s (for example row %(row)s); they are stored without one."),
+    "blank_names": gettext_noop("Rows without %(field)s: %(count)s (the first is row %(row)s). They are stored without one."),
     "repeated_rows": gettext_noop(
-        "%(count)s rows share their date and names with another row: the report is broken down by %(columns)s, which "
-        "Alur does not keep. Each row is stored and they add up."
+        "Rows that share their date and names with another row: %(count)s. The report is broken down by %(columns)s, "
+        "which Alur does not keep; each row is stored and they add up."
     ),
     "repeated_names": gettext_noop(
-        "%(count)s rows share their date and names with another row (two ads or videos with the same name, for "
+        "Rows that share their date and names with another row: %(count)s (two ads or videos with the same name, for "
         "example). Each row is stored and they add up."
     ),
     "identical_rows": gettext_noop(
@@ -232,7 +232,7 @@ WARNINGS: Mapping[str, str] = {
     "period_given": gettext_noop("The period %(period)s was given with the upload: the file does not state one."),
     "tables_not_used": gettext_noop("Tables not imported (no figures Alur keeps, or no rows): %(tables)s."),
     "tables_used": gettext_noop("Tables imported: %(tables)s."),
-    "replaced_earlier": gettext_noop("%(rows)s rows of earlier imports for the same days were replaced by this file."),
+    "replaced_earlier": gettext_noop("Rows of earlier imports for the same days that this file replaced: %(rows)s."),
     "replaced_period": gettext_noop(
         'The earlier whole-period figures of "%(file)s" (%(period)s) overlapped this file and were replaced whole: '
         "the days of that period outside this file are no longer counted. Import a file covering them again if needed."

@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from alur.analytics.imports.messages import FIELD_LABELS, gettext_noop
+from alur.analytics.numbers import DecimalStyle
 
 __all__ = [
     "CANONICAL_DIMENSIONS",
@@ -85,6 +86,8 @@ class SourceFormat:
     warning, not an error. ``signature`` holds headers only this platform writes, for ``detect_format``.
     ``has_summary_row``: the platform may write a summary row without names right below the header.
     ``date_hint`` tells the marketer how to get per-day rows from the platform, when a daily view needs them.
+    ``decimal_style`` and ``dayfirst`` are how the platform writes numbers and dates whatever the person's
+    interface language, used only when neither the source's settings nor the file itself settle it.
     """
 
     key: str
@@ -102,6 +105,8 @@ class SourceFormat:
     day_index: tuple[str, ...] = ()
     has_summary_row: bool = False
     date_hint: str = ""
+    decimal_style: DecimalStyle | None = None
+    dayfirst: bool | None = None
 
     def header_for(self, canonical: str) -> str:
         """The header a marketer would look for in this platform's export (the first alias)."""
@@ -273,6 +278,7 @@ GA4 = SourceFormat(
         "Session campaign", "Key events", "Total revenue", "Device category", "Engagement rate",
         "Grup saluran default sesi", "Sesi dengan interaksi", "Peristiwa utama", "Kategori perangkat",
     ),
+    decimal_style="en",  # GA4 writes plain numbers (0.6849529780564263) in every language
     day_index=("Nth day", "Hari ke-N"),
     has_summary_row=True,
     date_hint=gettext_noop('In GA4, add the "Date" dimension to the report (or the exploration) and export it again.'),
@@ -325,6 +331,8 @@ TIKTOK_ADS = SourceFormat(
         "Total complete payment value", "Impresi iklan produk", "Jumlah klik iklan produk", "Pesanan SKU",
         "Pendapatan kotor", "Biaya per pesanan", "Jenis materi iklan", "Product ad impressions", "SKU orders",
     ),
+    # Amounts come with a dot and three decimals (="161074.000") in every interface language, Indonesian included.
+    decimal_style="en",
     date_hint=gettext_noop(
         'In TikTok Ads Manager, choose the "By Day" time dimension for the custom report and export it again.'
     ),
@@ -370,6 +378,7 @@ LINKEDIN_ADS = SourceFormat(
     ),
     period_starts=("Start Date (in UTC)", "Start Date"),
     period_ends=("End Date (in UTC)", "End Date"),
+    dayfirst=False,  # Campaign Manager writes dates month first (1/27/2026) in its exports
     date_hint=gettext_noop('In Campaign Manager, choose the "Daily" time breakdown when exporting the performance report.'),
 )
 

@@ -68,8 +68,8 @@ class TableSource:
         The lenient reading pads short rows and catches long ones in spare columns; ``strict`` reads exactly
         the header's columns, which lets DuckDB split the file between threads (a row that does not fit then
         fails the read, and the caller reads the table leniently)."""
-        if self.kind == "parquet":
-            return f"read_parquet({literal(str(self.path))})"
+        if self.kind == "parquet":  # typed columns are read as text, as a CSV's cells are
+            return f"(SELECT COLUMNS(*)::VARCHAR FROM read_parquet({literal(str(self.path))}))"
         names = [f"c{i}" for i in range(len(self.headers) + (0 if strict else SPARE_COLUMNS))]
         if self.row_offset is None:
             names = [ROW_COLUMN, *names]

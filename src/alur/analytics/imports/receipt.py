@@ -83,6 +83,13 @@ def file_total(
         return None
     line, label = chosen
     totals = totals_of(con, metrics, f"line_no = {int(line)}")
+    # A totals line often writes "--" for its currency: it is in the currency of the rows it adds up.
+    found = con.execute(f"SELECT list(DISTINCT currency) FROM staged WHERE {DATA_ROWS} AND currency IS NOT NULL").fetchone()
+    currencies = found[0] if found and found[0] else []
+    if len(currencies) == 1:
+        for value in totals.values():
+            if isinstance(value, dict) and "" in value:
+                value[currencies[0]] = value.pop("")
     return (label, totals) if totals else None
 
 

@@ -201,6 +201,8 @@ def _stage(
         decimal_style=spec.decimal_style,
     )
     dayfirst = spec.dayfirst if spec.dayfirst is not None else (layout.dayfirst if layout else None)
+    if dayfirst is None:
+        dayfirst = next((p.fmt.dayfirst for p in plans if p.fmt and p.fmt.dayfirst is not None), None)
     metrics = receipt.file_metrics(plans)
     staging.create_staged(con, metrics)
     problems: list[Notice] = []
@@ -218,6 +220,7 @@ def _stage(
         raise ImportFailed(problems)
     with steps.band(60, 75, "checking"):
         staging.mark_summary_rows(con, plans)
+        staging.spread_value_currency(con, plans)
         problems = checks.cell_problems(con, plans)
     if problems:
         raise ImportFailed(problems)

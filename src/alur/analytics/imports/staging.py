@@ -135,10 +135,11 @@ def decide_styles(
     wanted = list(dict.fromkeys(source.column_sql[h] for h in [*metric_headers.values(), *date_columns]))
     sampled = _samples(con, source.relation(), wanted)
     samples = {m: sampled[source.column_sql[header]] for m, header in metric_headers.items()}
+    platform_style = plan.fmt.decimal_style if plan.fmt else None
     file_style = defaults.decimal_style or numbers.detect_decimal_style(v for values in samples.values() for v in values)
     styles: dict[str, DecimalStyle] = {}
     for name, values in samples.items():
-        style = defaults.decimal_style or numbers.detect_decimal_style(values) or file_style
+        style = defaults.decimal_style or numbers.detect_decimal_style(values) or file_style or platform_style
         if style is None and name in INTEGER_METRICS:
             separators = {c for v in values for c in v if c in ".,"}
             style = "id" if separators == {"."} else "en"
@@ -267,7 +268,10 @@ def stage_table(
             inner[name] = "NULL::VARCHAR"
     fallback = match.header_currency or defaults.currency
     fallback_sql = literal(fallback) if fallback else "NULL::VARCHAR"
-    cell_currency = f"nullif(upper(trim({raw_of['currency']})), '')" if "currency" in raw_of else "NULL::VARCHAR"
+    cell_currency = "NULL::VARCHAR"
+    if "currency" in raw_of:
+        code = f"trim({raw_of['currency']})"
+        cell_currency = f"CASE WHEN coalesce({code}, '') IN {_NAME_EMPTY_SQL} THEN NULL ELSE upper({code}) END"
     inner["currency"] = f"coalesce({cell_currency}, {inner['value_currency']}, {fallback_sql})"
     inner["cell_currency"] = cell_currency
     for name in metrics:
@@ -294,7 +298,8 @@ def stage_table(
             outer.update({name: "NULL::DECIMAL(18,4)", f"{name}__bad": "false", f"{name}__empty": "false"})
         elif name in derived:
             difference = derived[name]
-            outer[name] = f"greatest({difference.minuend} - {difference.subtrahend}, 0)"
+            # A blank cell counts as zero (the receipt says so), in a derived figure too.
+            outer[name] = f"greatest(coalesce({difference.minuend}, 0) - coalesce({difference.subtrahend}, 0), 0)"
             outer[f"{name}__bad"], outer[f"{name}__empty"] = "false", "false"
         else:
             outer[name] = name
@@ -354,3 +359,15 @@ def mark_summary_rows(con: duckdb.DuckDBPyConnection, plans: Sequence[PlannedTab
             f"WHERE table_no = ? AND NOT is_total) AND {empty}",
             [plan.number, plan.number],
         )
+
+
+def spread_value_currency(con: duckdb.DuckDBPyConnection, plans: Sequence[PlannedTable]) -> None:
+    """A file whose amounts name one currency ("£8.06") in some cells and none in others ("1.00") is in that
+    currency throughout, unless a currency column or a header says otherwise for the rows."""
+    if any("currency" in p.match.columns or p.match.header_currency for p in plans):
+        return
+    found = [
+        row[0] for row in con.execute("SELECT DISTINCT value_currency FROM staged WHERE value_currency IS NOT NULL").fetchall()
+    ]
+    if len(found) == 1:
+        con.execute("UPDATE staged SET currency = ? WHERE value_currency IS NULL", [found[0]])
