@@ -129,7 +129,7 @@ def bench_rollup(directory: Path, facts: int) -> list[tuple[str, int, float]]:
 
 def _p95(samples: list[float]) -> float:
     ordered = sorted(samples)
-    return ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
+    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
 
 
 def bench_dashboard(directory: Path, base_rows: int, during_rows: int, samples: int = 40) -> list[tuple[str, int, float]]:

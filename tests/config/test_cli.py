@@ -14,8 +14,8 @@ from alur.accounts.models import Membership, User, Workspace
 from alur.config.cli import main
 from alur.core.demo import DEMO_PASSWORD, DEMO_PEOPLE, demo_email
 from alur.core.models import AuditEvent
-from tests.analytics.factrows import stored_facts
 from alur.core.roles import Role
+from tests.analytics.factrows import stored_facts
 
 
 def run(*argv: str, stdin: str | None = None) -> tuple[int, str, str]:
