@@ -67,22 +67,29 @@ def unmapped_campaigns(imp: Import) -> list[str]:
 
 
 def totals_side_by_side(imp: Import) -> list[dict[str, Any]]:
-    """One line per metric (and currency) for the page: what was stored beside the file's own total."""
+    """One line per metric (and currency) for the page: what was stored beside the file's own total, marked
+    where they differ by more than rounding explains (the metrics the import's warning names)."""
     report = imp.report or {}
     stored, own = report.get("totals") or {}, report.get("file_totals") or {}
+    flagged = {
+        field
+        for warning in report.get("warnings", [])
+        if isinstance(warning, Mapping) and warning.get("code") in ("totals_differ", "summary_differs")
+        for field in (warning.get("params") or {}).get("fields", [])
+    }
     lines = []
     for metric in dict.fromkeys([*stored, *own]):
         left, right = stored.get(metric), own.get(metric)
         if isinstance(left, Mapping) or isinstance(right, Mapping):
             left, right = left or {}, right or {}
             for currency in dict.fromkeys([*left, *right]):
-                lines.append(_line(metric, currency, left.get(currency), right.get(currency)))
+                lines.append(_line(metric, currency, left.get(currency), right.get(currency), metric in flagged))
         else:
-            lines.append(_line(metric, "", left, right))
+            lines.append(_line(metric, "", left, right, metric in flagged))
     return lines
 
 
-def _line(metric: str, currency: str, stored: Any, own: Any) -> dict[str, Any]:
+def _line(metric: str, currency: str, stored: Any, own: Any, differs: bool) -> dict[str, Any]:
     label = gettext(messages.FIELD_LABELS.get(metric, metric))
     return {
         "metric": metric,
@@ -90,5 +97,5 @@ def _line(metric: str, currency: str, stored: Any, own: Any) -> dict[str, Any]:
         "currency": currency,
         "stored": stored,
         "file": own,
-        "differs": own is not None and stored is not None and str(own) != str(stored),
+        "differs": differs,
     }

@@ -13,6 +13,7 @@ import math
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -84,10 +85,32 @@ def campaign_ids(workspace_id: int) -> dict[str, int]:
     return found
 
 
+_SHARED_FACTS: ContextVar[tuple[contextlib.ExitStack, dict[int, ibis.Table]] | None] = ContextVar("_shared_facts", default=None)
+
+
+@contextlib.contextmanager
+def facts_shared() -> Iterator[None]:
+    """Within this block every read of a workspace's facts shares one open table: a page's dozen queries open
+    the fact files and look up the campaigns once."""
+    with contextlib.ExitStack() as stack:
+        token = _SHARED_FACTS.set((stack, {}))
+        try:
+            yield
+        finally:
+            _SHARED_FACTS.reset(token)
+
+
 @contextlib.contextmanager
 def _facts(workspace_id: int) -> Iterator[ibis.Table]:
-    with factstore.facts_table(int(workspace_id), campaign_ids(workspace_id)) as table:
-        yield table
+    shared = _SHARED_FACTS.get()
+    if shared is None:
+        with factstore.facts_table(int(workspace_id), campaign_ids(workspace_id)) as table:
+            yield table
+        return
+    stack, tables = shared
+    if workspace_id not in tables:
+        tables[workspace_id] = stack.enter_context(factstore.facts_table(int(workspace_id), campaign_ids(workspace_id)))
+    yield tables[workspace_id]
 
 
 @dataclass(frozen=True)

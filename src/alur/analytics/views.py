@@ -117,6 +117,11 @@ def _tiles(request: WorkspaceRequest, filters: selectors.Filters) -> list[dict[s
 
 @workspace_view(Action.ANALYTICS_VIEW)
 def dashboard(request: WorkspaceRequest) -> HttpResponse:
+    with selectors.facts_shared():  # the page's queries share one open table of facts
+        return _dashboard(request)
+
+
+def _dashboard(request: WorkspaceRequest) -> HttpResponse:
     filters, bounds = _filters(request)
     context: dict[str, Any] = {"can_import": can(request, Action.ANALYTICS_IMPORT), "has_data": filters is not None}
     if filters is None:
@@ -393,6 +398,11 @@ def sources(request: WorkspaceRequest) -> HttpResponse:
 
 @workspace_view(Action.ANALYTICS_VIEW)
 def okr(request: WorkspaceRequest) -> HttpResponse:
+    with selectors.facts_shared():  # the page's queries share one open table of facts
+        return _okr(request)
+
+
+def _okr(request: WorkspaceRequest) -> HttpResponse:
     from alur.campaigns.models import Campaign
     from alur.strategy.models import KeyResult
 
@@ -484,6 +494,11 @@ def okr(request: WorkspaceRequest) -> HttpResponse:
 
 @workspace_view(Action.ANALYTICS_VIEW)
 def budget(request: WorkspaceRequest) -> HttpResponse:
+    with selectors.facts_shared():  # the page's queries share one open table of facts
+        return _budget(request)
+
+
+def _budget(request: WorkspaceRequest) -> HttpResponse:
     bounds = selectors.data_range(request.workspace.pk)
     default = bounds[1] if bounds else dt.date.today()
     try:

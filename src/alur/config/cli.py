@@ -191,8 +191,8 @@ def _print_receipt(name: str, imp: Any, receipt: dict[str, Any]) -> None:
         print(_("%(file)s: already imported (import #%(id)s); nothing changed.") % {"file": name, "id": receipt["same_as"]})
         return
     print(
-        _("%(file)s: %(rows)s rows imported for %(start)s – %(end)s (replaced %(replaced)s earlier rows).")
-        % {"file": name, "rows": imp.rows, "start": imp.date_from, "end": imp.date_to, "replaced": imp.replaced}
+        _("%(file)s: %(rows)s rows imported for %(start)s – %(end)s.")
+        % {"file": name, "rows": imp.rows, "start": imp.date_from, "end": imp.date_to}
     )
     print("  " + _("totals") + ": " + json.dumps(receipt["totals"], ensure_ascii=False))
     if receipt["file_totals"]:
@@ -208,6 +208,10 @@ def _print_receipt(name: str, imp: Any, receipt: dict[str, Any]) -> None:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    if args.niceness:
+        # Background work yields the processor to the pages people are waiting for: a large import in the worker
+        # never makes the dashboards slow (the threads DuckDB starts inherit the priority).
+        os.nice(args.niceness)
     _setup_django()
     from django.core.management import call_command
 
@@ -507,6 +511,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-tasks", type=_positive, default=None, help="stop after this many tasks")
     p.add_argument("--batch", action="store_true", help="run what is queued, then exit (for cron or tests)")
     p.add_argument("--sweep-interval", type=float, default=60.0, help="seconds between periodic sweeps (default 60)")
+    p.add_argument(
+        "--niceness", type=int, default=10, choices=range(20), metavar="0-19",
+        help="how much the worker yields the processor to the web pages (default 10; 0 keeps the same priority)",
+    )  # fmt: skip
     p.add_argument(
         "--publishers", type=int, default=4, help="threads publishing due posts (default 4; 0 to leave it to 'alur publisher')"
     )

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from alur.analytics import numbers
 from alur.analytics.imports.columns import detect_format, known_header_count, unwrap_excel_text
-from alur.analytics.imports.messages import ImportFailed, problem
+from alur.analytics.imports.messages import ImportFailed, gettext_noop, problem
 from alur.analytics.imports.totals import is_total_cells
 
 __all__ = ["Layout", "Period", "Table", "line_delimiter", "sniff", "sniff_rows", "stated_period"]
@@ -437,11 +437,11 @@ def _cell_text(value: object) -> str:
 
 
 _BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"PK\x03\x04", "an Excel workbook (.xlsx) or another zip archive"),
-    (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls)"),
-    (b"PAR1", "a Parquet file"),
-    (b"%PDF", "a PDF document"),
-    (b"\x1f\x8b", "a gzip-compressed file"),
+    (b"PK\x03\x04", gettext_noop("an Excel workbook (.xlsx) or another zip archive")),
+    (b"\xd0\xcf\x11\xe0", gettext_noop("an old Excel workbook (.xls)")),
+    (b"PAR1", gettext_noop("a Parquet file")),
+    (b"%PDF", gettext_noop("a PDF document")),
+    (b"\x1f\x8b", gettext_noop("a gzip-compressed file")),
 )
 
 

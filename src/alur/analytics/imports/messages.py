@@ -68,8 +68,8 @@ PROBLEMS: Mapping[str, str] = {
         "no data: choose another range and download it again."
     ),
     "wrong_kind": gettext_noop(
-        '"%(file)s" is %(what)s, not a CSV text file. Upload it as the file type it is (.xlsx and .parquet are '
-        "accepted), or open it and save it as CSV UTF-8."
+        '"%(file)s" is %(what)s, not a CSV text file. Upload it with the file type it really has (.xlsx and '
+        ".parquet are accepted), or open it and save it as CSV UTF-8."
     ),
     "web_page": gettext_noop(
         '"%(file)s" is a web page (HTML or XML), not a CSV file. Some platforms save such pages with an .xls or .csv '
@@ -167,7 +167,8 @@ PROBLEMS: Mapping[str, str] = {
         'Row %(row)s, column "%(column)s": the period ends (%(value)s) before it starts. Check the two dates of the row.'
     ),
     "row_too_long": gettext_noop(
-        "Row %(row)s has more cells than the header has columns. Check the row for an unquoted delimiter."
+        "Row %(row)s has more cells than the header has columns: a value probably holds a comma, semicolon or tab "
+        "without quotes around it. Put that value in quotes, or export the file again."
     ),
     "read_error": gettext_noop('"%(file)s" could not be read as a table: %(error)s'),
     "currency_missing": gettext_noop(
@@ -195,8 +196,8 @@ WARNINGS: Mapping[str, str] = {
         "report hides (removed campaigns, a filter), explain such a difference."
     ),
     "metric_missing": gettext_noop(
-        'The file has no column for %(field)s ("%(header)s"), which a %(platform)s export normally has; %(field)s '
-        "stays empty for these rows."
+        'The file has no column for %(field)s ("%(header)s"), which a %(platform)s export normally has; nothing is '
+        "counted for %(field)s from these rows."
     ),
     "currency_assumed_source": gettext_noop(
         "The file does not say in which currency its amounts are: %(currency)s, the source's currency, was assumed. "
@@ -209,10 +210,12 @@ WARNINGS: Mapping[str, str] = {
     "currency_from_values": gettext_noop("The amounts are written with their currency (%(currency)s)."),
     "blank_values": gettext_noop("Cells blank or “--”, counted as zero: %(columns)s."),
     "metric_all_blank": gettext_noop(
-        'The column "%(header)s" is empty in every row: %(field)s are not counted from this file (the report may not '
-        "break them down this way)."
+        'The column "%(header)s" is empty in every row, so nothing is counted for %(field)s from this file (the '
+        "report may not break them down this way)."
     ),
-    "blank_names": gettext_noop("Rows without %(field)s: %(count)s (the first is row %(row)s). They are stored without one."),
+    "blank_names": gettext_noop(
+        "Rows without %(field)s: %(count)s (the first is row %(row)s). They are kept, with that name left blank."
+    ),
     "repeated_rows": gettext_noop(
         "Rows that share their date and names with another row: %(count)s. The report is broken down by %(columns)s, "
         "which Alur does not keep; each row is stored and they add up."
@@ -226,8 +229,9 @@ WARNINGS: Mapping[str, str] = {
         "import the file again."
     ),
     "whole_period": gettext_noop(
-        "The figures cover %(period)s as a whole (no per-day date): they count in full in every range that contains "
-        "the period, and as an even share, marked as an estimate, in a range that cuts it. Daily charts do not show them."
+        "The figures cover %(period)s as a whole (no per-day date): they count in full in every date range that "
+        "contains the period, and as an even share per day, marked as an estimate, in a range that covers only part "
+        "of it. Daily charts do not show them."
     ),
     "period_given": gettext_noop("The period %(period)s was given with the upload: the file does not state one."),
     "tables_not_used": gettext_noop("Tables not imported (no figures Alur keeps, or no rows): %(tables)s."),
