@@ -80,10 +80,10 @@ def test_the_receipt_speaks_indonesian(team: Any, warehouse_url: str, capsys: An
     nodata = next(c for c in CASES if c["file"] == "meta_ads__danielconlan_nodata.csv")
     _, receipt = _receipt(team, nodata, capsys, language="id")
     assert "meta_ads__danielconlan_nodata.csv" in receipt["problems"][0]["message"]
-    assert "Tidak ada data" in receipt["problems"][0]["message"] or "tidak ada data" in receipt["problems"][0]["message"]
+    assert "tidak berisi angka untuk rentang tanggalnya" in receipt["problems"][0]["message"]
     google = next(c for c in CASES if c["file"] == "google_ads__fruit4london_utf8.csv")
     _, receipt = _receipt(team, google, capsys, language="id")
-    assert any("baris total" in w for w in receipt["warnings"]), receipt["warnings"]
+    assert any(w.startswith("Baris total yang dikenali dan tidak disimpan") for w in receipt["warnings"]), receipt["warnings"]
 
 
 def _day(text: str) -> Any:

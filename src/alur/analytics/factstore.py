@@ -137,7 +137,7 @@ def _lost_periods(rows: Sequence[tuple[Any, ...]], start: dt.date, end: dt.date)
     """Earlier whole periods removed although they reach outside the new file's days: (import id, first, last)."""
     names = dict(Import.objects.filter(pk__in={r[0] for r in rows}).values_list("pk", "original_name"))
     return [
-        warning("replaced_period", file=names.get(import_id, "?"), period=f"{first.isoformat()} – {last.isoformat()}")
+        warning("replaced_period", file=names.get(import_id, "?"), period=f"{first.isoformat()}..{last.isoformat()}")
         for import_id, first, last in rows
         if first < start or last > end
     ]

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from alur.analytics import selectors
@@ -27,7 +28,8 @@ def notice_text(notice: Mapping[str, Any]) -> str:
     code = notice.get("code")
     if not code or code not in messages.TEMPLATES:
         return str(notice.get("message", ""))
-    return messages.fill(gettext(messages.TEMPLATES[code]), messages.words(notice.get("params") or {}, gettext))
+    params = messages.words(notice.get("params") or {}, gettext, lambda day: date_format(day, "j M Y"))
+    return messages.fill(gettext(messages.TEMPLATES[code]), params)
 
 
 def problems(imp: Import) -> list[dict[str, Any]]:

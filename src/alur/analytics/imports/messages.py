@@ -10,8 +10,10 @@ translates them too. Values from the file (a cell, a header, the file's name) ar
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 
@@ -248,6 +250,9 @@ WARNINGS: Mapping[str, str] = {
 TRANSLATED_PARAMS = frozenset({"what", "hint"})
 # Parameters naming a canonical field (translated through FIELD_LABELS), alone or as a list.
 FIELD_PARAMS = frozenset({"field", "fields"})
+# Parameters holding ISO dates (a day, or a period "2026-02-01..2026-02-28"), shown in the reader's format.
+DATE_PARAMS = frozenset({"period", "stated", "given", "start", "end"})
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -293,15 +298,21 @@ TEMPLATES: Mapping[str, str] = {**PROBLEMS, **WARNINGS}
 def english(notice: Notice | Mapping[str, Any]) -> str:
     """The notice in English (its untranslated template); the field names as in :data:`FIELD_LABELS`."""
     code, params = (notice.code, notice.params) if isinstance(notice, Notice) else (notice["code"], notice["params"])
-    return fill(TEMPLATES.get(code, "%(text)s"), words(params, lambda text: text))
+    return fill(TEMPLATES.get(code, "%(text)s"), words(params, lambda text: text, date.isoformat))
 
 
-def words(params: Mapping[str, Any], translate: Callable[[str], str]) -> dict[str, Any]:
-    """``params`` ready for a template in one language: field names as labels (a list joined with commas) and
-    our own words passed through ``translate``; values from the file as they are."""
+def words(
+    params: Mapping[str, Any], translate: Callable[[str], str], format_date: Callable[[date], str] | None = None
+) -> dict[str, Any]:
+    """``params`` ready for a template in one language: field names as labels (a list joined with commas), our
+    own words passed through ``translate``, and the dates of a period (stored as ISO dates) in the reader's
+    format when ``format_date`` is given; values from the file as they are."""
     ready: dict[str, Any] = {}
     for name, value in params.items():
-        if name in FIELD_PARAMS:
+        if name in DATE_PARAMS and format_date is not None and isinstance(value, str):
+            shown = _ISO_DATE.sub(lambda m: format_date(date.fromisoformat(m[0])), value)
+            ready[name] = shown.replace("..", " – ")
+        elif name in FIELD_PARAMS:
             names = value if isinstance(value, list | tuple) else [value]
             ready[name] = ", ".join(translate(FIELD_LABELS.get(v, v)) for v in names)
         elif name in TRANSLATED_PARAMS and isinstance(value, str) and value:

@@ -261,7 +261,7 @@ def _receipt(
         f"SELECT DISTINCT date, date_end FROM staged WHERE {data} AND date_end <> date ORDER BY 1, 2 LIMIT 5"
     ).fetchall()
     if periods:
-        shown = ", ".join(f"{a.isoformat()} – {b.isoformat()}" for a, b in periods[:3])
+        shown = ", ".join(f"{a.isoformat()}..{b.isoformat()}" for a, b in periods[:3])
         warnings.append(warning("whole_period", period=shown))
         if spec.period is not None and any(p.dating == Dating.WHOLE and p.source.table.period is None for p in plans):
             warnings.append(warning("period_given", period=str(spec.period)))
