@@ -133,7 +133,7 @@ def test_without_a_date_column_or_a_title_the_given_period_is_used_and_said(tmp_
     result = _import(tmp_path, CAMPAIGNS, period="2026-02-01..2026-02-28")
     assert (result.date_from, result.date_to) == (date(2026, 2, 1), date(2026, 2, 28))
     given = next(w for w in result.warnings if w.code == "period_given")
-    assert english(given) == "The period 2026-02-01..2026-02-28 was given with the upload: the file does not state one."
+    assert english(given) == "The period 2026-02-01 – 2026-02-28 was given with the upload: the file does not state one."
 
 
 def test_a_given_period_equal_to_the_stated_one_is_accepted(tmp_path: Path) -> None:
@@ -156,7 +156,7 @@ def test_a_given_period_contradicting_the_stated_one_is_refused(tmp_path: Path) 
     assert notice.code == "period_conflict"
     assert (notice.params["stated"], notice.params["given"]) == ("2026-03-27..2026-04-23", "2026-03-01..2026-03-31")
     assert english(notice) == (
-        '"Campaign report.csv" states that it covers 2026-03-27..2026-04-23, but 2026-03-01..2026-03-31 was given. '
+        '"Campaign report.csv" states that it covers 2026-03-27 – 2026-04-23, but 2026-03-01 – 2026-03-31 was given. '
         "Leave the period empty to use the file's own, or check that you chose the right file."
     )
 
