@@ -90,9 +90,10 @@ def bench_rollup(directory: Path, facts: int) -> list[tuple[str, int, float]]:
         raw = con.con  # type: ignore[attr-defined]
         raw.execute(f"DELETE FROM {warehouse.FACTS}")
         raw.execute(
-            f"""INSERT INTO {warehouse.FACTS} (workspace_id, date, source, account, channel, campaign, currency,
+            f"""INSERT INTO {warehouse.FACTS} (workspace_id, date, date_end, source, account, channel, campaign, currency,
                     impressions, clicks, spend, conversions, conversion_value)
-                SELECT 1, DATE '2024-01-01' + (i % 730)::INTEGER, 'google_ads', '', 'channel ' || (i % 8),
+                SELECT 1, DATE '2024-01-01' + (i % 730)::INTEGER, DATE '2024-01-01' + (i % 730)::INTEGER, 'google_ads', '',
+                       'channel ' || (i % 8),
                        'Campaign ' || (i % 500), 'IDR', 1000 + i % 5000, i % 97, (i % 97) * 1234.5, (i % 7) * 0.5,
                        (i % 7) * 150000.0
                 FROM range({facts}) t(i)"""
