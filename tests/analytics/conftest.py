@@ -31,7 +31,7 @@ def fact_table(engine: str, rows: Sequence[dict[str, Any]]) -> Iterator[ir.Table
     data = ibis.memtable(pa.Table.from_pylist([{name: row.get(name) for name in schema.names} for row in rows], schema=schema))
     if engine == "duckdb":
         con = ibis.duckdb.connect()
-        warehouse.ensure_schema(con)
+        con.create_table(warehouse.FACTS, schema=warehouse.fact_schema())  # as readers see it, campaign_id included
         con.insert(warehouse.FACTS, data)
         yield con.table(warehouse.FACTS)
         con.disconnect()

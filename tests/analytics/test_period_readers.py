@@ -1,7 +1,7 @@
 """Whole-period facts through the readers of the warehouse: key results linked to a KPI, budget actuals,
 anomaly alerts, experiment counts and the performance dashboard (on DuckDB on the SQLite run, PostgreSQL
-on the PostgreSQL run). Facts are written straight into the warehouse with their ``date`` and ``date_end``;
-every expected figure is worked out by hand in the test."""
+on the PostgreSQL run). Facts are published as imports with their ``date`` and ``date_end``, without a file
+(``factrows.add_facts``); every expected figure is worked out by hand in the test."""
 
 from __future__ import annotations
 
@@ -9,30 +9,27 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-import ibis
-import pyarrow as pa
 import pytest
 from django.utils import translation
 
-from alur.analytics import selectors, services, warehouse
+from alur.analytics import selectors, services
 from alur.analytics.models import Experiment
 from alur.core.roles import Role
 from alur.strategy import services as strategy
 from alur.strategy.models import CheckIn
+from tests.analytics.factrows import add_facts
 
 pytestmark = pytest.mark.django_db
 
 D = dt.date
 
 
-def _insert(url: str, workspace_id: int, *facts: dict[str, Any]) -> None:
-    schema = warehouse.fact_schema().to_pyarrow()
-    rows = []
-    for fact in facts:
-        money = {k: Decimal(str(fact[k])) for k in ("spend", "conversions", "conversion_value") if k in fact}
-        rows.append({name: {"workspace_id": workspace_id, **fact, **money}.get(name) for name in schema.names})
-    with warehouse.session(url) as con:
-        con.insert(warehouse.FACTS, ibis.memtable(pa.Table.from_pylist(rows, schema=schema)))
+def _insert(workspace: Any, *facts: dict[str, Any]) -> None:
+    """The facts as one import per source, through the fact store dashboards read."""
+    for source in dict.fromkeys(fact["source"] for fact in facts):
+        add_facts(
+            workspace, [{k: v for k, v in f.items() if k != "source"} for f in facts if f["source"] == source], source=source
+        )
 
 
 def _fact(first: D, last: D, **values: Any) -> dict[str, Any]:
@@ -81,7 +78,7 @@ def test_key_result_counts_a_period_report_by_its_days_in_the_key_results_range(
     team: Any, warehouse_url: str, mode: str, start_value: str, expected: float, is_estimate: bool
 ) -> None:
     link = _linked_key_result(team, mode, start_value=start_value)
-    _insert(warehouse_url, team.workspace.pk, *KR_FACTS)
+    _insert(team.workspace, *KR_FACTS)
     reading = selectors.key_result_value(link, today=D(2026, 2, 28))
     assert reading == selectors.KeyResultReading(expected, is_estimate)
     assert services.key_results_refresh(team.workspace, today=D(2026, 2, 28)) == 1
@@ -92,7 +89,7 @@ def test_key_result_counts_a_period_report_by_its_days_in_the_key_results_range(
 
 def test_the_automatic_check_in_says_estimate_in_indonesian(team: Any, warehouse_url: str) -> None:
     link = _linked_key_result(team, "period")
-    _insert(warehouse_url, team.workspace.pk, *KR_FACTS)
+    _insert(team.workspace, *KR_FACTS)
     with translation.override("id"):
         services.key_results_refresh(team.workspace, today=D(2026, 2, 28))
     comment = CheckIn.objects.get(key_result=link.key_result, is_automatic=True).comment
@@ -115,11 +112,10 @@ def test_budget_actuals_split_a_period_across_months_by_its_days(team: Any, ware
         campaigns.budget_line_set(actor=planner, campaign=campaign, channel="ads", month=month, planned="3.000.000")
     # 2,800,000 over 27 January – 23 February (100,000 a day): 5 days in January, 23 in February.
     _insert(
-        warehouse_url,
-        team.workspace.pk,
-        _fact(D(2026, 1, 27), D(2026, 2, 23), campaign_id=campaign.pk, spend=2_800_000),
-        _fact(D(2026, 2, 10), D(2026, 2, 10), campaign_id=campaign.pk, spend=100_000),
-        _fact(D(2026, 3, 2), D(2026, 3, 2), campaign_id=campaign.pk, spend=50_000),
+        team.workspace,
+        _fact(D(2026, 1, 27), D(2026, 2, 23), campaign="Ramadan", spend=2_800_000),
+        _fact(D(2026, 2, 10), D(2026, 2, 10), campaign="Ramadan", spend=100_000),
+        _fact(D(2026, 3, 2), D(2026, 3, 2), campaign="Ramadan", spend=50_000),
     )
     assert selectors.spend_by_campaign_channel_month(team.workspace) == {
         (campaign.pk, "ads", D(2026, 1, 1)): selectors.Spent(Decimal("500000"), is_estimate=True),
@@ -163,7 +159,7 @@ def test_anomaly_scan_reads_daily_facts_only(team: Any, warehouse_url: str) -> N
     # A whole-period report in the same campaign: counted on its first day it would be a 50,000,000 spike on
     # 20 February, and its last day (10 April) would move the scanned 30 days past the daily data.
     report = _fact(D(2026, 2, 20), D(2026, 4, 10), channel="Search", campaign="Brand", spend=50_000_000)
-    _insert(warehouse_url, team.workspace.pk, *daily, report)
+    _insert(team.workspace, *daily, report)
     found = selectors.anomalies(team.workspace)
     assert {(a["kpi"], a["dimension"], a["day"], a["direction"]) for a in found} == {
         ("spend", "channel", D(2026, 3, 1), "up"),
@@ -187,8 +183,7 @@ def test_experiment_counts_pulled_from_a_period_report_are_estimates(team: Any, 
     # Ad A: one report over 27 January – 23 February (2,800 clicks, 56 conversions): 7 of its 28 days count.
     # Ad B: 100 clicks and 3 conversions a day.
     _insert(
-        warehouse_url,
-        team.workspace.pk,
+        team.workspace,
         _fact(D(2026, 1, 27), D(2026, 2, 23), ad="Iklan A", clicks=2800, conversions=56),
         *(_fact(day, day, ad="Iklan B", clicks=100, conversions=3) for day in _days(D(2026, 2, 1), 7)),
     )
@@ -206,8 +201,7 @@ def test_dashboard_names_the_period_reports_its_daily_chart_leaves_out_in_indone
 ) -> None:
     services.sources_ensure(team.workspace)
     _insert(
-        warehouse_url,
-        team.workspace.pk,
+        team.workspace,
         _fact(D(2026, 7, 27), D(2026, 8, 23), impressions=28_000, clicks=2800, spend=2_800_000),
         *(_fact(day, day, channel="Search", impressions=1000, clicks=50, spend=40_000) for day in _days(D(2026, 8, 1), 20)),
     )

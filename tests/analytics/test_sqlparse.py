@@ -14,8 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from alur.analytics import numbers
-from alur.analytics.numbers import DecimalStyle
-from alur.analytics.sqlparse import (
+from alur.analytics.imports.sqlparse import (
     DateForm,
     date_error,
     date_invalid_sql,
@@ -27,6 +26,7 @@ from alur.analytics.sqlparse import (
     number_sql,
     quote_identifier,
 )
+from alur.analytics.numbers import DecimalStyle
 
 D = Decimal
 INVALID = "invalid"  # the expected outcome of a cell numbers rejects: NULL and flagged

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from alur.analytics import services, touchpoints, warehouse
+from alur.analytics import services, warehouse
+from alur.analytics.imports import touchpoints
 from alur.analytics.models import DataSource, Import
 from alur.core.roles import Role
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from alur.config.cli import main
 from alur.core.demo import DEMO_PASSWORD, DEMO_PEOPLE, demo_email
 from alur.core.models import AuditEvent
 from alur.core.roles import Role
+from tests.analytics.factrows import stored_facts
 
 
 def run(*argv: str, stdin: str | None = None) -> tuple[int, str, str]:
@@ -53,7 +55,7 @@ def test_demo_creates_a_workspace_with_a_user_per_role_idempotently() -> None:
     from alur.strategy.models import CheckIn, KeyResult, Objective
 
     assert Objective.objects.filter(workspace=workspace).count() == 3  # seed 004's three examples
-    assert KeyResult.objects.filter(workspace=workspace).count() == 12
+    assert KeyResult.objects.filter(workspace=workspace).count() == 13
     assert CheckIn.objects.filter(workspace=workspace).count() >= 24
     from alur.publishing.models import Post
 
@@ -63,9 +65,17 @@ def test_demo_creates_a_workspace_with_a_user_per_role_idempotently() -> None:
 
     # Performance exports, customer journeys, key results linked to the data and the A/B tests, all seeded.
     imports = Import.objects.filter(workspace=workspace)
-    assert sorted(imports.values_list("source__key", flat=True)) == ["ga4", "google_ads", "journeys", "meta_ads"]
+    assert sorted(imports.values_list("source__key", flat=True)) == ["ga4", "google_ads", "journeys", "meta_ads", "tiktok_ads"]
     assert set(imports.values_list("status", flat=True)) == {Import.Status.SUCCEEDED}
-    assert KeyResultMetric.objects.filter(key_result__workspace=workspace).count() == 4
+    assert KeyResultMetric.objects.filter(key_result__workspace=workspace).count() == 5
+    # A whole-period import beside the daily ones, and a key result that moved from it.
+    tiktok = imports.get(source__key="tiktok_ads")
+    assert (tiktok.date_from, tiktok.date_to) == (dt.date(2026, 11, 1), dt.date(2026, 11, 22))
+    assert tiktok.report["periods"] == [["2026-11-01", "2026-11-22"]]
+    orders = KeyResult.objects.get(workspace=workspace, metric="Pesanan TikTok Shop")
+    automatic = orders.check_ins.filter(is_automatic=True).get()
+    sku_orders = sum(row["conversions"] for row in stored_facts(workspace.pk) if row["source"] == "tiktok_ads")
+    assert sku_orders > 0 and automatic.value == orders.start_value + sku_orders
     assert Experiment.objects.filter(workspace=workspace).count() == 3
     required = {"manager", "strategist", "creator", "designer", "approver", "analyst", "client"}
     assert required <= {p.local_part for p in DEMO_PEOPLE}

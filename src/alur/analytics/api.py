@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
@@ -13,7 +14,7 @@ from ninja.files import UploadedFile
 
 from alur.accounts.api import ErrorOut, api_membership, require_write_scope
 from alur.accounts.models import User
-from alur.analytics import kpis, selectors, services
+from alur.analytics import kpis, receipts, selectors, services
 from alur.analytics.models import AnomalyAlert, DataSource, Experiment, Import
 from alur.core.policy import Action, require
 
@@ -55,7 +56,16 @@ class ImportOut(Schema):
     date_from: dt.date | None
     date_to: dt.date | None
     problems: list[ProblemOut] = Field(description="Why a failed import was refused: row, column, value and the fix.")
-    warnings: list[str]
+    warnings: list[str] = Field(description="What is worth knowing about an imported file, in the caller's language.")
+    totals: dict[str, Any] = Field(
+        description="Sums of what was stored from the file: money per currency as a decimal string "
+        '(``{"spend": {"GBP": "365.22"}}``), counts as integers, conversions as a decimal string; metrics the file '
+        "does not have are left out."
+    )
+    file_totals: dict[str, Any] | None = Field(description="The same sums from the file's own total line, when it has one.")
+    file_total_label: str | None = Field(description='The label of that line ("Total: Campaigns"); empty for a summary row.')
+    period_start: dt.date | None = Field(description="The first day of the period given with the upload, if any.")
+    period_end: dt.date | None = Field(description="The last day of the period given with the upload, if any.")
     ignored_columns: list[str]
     unmapped_campaigns: list[str]
     created_at: dt.datetime
@@ -134,10 +144,15 @@ def _import_out(imp: Import) -> ImportOut:
         replaced=imp.replaced,
         date_from=imp.date_from,
         date_to=imp.date_to,
-        problems=[ProblemOut(**p) for p in report.get("problems", [])],
-        warnings=report.get("warnings", []),
+        problems=[ProblemOut(**p) for p in receipts.problems(imp)],
+        warnings=receipts.warnings(imp),
+        totals=report.get("totals", {}),
+        file_totals=report.get("file_totals"),
+        file_total_label=report.get("file_total_label"),
+        period_start=imp.period_start,
+        period_end=imp.period_end,
         ignored_columns=report.get("ignored_columns", []),
-        unmapped_campaigns=report.get("unmapped_campaigns", []),
+        unmapped_campaigns=receipts.unmapped_campaigns(imp),
         created_at=imp.created_at,
     )
 
@@ -159,17 +174,28 @@ def source_list(request: HttpRequest, slug: str) -> list[SourceOut]:
 
 
 @router.post("/workspaces/{slug}/analytics/imports", response={201: ImportOut, 200: ImportOut, **ERRORS})
-def import_upload(request: HttpRequest, slug: str, file: File[UploadedFile], source: Form[str]) -> Status[ImportOut]:
-    """Upload an export (multipart: ``file`` and the ``source`` key). It is imported in the background: poll
-    ``GET …/imports/{id}`` until the status is ``succeeded``, ``unchanged`` or ``failed`` (with ``problems``)."""
+def import_upload(
+    request: HttpRequest,
+    slug: str,
+    file: File[UploadedFile],
+    source: Form[str],
+    period_start: Form[dt.date | None] = None,
+    period_end: Form[dt.date | None] = None,
+) -> Status[ImportOut]:
+    """Upload an export (multipart: ``file``, the ``source`` key, and for a file without dates the period it
+    covers, ``period_start`` and ``period_end``). It is imported in the background: poll ``GET …/imports/{id}``
+    until the status is ``succeeded``, ``unchanged`` or ``failed`` (with ``problems``)."""
     membership = api_membership(request, slug)
     require_write_scope(request)
+    if (period_start is None) != (period_end is None):
+        raise ValidationError({"period": _("Give both the first and the last day of the period, or neither.")})
     imp = services.import_start(
         actor=_user(request),
         workspace=membership.workspace,
         source=_source(membership.workspace, source),
         upload=file,
         name=file.name or "upload",
+        period=(period_start, period_end) if period_start and period_end else None,
     )
     return Status(200 if imp.status == Import.Status.UNCHANGED else 201, _import_out(imp))
 

@@ -82,7 +82,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from alur.analytics import formats
+from alur.analytics.imports.layout import line_delimiter
 
 MODELS = ("first", "last", "linear", "time_decay", "position", "markov", "shapley")
 HEURISTIC_MODELS = ("first", "last", "linear", "time_decay", "position")
@@ -191,7 +191,7 @@ def paths_from_file(
     text = head.decode("utf-8-sig", errors="replace").rstrip("\r\n")
     if not text.strip():
         raise PathFileError(gettext_noop("The file is empty: it needs a header row and one row per path."))
-    delimiter = formats.line_delimiter(text) or ","
+    delimiter = line_delimiter(text) or ","
     headers = next(csv.reader(io.StringIO(text), delimiter=delimiter))
     names = [f"c{i}" for i in range(len(headers))]
     lookup = {h.strip().lower(): n for h, n in zip(headers, names, strict=True)}

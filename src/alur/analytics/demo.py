@@ -1,5 +1,6 @@
 """Demo data of analytics: three months (24 Aug – 22 Nov 2026) of Kopi Nusantara's exports — a Google Ads
-report, a Meta Ads Manager export and a GA4 traffic export, written in the platforms' real layouts and
+report, a Meta Ads Manager export and a GA4 traffic export by day, and a TikTok Shop product report for 1–22
+November as a whole period (Indonesian interface, no date column), written in the platforms' real layouts and
 imported through the real importer — with a few anomalies planted in the last week (a CPC spike on Search,
 a CTR drop on Instagram, a bounce-rate jump from paid social), key results linked to the data,
 November budget lines so planned vs. spent has something to show, and three thousand customer journeys
@@ -175,6 +176,42 @@ _GIVEN_NAMES = ("rina", "budi", "siti", "agus", "dewi", "eko", "putri", "andi", 
 _FAMILY_NAMES = ("wijaya", "santoso", "lestari", "saputra", "pratama", "hidayat", "kurniawan", "rahayu", "setiawan", "nugroho")
 
 
+TIKTOK_PERIOD = (dt.date(2026, 11, 1), dt.date(2026, 11, 22))
+
+
+def tiktok_shop_tsv(rng: random.Random) -> str:
+    """A TikTok Ads Manager product (GMV Max) report from the Indonesian interface, as downloaded: tab-separated,
+    every cell an Excel text formula (``="…"``), no date — the period (1–22 November) is given with the upload,
+    so its rows are whole-period facts."""
+    headers = [
+        "Nama kampanye", "ID Campaign", "ID produk", "Jenis materi iklan", "Judul video", "ID video", "Akun TikTok",
+        "Status", "Biaya", "Pesanan SKU", "Biaya per pesanan", "Pendapatan kotor", "ROI", "Impresi iklan produk",
+        "Jumlah klik iklan produk", "Tingkat klik iklan produk", "Mata uang",
+    ]  # fmt: skip
+    videos = (
+        ("GMV Max - Kopi Susu Botol", "Seduh dingin 10 detik, langsung segar", "kopinusantara.id"),
+        ("GMV Max - Kopi Susu Botol", "Kopi susu gula aren botol: review jujur", "racun.kopi"),
+        ("GMV Max - Kopi Susu Botol", "-", "-"),
+        ("GMV Max - Biji Kopi Gayo", "Cara seduh V60 untuk pemula", "baristarumah"),
+        ("GMV Max - Biji Kopi Gayo", "Unboxing biji kopi Gayo 250 g", "kopinusantara.id"),
+    )
+    lines = ["\t".join(f'="{h}"' for h in headers)]
+    for number, (campaign, title, account) in enumerate(videos):
+        impressions = rng.randrange(18000, 90000)
+        clicks = int(impressions * rng.uniform(0.02, 0.06))
+        orders = int(clicks * rng.uniform(0.03, 0.08))
+        cost = round(clicks * rng.uniform(380, 620), 0)
+        revenue = round(orders * rng.uniform(58000, 76000), 3)
+        cells = [
+            campaign, f"18656079830{number:05d}", "17308299741173", "Video" if title != "-" else "Kartu produk", title,
+            f"76034112393{number:08d}" if title != "-" else "N/A", account, "Ditayangkan", f"{cost:.3f}", str(orders),
+            f"{cost / orders if orders else 0:.3f}", f"{revenue:.3f}", f"{revenue / cost if cost else 0:.2f}", str(impressions),
+            str(clicks), f"{clicks / impressions * 100:.2f}%", "IDR",
+        ]  # fmt: skip
+        lines.append("\t".join(f'="{c}"' for c in cells))
+    return "\n".join(lines) + "\n"
+
+
 def _pick(rng: random.Random, choices: tuple[tuple[str, float], ...]) -> str:
     return rng.choices([name for name, _ in choices], weights=[weight for _, weight in choices])[0]
 
@@ -204,11 +241,14 @@ def journeys_csv(rng: random.Random, people: int = 3000) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _import(workspace: Workspace, actor: User, source_key: str, name: str, text: str) -> None:
+def _import(
+    workspace: Workspace, actor: User, source_key: str, name: str, text: str, period: tuple[dt.date, dt.date] | None = None
+) -> None:
     source = DataSource.objects.get(workspace=workspace, key=source_key)
     imp = services.import_start(
-        actor=actor, workspace=workspace, source=source, upload=io.BytesIO(text.encode("utf-8")), name=name, run_now=True
-    )
+        actor=actor, workspace=workspace, source=source, upload=io.BytesIO(text.encode("utf-8")), name=name, run_now=True,
+        period=period,
+    )  # fmt: skip
     if imp.status not in ("succeeded", "unchanged"):
         raise RuntimeError(f"demo import {name} failed: {imp.report}")
 
@@ -253,10 +293,14 @@ def analytics_demo_seed(workspace: Workspace, users: dict[str, User]) -> None:
     _import(workspace, analyst, "google_ads", "Campaign report (Kopi Nusantara) 2026-08-24 - 2026-11-22.csv", google_ads_csv(rng))
     _import(workspace, performance, "meta_ads", "Kopi-Nusantara-Campaigns-Aug-24-2026-Nov-22-2026.csv", meta_ads_csv(rng))
     _import(workspace, analyst, "ga4", "Traffic_acquisition_Session_default_channel_group.csv", ga4_csv(rng))
+    tiktok = tiktok_shop_tsv(random.Random(11))  # noqa: S311 - demo numbers, not secrets
+    _import(workspace, performance, "tiktok_ads", "Laporan GMV Max produk 1-22 Nov 2026.tsv", tiktok, period=TIKTOK_PERIOD)
     _link(workspace, manager, "Followers Instagram", "followers", "start_plus", {"channel": "instagram"})
     _link(workspace, manager, "Bounce rate", "bounce_rate", "trailing_30", {"source": "ga4"})
     _link(workspace, manager, "Kunjungan website dari Jawa Timur", "sessions", "trailing_30", {"region": "Jawa Timur"})
     _link(workspace, manager, "Lead dari Jawa Timur", "conversions", "trailing_30", {"region": "Jawa Timur", "source": "ga4"})
+    # Counted from the whole-period TikTok report: its 1–22 November lie inside the key result's quarter.
+    _link(workspace, manager, "Pesanan TikTok Shop", "conversions", "start_plus", {"source": "tiktok_ads"})
 
 
 def experiments_demo_seed(workspace: Workspace, users: dict[str, User]) -> None:

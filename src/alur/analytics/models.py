@@ -84,11 +84,16 @@ class Import(models.Model):
     replaced = models.BigIntegerField(default=0)
     date_from = models.DateField(null=True, blank=True)
     date_to = models.DateField(null=True, blank=True)
+    # The period the person gave for a file that states none (whole-period rows without a date column).
+    period_start = models.DateField(_("period starts"), null=True, blank=True)
+    period_end = models.DateField(_("period ends"), null=True, blank=True)
     report = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)  # the worker's last sign of life while running
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -99,6 +104,30 @@ class Import(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.UNCHANGED, self.Status.FAILED)
+
+
+class FactFile(models.Model):
+    """One Parquet file of facts in a DuckDB warehouse's fact directory (see :mod:`alur.analytics.factstore`):
+    written by an import, read by every dashboard while it is current, retired when a newer import replaces
+    its rows (then deleted from disk once no reader can still be using it)."""
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=40)
+    imp = models.ForeignKey(Import, on_delete=models.CASCADE, related_name="fact_files")
+    path = models.CharField(max_length=500)  # relative to the fact directory
+    rows = models.BigIntegerField()
+    date_from = models.DateField()
+    date_to = models.DateField()
+    accounts = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+    retired_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["workspace", "retired_at"], name="analytics_factfile_current")]
+
+    def __str__(self) -> str:
+        return self.path
 
 
 class CampaignMapping(models.Model):

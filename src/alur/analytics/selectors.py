@@ -22,7 +22,8 @@ from django.conf import settings
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from alur.analytics import anomaly, kpis, stats, warehouse
+from alur.analytics import anomaly, factstore, kpis, stats, warehouse
+from alur.analytics.models import CampaignMapping
 from alur.analytics.templatetags.analytics import amount
 
 FILTER_FIELDS = ("source", "channel", "campaign", "campaign_id", "region", "device", "account")
@@ -66,11 +67,27 @@ def channel_key(channel: str, source: str = "") -> str:
     return name
 
 
+def campaign_ids(workspace_id: int) -> dict[str, int]:
+    """Platform campaign name (lower case) → Alur campaign: explicit mappings first, then the campaign's UTM
+    slug and its name."""
+    from alur.campaigns.models import Campaign
+    from alur.publishing.utm import slugify_value
+
+    found: dict[str, int] = {}
+    for campaign_id, name in Campaign.objects.filter(workspace_id=workspace_id).values_list("id", "name"):
+        found.setdefault(slugify_value(name).lower(), campaign_id)
+        found.setdefault(name.lower(), campaign_id)
+    for platform_campaign, campaign_id in CampaignMapping.objects.filter(workspace_id=workspace_id).values_list(
+        "platform_campaign", "campaign_id"
+    ):
+        found[platform_campaign.lower()] = campaign_id
+    return found
+
+
 @contextlib.contextmanager
 def _facts(workspace_id: int) -> Iterator[ibis.Table]:
-    with warehouse.session(settings.WAREHOUSE_URL) as con:
-        table = con.table(warehouse.FACTS)
-        yield table.filter(table.workspace_id == int(workspace_id))
+    with factstore.facts_table(int(workspace_id), campaign_ids(workspace_id)) as table:
+        yield table
 
 
 @dataclass(frozen=True)

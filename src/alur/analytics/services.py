@@ -18,6 +18,7 @@ import math
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -32,7 +33,12 @@ from django.utils.translation import gettext as _
 
 from alur.accounts.models import Membership, User, Workspace
 from alur.accounts.selectors import membership_of
-from alur.analytics import importing, kpis, numbers, selectors, stats, warehouse
+from alur.analytics import factstore, kpis, numbers, selectors, stats, warehouse
+from alur.analytics.imports import messages as import_messages
+from alur.analytics.imports.layout import Period
+from alur.analytics.imports.run import ImportSpec, run_import
+from alur.analytics.imports.staging import TEXT_DIMENSIONS
+from alur.analytics.imports.touchpoints import run_touchpoint_import
 from alur.analytics.models import (
     AnalyticsSettings,
     AnomalyAlert,
@@ -60,7 +66,7 @@ BUILTIN_SOURCES: tuple[tuple[str, str, str], ...] = (
     ("linkedin_ads", "LinkedIn Ads", SourceFormat.LINKEDIN_ADS),
     ("journeys", "Customer journeys", SourceFormat.TOUCHPOINTS),
 )
-MAPPABLE_FIELDS = ("date", *importing.TEXT_DIMENSIONS, "currency", *warehouse.FACT_METRICS)
+MAPPABLE_FIELDS = ("date", *TEXT_DIMENSIONS, "currency", *warehouse.FACT_METRICS)
 ALERT_RECIPIENT_ROLES = (Role.MANAGER, Role.PERFORMANCE_MARKETER, Role.DATA_ANALYST)
 
 
@@ -105,7 +111,8 @@ def source_save(
     currency: str = "",
     account: str = "",
 ) -> DataSource:
-    """Create or change a source. A generic source needs a mapping with the date and at least one figure."""
+    """Create or change a source. A generic source needs a mapping with at least one figure (without a date
+    column, each file's period is given when it is imported)."""
     require(actor, membership_of(actor, workspace), Action.ANALYTICS_IMPORT, source)
     refuse_nul_characters(name=name, account=account)
     instance = source or DataSource(workspace=workspace, key=key.strip())
@@ -117,11 +124,8 @@ def source_save(
     instance.currency = (currency or "").strip().upper()
     instance.account = (account or "").strip()
     errors: dict[str, Any] = {}
-    if instance.format == SourceFormat.GENERIC:
-        if "date" not in instance.mapping:
-            errors["mapping"] = _("Map the column that holds the date.")
-        elif not set(instance.mapping) & set(warehouse.FACT_METRICS):
-            errors["mapping"] = _("Map at least one column with figures (clicks, cost, sessions…).")
+    if instance.format == SourceFormat.GENERIC and not set(instance.mapping) & set(warehouse.FACT_METRICS):
+        errors["mapping"] = _("Map at least one column with figures (clicks, cost, sessions…).")
     if instance.currency and (len(instance.currency) != 3 or not instance.currency.isalpha()):
         errors["currency"] = _("Use a three-letter ISO 4217 code such as IDR or USD.")
     if errors:
@@ -143,32 +147,22 @@ def source_save(
 # ------------------------------------------------------------------------------------------------ imports
 
 
-def _campaign_ids(workspace: Workspace) -> dict[str, int]:
-    """Platform campaign name (lower case) → Alur campaign: explicit mappings first, then UTM slugs."""
-    from alur.campaigns.models import Campaign
-    from alur.publishing.utm import slugify_value
-
-    found: dict[str, int] = {}
-    for campaign_id, name in Campaign.objects.filter(workspace=workspace).values_list("id", "name"):
-        found.setdefault(slugify_value(name).lower(), campaign_id)
-        found.setdefault(name.lower(), campaign_id)
-    for mapping in CampaignMapping.objects.filter(workspace=workspace):
-        found[mapping.platform_campaign.lower()] = mapping.campaign_id
-    return found
-
-
-def _spec(imp: Import, source: DataSource) -> importing.ImportSpec:
-    return importing.ImportSpec(
+def _spec(imp: Import, source: DataSource) -> ImportSpec:
+    period = Period(imp.period_start, imp.period_end) if imp.period_start and imp.period_end else None
+    return ImportSpec(
         workspace_id=imp.workspace_id,
         source=source.key,
         import_id=imp.pk,
+        display_name=imp.original_name,
         format_key=None if source.format == SourceFormat.GENERIC else source.format,
         mapping=source.mapping or None,
         decimal_style=source.number_style or None,  # type: ignore[arg-type]
         dayfirst={"dmy": True, "mdy": False}.get(source.date_order),
-        default_currency=source.currency or imp.workspace.currency,
+        source_currency=source.currency or None,
+        workspace_currency=imp.workspace.currency,
         default_account=source.account,
-        campaign_ids=_campaign_ids(imp.workspace),
+        period=period,
+        excel_limits=(settings.ALUR_XLSX_MAX_BYTES, settings.ALUR_XLSX_MAX_ROWS),
     )
 
 
@@ -191,11 +185,13 @@ def import_start(
     name: str,
     run_now: bool = False,
     read_as: DataSource | None = None,
+    period: tuple[dt.date, dt.date] | None = None,
 ) -> Import:
     """Record an upload and import it: in the background (the worker), or at once with ``run_now`` (the CLI).
 
-    The same file for the same source that was imported before is recorded as "already imported" and changes
-    nothing.
+    ``period`` (first and last day) is the period a file covers when it states none — whole-period rows
+    without a date column; a file that states its own must agree with it. The same file for the same source
+    and period that was imported before is recorded as "already imported" and changes nothing.
     """
     require(actor, membership_of(actor, workspace), Action.ANALYTICS_IMPORT, source)
     if source.workspace_id != workspace.pk:
@@ -204,10 +200,15 @@ def import_start(
     sha256, size = _hash(upload)
     if size == 0:
         raise ValidationError({"file": _("The file is empty. Export the report again and upload the downloaded file.")})
-    limit = getattr(settings, "ALUR_IMPORT_MAX_BYTES", 2 * 1024**3)
+    limit = settings.ALUR_IMPORT_MAX_BYTES
     if size > limit:
         raise ValidationError({"file": _("The file is larger than %(limit)s MB.") % {"limit": limit // 1024**2}})
-    earlier = Import.objects.filter(workspace=workspace, source=source, sha256=sha256, status=Import.Status.SUCCEEDED).first()
+    if period is not None and period[1] < period[0]:
+        raise ValidationError({"period": _("The period ends before it starts. Check the two dates.")})
+    start, end = period or (None, None)
+    earlier = Import.objects.filter(
+        workspace=workspace, source=source, sha256=sha256, status=Import.Status.SUCCEEDED, period_start=start, period_end=end
+    ).first()
     with transaction.atomic():
         imp = Import.objects.create(
             workspace=workspace,
@@ -217,6 +218,8 @@ def import_start(
             size=size,
             created_by=actor,
             status=Import.Status.UNCHANGED if earlier else Import.Status.QUEUED,
+            period_start=start,
+            period_end=end,
         )
         if earlier:
             imp.rows, imp.date_from, imp.date_to = earlier.rows, earlier.date_from, earlier.date_to
@@ -251,49 +254,48 @@ def import_process(import_id: int, *, read_as: DataSource | None = None) -> Impo
         if imp.status != Import.Status.QUEUED:
             return imp
         imp.status, imp.started_at, imp.stage = Import.Status.RUNNING, timezone.now(), "reading"
-        imp.save(update_fields=["status", "started_at", "stage"])
+        imp.heartbeat_at, imp.attempts = timezone.now(), imp.attempts + 1
+        imp.save(update_fields=["status", "started_at", "stage", "heartbeat_at", "attempts"])
 
     last = {"percent": -1}
 
     def progress(percent: int, stage: str) -> None:
         if percent != last["percent"]:
             last["percent"] = percent
-            Import.objects.filter(pk=import_id).update(progress=percent, stage=stage)
+            Import.objects.filter(pk=import_id).update(progress=percent, stage=stage, heartbeat_at=timezone.now())
 
+    described = read_as or imp.source
     with tempfile.TemporaryDirectory(prefix="alur-upload-") as scratch:
         path = Path(scratch) / (Path(imp.file.name or "upload").name or "upload")
         with imp.file.open("rb") as source, path.open("wb") as target:
             while chunk := source.read(1 << 20):
                 target.write(chunk)
-        described = read_as or imp.source
         try:
             if described.format == SourceFormat.TOUCHPOINTS:
-                from alur.analytics import touchpoints
-
-                journeys = touchpoints.run_touchpoint_import(
-                    path,
-                    workspace_id=imp.workspace_id,
-                    source=imp.source.key,
-                    import_id=imp.pk,
-                    key=pseudonym_key(imp.workspace_id),
-                    warehouse_url=settings.WAREHOUSE_URL,
-                )
-                outcome = (journeys.rows, journeys.replaced, journeys.ts_from.date(), journeys.ts_to.date(), journeys.as_dict())
-            else:
-                facts = importing.run_import(path, _spec(imp, described), warehouse_url=settings.WAREHOUSE_URL, progress=progress)
-                outcome = (facts.rows, facts.replaced, facts.date_from, facts.date_to, facts.as_dict())
-        except importing.ImportFailed as failure:
+                return _touchpoints_finish(imp, path)
+            output = factstore.incoming_path(imp.workspace_id, imp.pk)
+            result = run_import(path, _spec(imp, described), output=output, progress=progress)
+        except import_messages.ImportFailed as failure:
             return _finish_failed(imp, [p.as_dict() for p in failure.problems])
         except Exception as error:  # an unexpected fault: recorded, the file kept for a retry
             log.exception("import %s crashed", import_id)
-            message = _("The import stopped unexpectedly: %(error)s") % {"error": error}
-            return _finish_failed(imp, [{"row": None, "column": None, "value": None, "message": message}])
-    imp.status, imp.progress, imp.stage, imp.finished_at = Import.Status.SUCCEEDED, 100, "", timezone.now()
-    imp.rows, imp.replaced, imp.date_from, imp.date_to, report = outcome
-    imp.report = {**report, "problems": []}
-    imp.save()
-    if described.format != SourceFormat.TOUCHPOINTS:
-        after_import(imp.workspace, imp)
+            return _finish_failed(imp, [import_messages.problem("unexpected", error=str(error)).as_dict()])
+    try:
+        with transaction.atomic():
+            published = factstore.publish(imp=imp, output=output, result=result)
+            report = result.as_dict()
+            notices = [*result.warnings, *published.notices]
+            if published.replaced:
+                notices.append(import_messages.warning("replaced_earlier", rows=published.replaced))
+            imp.status, imp.progress, imp.stage, imp.finished_at = Import.Status.SUCCEEDED, 100, "", timezone.now()
+            imp.rows, imp.replaced, imp.date_from, imp.date_to = result.rows, published.replaced, result.date_from, result.date_to
+            imp.report = {**report, "warnings": [n.as_dict() for n in notices], "problems": [], "replaced": published.replaced}
+            imp.save()
+    except Exception as error:
+        output.unlink(missing_ok=True)
+        log.exception("import %s could not be saved", import_id)
+        return _finish_failed(imp, [import_messages.problem("unexpected", error=str(error)).as_dict()])
+    after_import(imp.workspace, imp)
     notify(
         workspace=imp.workspace,
         recipients=[imp.created_by],
@@ -303,6 +305,49 @@ def import_process(import_id: int, *, read_as: DataSource | None = None) -> Impo
         email=False,
     )
     return imp
+
+
+def _touchpoints_finish(imp: Import, path: Path) -> Import:
+    journeys = run_touchpoint_import(
+        path,
+        workspace_id=imp.workspace_id,
+        source=imp.source.key,
+        import_id=imp.pk,
+        key=pseudonym_key(imp.workspace_id),
+        warehouse_url=settings.WAREHOUSE_URL,
+        display_name=imp.original_name,
+    )
+    imp.status, imp.progress, imp.stage, imp.finished_at = Import.Status.SUCCEEDED, 100, "", timezone.now()
+    imp.rows, imp.replaced, imp.date_from, imp.date_to = (
+        journeys.rows,
+        journeys.replaced,
+        journeys.ts_from.date(),
+        journeys.ts_to.date(),
+    )
+    imp.report = {**journeys.as_dict(), "problems": []}
+    imp.save()
+    return imp
+
+
+def imports_recover(*, stale_after: dt.timedelta = dt.timedelta(minutes=10)) -> int:
+    """The system's sweep: an import whose worker stopped (no sign of life for ``stale_after``) is queued again
+    once, then failed with a reason — never left "running". Returns how many were recovered or failed."""
+    cutoff = timezone.now() - stale_after
+    count = 0
+    for imp in Import.objects.filter(status=Import.Status.RUNNING, heartbeat_at__lt=cutoff).select_related("workspace"):
+        with transaction.atomic():
+            claimed = Import.objects.filter(pk=imp.pk, status=Import.Status.RUNNING, heartbeat_at__lt=cutoff)
+            if imp.attempts < 2 and imp.file:
+                if claimed.update(status=Import.Status.QUEUED, progress=0, stage=""):
+                    from alur.analytics.tasks import import_run
+
+                    transaction.on_commit(partial(import_run.enqueue, imp.pk))
+                    count += 1
+            elif claimed.update(status=Import.Status.FAILED, stage="", finished_at=timezone.now()):
+                imp.refresh_from_db()
+                _finish_failed(imp, [import_messages.problem("worker_lost", file=imp.original_name).as_dict()])
+                count += 1
+    return count
 
 
 def pseudonym_key(workspace_id: int) -> bytes:
@@ -317,7 +362,7 @@ def _import_url(imp: Import) -> str:
 
 def _finish_failed(imp: Import, problems: list[dict[str, Any]]) -> Import:
     imp.status, imp.stage, imp.finished_at = Import.Status.FAILED, "", timezone.now()
-    imp.report = {"problems": problems}
+    imp.report = {"problems": problems, "warnings": []}
     imp.save()
     notify(
         workspace=imp.workspace,
@@ -392,7 +437,7 @@ def import_retry(*, actor: User, imp: Import) -> Import:
 
 def campaign_mapping_set(*, actor: User, workspace: Workspace, platform_campaign: str, campaign: Any) -> CampaignMapping | None:
     """Map a platform's campaign name to an Alur campaign (``campaign=None`` removes the mapping). Facts
-    already imported are updated at once."""
+    already imported follow at once: the campaign is joined when facts are read."""
     require(actor, membership_of(actor, workspace), Action.ANALYTICS_IMPORT, None)
     name = platform_campaign.strip()
     if not name:
@@ -410,13 +455,6 @@ def campaign_mapping_set(*, actor: User, workspace: Workspace, platform_campaign
             action="analytics.campaign_mapping",
             obj=mapping or workspace,
             after={"platform_campaign": name, "campaign": campaign.pk if campaign else None},
-        )
-    campaign_id = _campaign_ids(workspace).get(name.lower())
-    with warehouse.session(settings.WAREHOUSE_URL) as con:
-        value = "NULL" if campaign_id is None else str(int(campaign_id))
-        con.raw_sql(
-            f"UPDATE {warehouse.FACTS} SET campaign_id = {value} WHERE workspace_id = {int(workspace.pk)} "
-            f"AND lower(campaign) = '{name.lower().replace(chr(39), chr(39) * 2)}'"
         )
     return mapping
 

@@ -62,7 +62,8 @@ from typing import Any, Literal
 import numpy as np
 from scipy import special
 
-from alur.analytics import formats, numbers
+from alur.analytics import numbers
+from alur.analytics.imports.layout import line_delimiter
 
 Metric = Literal["conversion", "mean"]
 Correction = Literal["holm", "none"]
@@ -722,7 +723,7 @@ def read_counts_csv(text: str) -> list[VariantCounts]:
         raise CountsFileError(
             gettext_noop("The file is empty: it needs a header row 'variant,visitors,conversions' and one row per variant.")
         )
-    delimiter = formats.line_delimiter(lines[header_index]) or ","
+    delimiter = line_delimiter(lines[header_index]) or ","
     reader = csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter)
     rows = list(reader)
     header = [name.strip().lower() for name in rows[header_index]]

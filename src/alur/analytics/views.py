@@ -20,7 +20,7 @@ from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alur.analytics import charts, kpis, selectors, services, warehouse
+from alur.analytics import charts, kpis, receipts, selectors, services, warehouse
 from alur.analytics.models import (
     AnalyticsSettings,
     AnomalyAlert,
@@ -279,8 +279,11 @@ def imports(request: WorkspaceRequest) -> HttpResponse:
             raise PermissionDenied(_("Your role cannot import data."))
         source = next((s for s in sources if str(s.pk) == request.POST.get("source")), None)
         upload = request.FILES.get("file")
+        period, period_error = _period_param(request.POST)
         if source is None or upload is None:
             messages.error(request, _("Choose the source and the file to import."))
+        elif period_error:
+            messages.error(request, period_error)
         else:
             try:
                 imp = services.import_start(
@@ -289,6 +292,7 @@ def imports(request: WorkspaceRequest) -> HttpResponse:
                     source=source,
                     upload=upload,
                     name=upload.name or "upload",
+                    period=period,
                 )
             except ValidationError as error:
                 _errors(request, error)
@@ -298,11 +302,33 @@ def imports(request: WorkspaceRequest) -> HttpResponse:
     return render(request, "analytics/imports.html", {"sources": sources, "imports": recent, "can_import": can_import})
 
 
+def _period_param(data: Any) -> tuple[tuple[dt.date, dt.date] | None, str]:
+    """The optional period of a file without dates, from the upload form's two date fields."""
+    start, end = (data.get(name, "").strip() for name in ("period_start", "period_end"))
+    if not start and not end:
+        return None, ""
+    try:
+        first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+    except ValueError:
+        return None, _("Give both the first and the last day of the period the file covers, or leave both empty.")
+    if last < first:
+        return None, _("The period ends before it starts. Check the two dates.")
+    return (first, last), ""
+
+
 @workspace_view(Action.ANALYTICS_VIEW)
 def import_detail(request: WorkspaceRequest, import_id: int) -> HttpResponse:
     imp = get_object_or_404(Import.objects.select_related("source", "created_by"), pk=import_id, workspace=request.workspace)
     template = "analytics/_import_status.html" if request.headers.get("HX-Request") else "analytics/import_detail.html"
-    return render(request, template, {"imp": imp, "can_import": can(request, Action.ANALYTICS_IMPORT)})
+    context = {
+        "imp": imp,
+        "can_import": can(request, Action.ANALYTICS_IMPORT),
+        "problems": receipts.problems(imp),
+        "warnings": receipts.warnings(imp),
+        "totals": receipts.totals_side_by_side(imp),
+        "unmapped": receipts.unmapped_campaigns(imp),
+    }
+    return render(request, template, context)
 
 
 @require_POST

@@ -36,7 +36,7 @@ FACT_DIMENSIONS: Mapping[str, Any] = {
     "account": dt.string,
     "channel": dt.string,
     "campaign": dt.string,  # the campaign name as the platform reports it
-    "campaign_id": dt.int64,  # the Alur campaign it maps to (by mapping or UTM campaign); null when unmapped
+    "campaign_id": dt.int64,  # the Alur campaign it maps to (mapping or UTM campaign), joined when read; null when unmapped
     "ad_set": dt.string,
     "ad": dt.string,
     "region": dt.string,
@@ -53,6 +53,7 @@ FACT_METRICS: Mapping[str, Any] = {
     "sessions": dt.int64,
     "engaged_sessions": dt.int64,
     "bounces": dt.int64,
+    "new_users": dt.int64,  # GA4's new users: additive (a person is new once), unlike users
     "leads": dt.int64,
     "followers": dt.int64,
     "engagements": dt.int64,
@@ -81,7 +82,13 @@ _schema_ready: set[str] = set()  # URLs whose tables this process has already ma
 
 
 def fact_schema() -> ibis.Schema:
+    """The facts as readers see them (``campaign_id`` joined in when reading: :mod:`alur.analytics.factstore`)."""
     return ibis.schema({**FACT_DIMENSIONS, **FACT_METRICS, **FACT_BOOKKEEPING})
+
+
+def stored_fact_schema() -> ibis.Schema:
+    """The facts as imports write them."""
+    return ibis.schema({name: kind for name, kind in fact_schema().items() if name != "campaign_id"})
 
 
 def touchpoint_schema() -> ibis.Schema:
@@ -105,12 +112,23 @@ def ensure_schema(connection: BaseBackend) -> None:
     """Create the warehouse tables that are missing; existing ones are left as they are."""
     existing = set(connection.list_tables())
     if FACTS not in existing:
-        connection.create_table(FACTS, schema=fact_schema())
+        connection.create_table(FACTS, schema=stored_fact_schema())
     else:
         have = set(connection.table(FACTS).columns)
-        if "date_end" not in have:  # warehouses created before whole-period facts: every fact was one day
-            connection.raw_sql(f"ALTER TABLE {FACTS} ADD COLUMN date_end DATE")
-            connection.raw_sql(f"UPDATE {FACTS} SET date_end = date")
+        for name, kind in stored_fact_schema().items():
+            if name not in have:  # a column added since the warehouse was created (date_end, new_users)
+                sql_type = (
+                    "DECIMAL(18,4)"
+                    if kind.is_decimal()
+                    else "DATE"
+                    if kind.is_date()
+                    else "VARCHAR"
+                    if kind.is_string()
+                    else "BIGINT"
+                )
+                connection.raw_sql(f"ALTER TABLE {FACTS} ADD COLUMN {name} {sql_type}")
+                if name == "date_end":  # before whole-period facts every fact was one day
+                    connection.raw_sql(f"UPDATE {FACTS} SET date_end = date")
     if TOUCHPOINTS not in existing:
         connection.create_table(TOUCHPOINTS, schema=touchpoint_schema())
     else:

@@ -17,7 +17,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from alur.analytics.stats import Analysis
@@ -122,12 +122,14 @@ def cmd_workspace(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    """Import a performance export; prints the report, exits non-zero when the file was not imported."""
+    """Import a performance export; prints the receipt, exits non-zero when the file was not imported."""
     _setup_django()
     from django.core.exceptions import PermissionDenied, ValidationError
+    from django.utils import translation
 
     from alur.accounts.models import Membership, Workspace
-    from alur.analytics import services
+    from alur.analytics import numbers, receipts, services
+    from alur.analytics.imports.layout import parse_period
     from alur.analytics.models import DataSource, Import
     from alur.core.roles import Role
 
@@ -150,35 +152,59 @@ def cmd_import(args: argparse.Namespace) -> int:
     if source is None:
         keys = ", ".join(DataSource.objects.filter(workspace=workspace).values_list("key", flat=True))
         raise CommandFailed(f"There is no source {args.source!r} in {workspace.slug}. Sources: {keys}.")
-    try:
-        with path.open("rb") as handle:
-            imp = services.import_start(
-                actor=membership.user, workspace=workspace, source=source, upload=handle, name=path.name, run_now=True
-            )
-    except (ValidationError, PermissionDenied) as error:
-        raise CommandFailed(_validation_message(error)) from None
-    report = imp.report or {}
-    if args.format == "json":
-        print(json.dumps({"id": imp.pk, "status": imp.status, "rows": imp.rows, **report}, default=str, indent=2))
-    elif imp.status == Import.Status.UNCHANGED:
-        print(f"{path.name}: already imported (import #{report.get('same_as')}); nothing changed.")
-    elif imp.status == Import.Status.SUCCEEDED:
-        print(
-            f"{path.name}: {imp.rows} rows imported for {imp.date_from} – {imp.date_to} (replaced {imp.replaced} earlier rows)."
-        )
-        for warning in report.get("warnings", []):
-            print(f"  note: {warning}")
-        if report.get("ignored_columns"):
-            print(f"  columns not kept: {', '.join(report['ignored_columns'])}")
-        if report.get("unmapped_campaigns"):
-            print(f"  campaigns not linked to an Alur campaign: {', '.join(report['unmapped_campaigns'][:10])}")
+    period = None
+    if args.period:
+        try:
+            given = parse_period(args.period)
+        except numbers.DateError as error:
+            raise CommandFailed(str(error)) from None
+        period = (given.start, given.end)
+    language = args.language or membership.user.language or workspace.language or "en"
+    with translation.override(language):
+        try:
+            with path.open("rb") as handle:
+                imp = services.import_start(
+                    actor=membership.user, workspace=workspace, source=source, upload=handle, name=path.name, run_now=True,
+                    period=period,
+                )  # fmt: skip
+        except (ValidationError, PermissionDenied) as error:
+            raise CommandFailed(_validation_message(error)) from None
+        receipt = receipts.receipt(imp)
+        if args.format == "json":
+            print(json.dumps(receipt, default=str, ensure_ascii=False, indent=2))
+        else:
+            _print_receipt(path.name, imp, receipt)
+    return 1 if imp.status == Import.Status.FAILED else 0
+
+
+def _print_receipt(name: str, imp: Any, receipt: dict[str, Any]) -> None:
+    from django.utils.translation import gettext as _
+
+    from alur.analytics.models import Import
+
     if imp.status == Import.Status.FAILED:
-        if args.format != "json":
-            print(f"{path.name} was NOT imported; nothing was written. Problems:", file=sys.stderr)
-            for problem in report.get("problems", []):
-                print(f"  - {problem['message']}", file=sys.stderr)
-        return 1
-    return 0
+        print(_("%(file)s was NOT imported; nothing was written. Problems:") % {"file": name}, file=sys.stderr)
+        for problem in receipt["problems"]:
+            print(f"  - {problem['message']}", file=sys.stderr)
+        return
+    if imp.status == Import.Status.UNCHANGED:
+        print(_("%(file)s: already imported (import #%(id)s); nothing changed.") % {"file": name, "id": receipt["same_as"]})
+        return
+    print(
+        _("%(file)s: %(rows)s rows imported for %(start)s – %(end)s (replaced %(replaced)s earlier rows).")
+        % {"file": name, "rows": imp.rows, "start": imp.date_from, "end": imp.date_to, "replaced": imp.replaced}
+    )
+    print("  " + _("totals") + ": " + json.dumps(receipt["totals"], ensure_ascii=False))
+    if receipt["file_totals"]:
+        label = receipt["file_total_label"] or _("summary row")
+        print(
+            "  "
+            + _("file's own total (%(label)s)") % {"label": label}
+            + ": "
+            + json.dumps(receipt["file_totals"], ensure_ascii=False)
+        )
+    for warning in receipt["warnings"]:
+        print(f"  - {warning}")
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
@@ -497,7 +523,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workspace", required=True, help="address (slug) of the workspace")
     p.add_argument("--source", required=True, help="source key, e.g. google_ads, meta_ads, ga4, tiktok_ads, linkedin_ads")
     p.add_argument("--user", default=None, help="email of the member importing (default: the first manager)")
-    p.add_argument("--format", choices=["text", "json"], default="text", help="how the report is printed")
+    p.add_argument(
+        "--period",
+        default=None,
+        help="the days a file without dates covers, e.g. 2026-02-01..2026-02-28 (a file that states its period needs none)",
+    )
+    p.add_argument("--format", choices=["text", "json"], default="text", help="how the receipt is printed")
+    p.add_argument("--language", choices=["id", "en"], default=None, help="language of the receipt (default: the member's)")
 
     p = add("migrate", cmd_migrate, "create or update the database tables")
     p.add_argument("--verbosity", type=int, choices=[0, 1, 2, 3], default=1)

@@ -30,6 +30,10 @@ ALLOWED_HOSTS = CONFIG.allowed_hosts
 CSRF_TRUSTED_ORIGINS = CONFIG.csrf_trusted_origins
 ALUR_DATA_DIR = CONFIG.data_dir
 WAREHOUSE_URL = CONFIG.warehouse_url
+# Imports: the largest upload, and how far an XLSX workbook may unpack (a zip bomb stops with a sentence).
+ALUR_IMPORT_MAX_BYTES = 2 * 1024**3
+ALUR_XLSX_MAX_BYTES = 512 * 1024**2
+ALUR_XLSX_MAX_ROWS = 5_000_000
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -121,6 +121,16 @@ OBJECTIVES: list[tuple[str, str, str, str, list[KeyResultSeed]]] = [
                 [("2026-10-31", "188000", 7, ""), ("2026-11-20", "196500", 7, "Bundel biji kopi + V60 laris.")],
             ),
             (
+                "Meningkatkan pesanan dari TikTok Shop sebesar 60% dalam 3 bulan",
+                "Pesanan TikTok Shop",
+                "pesanan",
+                "increase_to",
+                "900",
+                "60",
+                "performance",
+                [("2026-10-31", "640", 6, "Video kreator afiliasi mulai jalan.")],
+            ),
+            (
                 "Mengurangi tingkat bounce rate website sebesar 10% dalam 3 bulan",
                 "Bounce rate",
                 "%",

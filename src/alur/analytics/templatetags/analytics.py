@@ -4,6 +4,7 @@ language, the currency for money and "%" for percentages; spans of days, and the
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import template
@@ -22,12 +23,29 @@ def kpi_value(value: Any, spec: Any) -> str:
     number = float(value)
     unit = getattr(spec, "unit", spec)
     if unit == "percent":
-        return f"{number_format(number, 2, force_grouping=True)} %"
+        return f"{grouped(number, 2)} %"
     if unit == "money":
         return amount(number)
     if unit == "ratio":
-        return number_format(number, 2, force_grouping=True)
-    return number_format(number, 0 if number == int(number) else 1, force_grouping=True)
+        return grouped(number, 2)
+    return grouped(number, 0 if number == int(number) else 1)
+
+
+def grouped(number: float, places: int) -> str:
+    """``number`` rounded (half away from zero) to ``places`` and grouped in the active language. Django's
+    number_format cuts digits off (1.8298 → "1,82"); this rounds (→ "1,83")."""
+    rounded = Decimal(str(number)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return number_format(rounded, places, force_grouping=True)
+
+
+@register.filter
+def receipt_value(value: Any) -> str:
+    """A receipt total ("365.22" or 9380) grouped in the reader's language: "365,22" / "9.380" (id)."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, int):
+        return grouped(value, 0)
+    return grouped(float(value), 2)
 
 
 def amount(number: float) -> str:

@@ -19,11 +19,12 @@ it covers; the same file twice changes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,19 +32,14 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from alur.analytics import formats, numbers, sqlparse, warehouse
-from alur.analytics.importing import (
-    _AMBIGUOUS_RE,
-    MAX_PROBLEMS,
-    ImportFailed,
-    Problem,
-    _is_empty,
-    _literal,
-    ambiguous_problem,
-    csv_relation,
-    replace_rows,
-    staging,
-)
+from alur.analytics import numbers, warehouse
+from alur.analytics.imports import sqlparse
+from alur.analytics.imports.messages import ImportFailed, Notice, problem
+from alur.analytics.imports.reading import literal as _literal
+from alur.analytics.imports.reading import open_file
+
+MAX_PROBLEMS = 50
+_AMBIGUOUS_RE = "^[^0-9]*[1-9][0-9]?[0-9]?[.,][0-9]{3}[^0-9]*$"
 
 IDENTITY_ALIASES: dict[str, tuple[str, ...]] = {
     "journey": (
@@ -126,17 +122,43 @@ def _find(headers: Sequence[str], aliases: Sequence[str]) -> str | None:
     return next((h for h in headers if h.strip().lower() in wanted), None)
 
 
+def _is_empty(raw: str) -> str:
+    return f"(coalesce(lower(trim({raw})), '') IN ('', '-', '--', 'n/a', 'null', 'none'))"
+
+
+def _text(message: str, *, row: int | None = None, column: str | None = None, value: str | None = None) -> Notice:
+    return problem("text", text=message, row=row, column=column, value=value)
+
+
 def run_touchpoint_import(
-    path: Path, *, workspace_id: int, source: str, import_id: int, key: bytes, warehouse_url: str
+    path: Path, *, workspace_id: int, source: str, import_id: int, key: bytes, warehouse_url: str, display_name: str = ""
 ) -> TouchpointResult:
     """Import a touchpoint CSV; raises :class:`ImportFailed` (nothing written) when anything is wrong."""
+    name = display_name or path.name
     if not path.exists() or path.stat().st_size == 0:
-        raise ImportFailed([Problem("The file is empty. Export the journeys again and upload the downloaded file.")])
-    try:
-        layout = formats.sniff(path)
-    except formats.FormatError as error:
-        raise ImportFailed([Problem(str(error))]) from None
-    headers = list(layout.headers)
+        raise ImportFailed([problem("file_empty", file=name)])
+    with tempfile.TemporaryDirectory(prefix="alur-touchpoints-") as scratch:
+        _, sources = open_file(path, display_name=name, scratch=Path(scratch))
+        table = sources[0]
+        relation = table.relation()
+        headers = list(table.headers)
+        raw_of = dict(table.column_sql)
+        return _run(relation, raw_of, headers, table.row_offset or 2, key=key, workspace_id=workspace_id, source=source,
+                    import_id=import_id, warehouse_url=warehouse_url)  # fmt: skip
+
+
+def _run(
+    relation: str,
+    raw_of: dict[str, str],
+    headers: list[str],
+    first_row: int,
+    *,
+    key: bytes,
+    workspace_id: int,
+    source: str,
+    import_id: int,
+    warehouse_url: str,
+) -> TouchpointResult:
     identity_kind, identity_header = next(
         ((kind, found) for kind, aliases in IDENTITY_ALIASES.items() if (found := _find(headers, aliases))), (None, None)
     )
@@ -144,12 +166,12 @@ def run_touchpoint_import(
     problems = []
     if identity_header is None:
         problems.append(
-            Problem("A column saying who the touchpoint belongs to is missing: journey_id, user_id, email, phone or name.")
+            _text("A column saying who the touchpoint belongs to is missing: journey_id, user_id, email, phone or name.")
         )
     for required in ("ts", "channel"):
         if columns[required] is None:
             problems.append(
-                Problem(
+                _text(
                     f'The column for "{required}" is missing. '
                     f"Expected a column named like {', '.join(FIELD_ALIASES[required][:3])}."
                 )
@@ -159,12 +181,10 @@ def run_touchpoint_import(
     assert identity_kind is not None and identity_header is not None
     used = {identity_header, *(c for c in columns.values() if c)}
     ignored = [h for h in headers if h and h not in used]
-    with tempfile.TemporaryDirectory(prefix="alur-touchpoints-") as scratch:
-        relation, raw_of = csv_relation(path, layout, Path(scratch))
-        identity = (identity_kind, identity_header, layout.header_line + 2)
-        with staging(warehouse_url) as (con, target):
-            return _load(con, target, relation, raw_of, identity, columns, ignored, key=key, workspace_id=workspace_id,
-                         source=source, import_id=import_id)  # fmt: skip
+    identity = (identity_kind, identity_header, first_row)
+    with staging(warehouse_url) as (con, target):
+        return _load(con, target, relation, raw_of, identity, columns, ignored, key=key, workspace_id=workspace_id,
+                     source=source, import_id=import_id)  # fmt: skip
 
 
 def _load(
@@ -192,14 +212,14 @@ def _load(
     try:
         con.execute(f"CREATE TEMP TABLE raw AS SELECT * FROM {relation}")
     except duckdb.Error as error:
-        raise ImportFailed([Problem(f"The file could not be read as a table: {str(error).splitlines()[0]}")]) from None
+        raise ImportFailed([_text(f"The file could not be read as a table: {str(error).splitlines()[0]}")]) from None
     ts_raw = raw_of[columns["ts"]]  # type: ignore[index]
     samples = [r[0] for r in con.execute(f"SELECT {ts_raw} FROM raw WHERE {ts_raw} IS NOT NULL LIMIT 2000").fetchall()]
     time_part = r"\s+\d{1,2}[:.]\d{2}([:.]\d{2})?"
     try:
         form = sqlparse.detect_date_form([re.sub(time_part + ".*$", "", s) for s in samples if s])
     except numbers.DateError as error:
-        raise ImportFailed([Problem(str(error), column=columns["ts"])]) from None
+        raise ImportFailed([_text(str(error), column=columns["ts"])]) from None
     day_sql = sqlparse.date_sql(f"regexp_replace({ts_raw}, '{time_part}.*$', '')", form)
     clock = f"regexp_extract({ts_raw}, '(\\d{{1,2}})[:.](\\d{{2}})', ['h', 'm'])"
     ts_sql = (
@@ -215,8 +235,15 @@ def _load(
                 f"SELECT {value_raw} FROM raw WHERE regexp_matches(trim({value_raw}), '{_AMBIGUOUS_RE}') LIMIT 1"
             ).fetchone()
             if ambiguous:
-                fix = 'Write the values with decimals ("185.000,00" or "185,000.00") and import again.'
-                raise ImportFailed([ambiguous_problem(ambiguous[0], columns["value"], fix)])
+                digits = re.sub(r"[^0-9.,]", "", ambiguous[0])
+                found = problem(
+                    "number_ambiguous",
+                    column=columns["value"],
+                    value=ambiguous[0],
+                    id_reading=digits.replace(".", "").replace(",", "."),
+                    en_reading=digits.replace(",", ""),
+                )
+                raise ImportFailed([found])
             style = "en"
     converted_raw = raw_of[columns["converted"]] if columns["converted"] else None
     select = [
@@ -254,10 +281,10 @@ def _load(
             _, header, message = checks[check_no]
             shown = None
             if header and header != identity_header:  # personal data is never echoed back
-                found = con.execute(f"SELECT {raw_of[header]} FROM raw WHERE rowid = ?", [rowid]).fetchone()
-                shown = found[0] if found else None
+                cell = con.execute(f"SELECT {raw_of[header]} FROM raw WHERE rowid = ?", [rowid]).fetchone()
+                shown = cell[0] if cell else None
             problems.append(
-                Problem(f'Row {line_no}, column "{header}": "{shown or ""}" {message}', row=line_no, column=header, value=shown)
+                _text(f'Row {line_no}, column "{header}": "{shown or ""}" {message}', row=line_no, column=header, value=shown)
             )
         raise ImportFailed(problems)
     summary = con.execute(
@@ -266,7 +293,7 @@ def _load(
     assert summary is not None
     rows, journeys, conversions, ts_from, ts_to = summary
     if rows == 0:
-        raise ImportFailed([Problem("The file has a header but no touchpoints.")])
+        raise ImportFailed([_text("The file has a header but no touchpoints.")])
     names = [*warehouse.TOUCHPOINT_COLUMNS]
     values = {
         "workspace_id": f"{int(workspace_id)}::BIGINT",
@@ -280,3 +307,53 @@ def _load(
     )
     replaced = replace_rows(con, target, warehouse.TOUCHPOINTS, where, names, select_sql)
     return TouchpointResult(rows, journeys, conversions, replaced, ts_from, ts_to, identity_kind, ignored)
+
+
+@contextlib.contextmanager
+def staging(warehouse_url: str) -> Iterator[tuple[duckdb.DuckDBPyConnection, Any]]:
+    """Where a file is read and checked, and where it goes: on a DuckDB warehouse its own connection
+    (``target`` None: the rows move inside one database); on another engine an in-memory DuckDB, with the
+    warehouse connection as ``target`` for :func:`replace_rows`."""
+    if warehouse.engine_of(warehouse_url) == "duckdb":
+        with warehouse.session(warehouse_url) as connection:
+            yield connection.con, None
+        return
+    con = duckdb.connect()
+    try:
+        with warehouse.session(warehouse_url) as connection:
+            yield con, connection
+    finally:
+        con.close()
+
+
+def replace_rows(
+    con: duckdb.DuckDBPyConnection, target: Any, table: str, where: str, columns: Sequence[str], select_sql: str
+) -> int:
+    """In one warehouse transaction, delete the rows of ``table`` matching ``where`` and insert the rows of
+    ``select_sql`` (run in ``con``); returns how many rows were replaced. ``target`` as from :func:`staging`:
+    None when ``con`` is the DuckDB warehouse itself, else the PostgreSQL warehouse (rows go by COPY)."""
+    names = ", ".join(columns)
+    if target is None:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            found = con.execute(f"SELECT count(*) FROM {table} WHERE {where}").fetchone()
+            con.execute(f"DELETE FROM {table} WHERE {where}")
+            con.execute(f"INSERT INTO {table} ({names}) {select_sql}")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return int(found[0]) if found else 0
+    pg = getattr(target, "con", None)
+    if pg is None or not hasattr(pg, "transaction"):
+        raise ImportFailed([_text("Imports into this warehouse engine are not supported; use DuckDB or PostgreSQL.")])
+    reader = con.execute(select_sql).fetch_record_batch(50_000)
+    with pg.transaction(), pg.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {table} WHERE {where}")
+        replaced = int(cursor.fetchone()[0])
+        cursor.execute(f"DELETE FROM {table} WHERE {where}")
+        with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for batch in reader:
+                for row in zip(*(batch.column(i).to_pylist() for i in range(batch.num_columns)), strict=True):
+                    copy.write_row(row)
+    return replaced

@@ -1,0 +1,373 @@
+"""Reading a table into DuckDB and turning its cells into facts: the ``staged`` table.
+
+For each table of the file (:class:`PlannedTable`) the cells are read into ``raw_<n>`` — as text, or, when a
+sample shows only plain numbers and ISO dates, natively typed by DuckDB's CSV reader (:func:`read_raw`;
+a file that surprises the typed reader later is simply read again as text). Then one ``INSERT`` per
+table adds its rows to ``staged``: every row of the file below the header, totals lines included, with
+
+* ``table_no``, ``line_no`` — which table, and the row number as a spreadsheet shows it;
+* ``is_total``/``total_label`` — a totals line (:mod:`.totals`); ``is_summary`` — a platform's summary row
+  without names (:func:`mark_summary_rows`);
+* ``date``, ``date_end`` — the day, or the period, the row covers (:class:`Dating`);
+* the dimensions, ``currency`` and ``value_currency`` (a currency written in the amounts, "£8.06");
+* each metric the file gives, with ``<metric>__bad`` (a cell that is not a number) and ``<metric>__empty``
+  (blank or "--");
+* ``date_bad``, ``end_bad``, ``width_bad`` — the other cell checks.
+
+Nothing is dropped here: checks (:mod:`.checks`) refuse the file or the rows are stored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+import duckdb
+
+from alur.analytics import numbers
+from alur.analytics.imports import sqlparse
+from alur.analytics.imports.columns import ColumnMatch
+from alur.analytics.imports.layout import Period
+from alur.analytics.imports.messages import Notice, problem
+from alur.analytics.imports.platforms import CANONICAL_METRICS, INTEGER_METRICS, LABEL_DIMENSIONS, MONEY_METRICS, SourceFormat
+from alur.analytics.imports.reading import TableSource, literal, quote
+from alur.analytics.imports.totals import total_label_sql
+from alur.analytics.numbers import DecimalStyle
+
+__all__ = ["Dating", "PlannedTable", "create_staged", "mark_summary_rows", "read_raw", "stage_table"]
+
+TEXT_DIMENSIONS = LABEL_DIMENSIONS
+SAMPLE_ROWS = 5000
+_AMBIGUOUS_RE = "^[^0-9]*[1-9][0-9]?[0-9]?[.,][0-9]{3}[^0-9]*$"  # "1.234" / "12,500": thousands or decimals?
+_EMPTY_SQL = "('', '-', '--', '---', '—', '–', 'n/a', 'na', 'n.a.', 'null', 'none', '(not set)')"
+_NAME_EMPTY_SQL = "('', '-', '--', '---', '—', '–')"
+# Native parsing is tried when every sampled cell has one of these shapes (or is empty).
+_PLAIN_NUMBER = {
+    "en": r"-?[0-9]{1,3}(,[0-9]{3})*(\.[0-9]+)?|-?[0-9]+(\.[0-9]+)?",
+    "id": r"-?[0-9]{1,3}(\.[0-9]{3})*(,[0-9]+)?|-?[0-9]+(,[0-9]+)?",
+}
+_PLAIN_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_NULL_STRINGS = ["", "-", "--", " --", "-- ", "—", "–"]
+
+
+class Dating(StrEnum):
+    """Where a table's rows get their days."""
+
+    DAILY = "daily"  # a date column: one day per row
+    ROW_PERIOD = "row_period"  # a start and an end column per row (Meta's Reporting starts/ends)
+    DAY_INDEX = "day_index"  # days counted from the period's start (GA4's "Nth day")
+    WHOLE = "whole"  # no date: every row covers the period the file states or the person gave
+
+
+@dataclass(frozen=True)
+class PlannedTable:
+    number: int
+    source: TableSource
+    match: ColumnMatch
+    fmt: SourceFormat | None
+    dating: Dating
+    period: Period | None  # for DAY_INDEX and WHOLE
+
+    @property
+    def raw(self) -> str:
+        return f"raw_{self.number}"
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """What the service knows when the file does not say: the source's name, account and currency."""
+
+    source: str
+    account: str
+    currency: str | None
+    dayfirst: bool | None
+    decimal_style: DecimalStyle | None
+
+
+def create_staged(con: duckdb.DuckDBPyConnection, metrics: Sequence[str]) -> None:
+    """``staged`` with a column (and its two flags) for each metric the file gives, in canonical order."""
+    figures = "".join(f", {m} DECIMAL(18,4), {m}__bad BOOLEAN, {m}__empty BOOLEAN" for m in metrics)
+    dims = ", ".join(f"{d} VARCHAR" for d in TEXT_DIMENSIONS)
+    con.execute("DROP TABLE IF EXISTS staged")
+    con.execute(
+        "CREATE TEMP TABLE staged (table_no INTEGER, line_no BIGINT, is_total BOOLEAN, total_label VARCHAR, "
+        "is_summary BOOLEAN, date DATE, date_end DATE, date_bad BOOLEAN, end_bad BOOLEAN, "
+        f"{dims}, currency VARCHAR, value_currency VARCHAR, currency_conflict BOOLEAN, width_bad BOOLEAN{figures})"
+    )
+
+
+def _samples(con: duckdb.DuckDBPyConnection, relation: str, columns: Sequence[str]) -> dict[str, list[str]]:
+    """Up to :data:`SAMPLE_ROWS` non-empty cells of each column, from the first rows of the table (one read)."""
+    if not columns:
+        return {}
+    rows = con.execute(f"SELECT {', '.join(columns)} FROM {relation} LIMIT {SAMPLE_ROWS * 4}").fetchall()
+    empty = {"", "-", "--", "---", "—", "–", "n/a", "na", "n.a.", "null", "none", "(not set)"}
+    found: dict[str, list[str]] = {}
+    for index, column in enumerate(columns):
+        values = [str(row[index]) for row in rows if row[index] is not None and str(row[index]).strip().lower() not in empty]
+        found[column] = values[:SAMPLE_ROWS]
+    return found
+
+
+@dataclass(frozen=True)
+class ColumnStyles:
+    """What the samples decided: each metric's decimal style, the date form."""
+
+    numbers: dict[str, DecimalStyle]
+    date_form: sqlparse.DateForm | None
+    typed: bool  # every sampled cell is plain: DuckDB's own parser may read the table
+
+
+def decide_styles(
+    con: duckdb.DuckDBPyConnection, plan: PlannedTable, defaults: Defaults, *, dayfirst: bool | None
+) -> tuple[ColumnStyles, list[Notice]]:
+    """Each metric column's decimal style (the column's own values decide, else the whole file's, else — for
+    counts, which have no decimals — the separator of "4,000"/"4.000" can only group thousands), and the
+    date form; an ambiguity nothing settles is a problem, never a guess."""
+    source, columns = plan.source, plan.match.columns
+    problems: list[Notice] = []
+    date_columns = [columns["date"]] if "date" in columns and plan.dating in (Dating.DAILY, Dating.ROW_PERIOD) else []
+    if plan.dating == Dating.ROW_PERIOD and plan.match.period_end:
+        date_columns.append(plan.match.period_end)
+    metric_headers = {m: columns[m] for m in CANONICAL_METRICS if m in columns}
+    wanted = list(dict.fromkeys(source.column_sql[h] for h in [*metric_headers.values(), *date_columns]))
+    sampled = _samples(con, source.relation(), wanted)
+    samples = {m: sampled[source.column_sql[header]] for m, header in metric_headers.items()}
+    platform_style = plan.fmt.decimal_style if plan.fmt else None
+    file_style = defaults.decimal_style or numbers.detect_decimal_style(v for values in samples.values() for v in values)
+    styles: dict[str, DecimalStyle] = {}
+    for name, values in samples.items():
+        style = defaults.decimal_style or numbers.detect_decimal_style(values) or file_style or platform_style
+        if style is None and name in INTEGER_METRICS:
+            separators = {c for v in values for c in v if c in ".,"}
+            style = "id" if separators == {"."} else "en"
+        if style is None:
+            ambiguous = next((v for v in values if re.fullmatch(_AMBIGUOUS_RE, v.strip())), None)
+            if ambiguous is not None:
+                try:
+                    numbers.parse_number(ambiguous)
+                except numbers.AmbiguousNumber:
+                    digits = re.sub(r"[^0-9.,]", "", ambiguous)
+                    problems.append(
+                        problem(
+                            "number_ambiguous",
+                            column=columns[name],
+                            value=ambiguous,
+                            id_reading=digits.replace(".", "").replace(",", "."),
+                            en_reading=digits.replace(",", ""),
+                        )
+                    )
+                    continue
+            style = "en"
+        styles[name] = style
+    typed = all(
+        re.fullmatch(_PLAIN_NUMBER[styles.get(name, "en")], v.strip()) for name, values in samples.items() for v in values
+    )
+    date_form = None
+    if date_columns:
+        values = [v for header in date_columns for v in sampled[source.column_sql[header]]]
+        try:
+            date_form = sqlparse.detect_date_form(values, dayfirst=dayfirst)
+        except numbers.AmbiguousDate:
+            problems.append(problem("dates_ambiguous", column=date_columns[0], value=values[0] if values else ""))
+        except numbers.DateError:
+            problems.append(problem("dates_unreadable", column=date_columns[0], value=values[0] if values else ""))
+        typed = typed and all(re.fullmatch(_PLAIN_DATE, v.strip()) for v in values)
+    elif "date" in columns:
+        typed = False  # a day index: read as text
+    typed = typed and source.kind == "csv" and source.row_offset is not None
+    return ColumnStyles(styles, date_form, typed), problems
+
+
+def read_raw(con: duckdb.DuckDBPyConnection, plan: PlannedTable, styles: ColumnStyles) -> bool:
+    """Read the table into ``raw_<n>``; natively typed when the samples allow and every cell then parses,
+    else as text. Returns whether it was read typed."""
+    source = plan.source
+    con.execute(f"DROP TABLE IF EXISTS {plan.raw}")
+    if styles.typed and styles.numbers:
+        style = next(iter(set(styles.numbers.values()))) if len(set(styles.numbers.values())) == 1 else None
+        if style is not None:
+            types = {_name(source, plan.match.columns[m]): "DECIMAL(18,4)" for m in styles.numbers}
+            for header in _date_headers(plan):
+                types[_name(source, header)] = "DATE"
+            separators = "thousands=',', decimal_separator='.'" if style == "en" else "thousands='.', decimal_separator=','"
+            nulls = "[" + ", ".join(literal(n) for n in _NULL_STRINGS) + "]"
+            try:
+                con.execute(
+                    f"CREATE TEMP TABLE {plan.raw} AS SELECT * FROM "
+                    f"{source.relation(types, options=f'{separators}, nullstr={nulls}', strict=True)}"
+                )
+                return True
+            except duckdb.Error:
+                con.execute(f"DROP TABLE IF EXISTS {plan.raw}")
+    con.execute(f"CREATE TEMP TABLE {plan.raw} AS SELECT * FROM {source.relation()}")
+    return False
+
+
+def _name(source: TableSource, header: str) -> str:
+    return source.column_sql[header].strip('"')
+
+
+def _typed_headers(plan: PlannedTable) -> list[str]:
+    """The headers a typed read parsed natively: the metrics and the dates."""
+    return [plan.match.columns[m] for m in CANONICAL_METRICS if m in plan.match.columns] + _date_headers(plan)
+
+
+def _date_headers(plan: PlannedTable) -> list[str]:
+    headers = []
+    if plan.dating in (Dating.DAILY, Dating.ROW_PERIOD):
+        headers.append(plan.match.columns["date"])
+    if plan.dating == Dating.ROW_PERIOD and plan.match.period_end:
+        headers.append(plan.match.period_end)
+    return headers
+
+
+def _is_empty(raw: str) -> str:
+    return f"(coalesce(lower(trim({raw})), '') IN {_EMPTY_SQL})"
+
+
+def stage_table(
+    con: duckdb.DuckDBPyConnection,
+    plan: PlannedTable,
+    styles: ColumnStyles,
+    defaults: Defaults,
+    *,
+    typed: bool,
+    metrics: Sequence[str],
+) -> None:
+    """Insert the table's rows into ``staged`` (see the module docstring for the columns). The inner query reads
+    ``raw_<n>`` once; the outer one names the results and derives the checks from them."""
+    source, match = plan.source, plan.match
+    raw_of = {canonical: source.column_sql[header] for canonical, header in match.columns.items()}
+    typed_columns = {source.column_sql[h] for h in _typed_headers(plan)} if typed else set()
+    cells = [source.column_sql[h] for h in dict.fromkeys(source.headers) if h in source.column_sql]
+    # The first non-empty cell holds a totals label, if any. A cell DuckDB parsed as a number or a date cannot
+    # be a label, so a row whose first cell parsed is settled at once (an empty string stops the search).
+    first = [f"CASE WHEN {c} IS NOT NULL THEN '' END" if c in typed_columns else f"nullif(trim({c}), '')" for c in cells]
+    first_cell = f"coalesce({', '.join(first)})" if first else "NULL"
+    is_total = f"coalesce({total_label_sql(first_cell)}, false)"
+    inner: dict[str, str] = {
+        "table_no": str(plan.number),
+        "line_no": source.row_sql,
+        "is_total": is_total,
+        "total_label": f"CASE WHEN {is_total} THEN {first_cell} END",
+        **_dating_sql(plan, styles, raw_of, typed=typed),
+        "value_currency": _value_currency_sql(raw_of, typed=typed),
+        "width_bad": "false" if typed else " OR ".join(f"nullif(trim({c}), '') IS NOT NULL" for c in source.spare_sql) or "false",
+    }
+    for name in TEXT_DIMENSIONS:
+        if name in raw_of:
+            inner[name] = f"nullif(trim({raw_of[name]}), '')"
+        elif name == "account":
+            inner[name] = literal(defaults.account)
+        elif name == "channel":
+            inner[name] = literal(plan.fmt.default_channel if plan.fmt and plan.fmt.default_channel else defaults.source)
+        else:
+            inner[name] = "NULL::VARCHAR"
+    fallback = match.header_currency or defaults.currency
+    fallback_sql = literal(fallback) if fallback else "NULL::VARCHAR"
+    cell_currency = "NULL::VARCHAR"
+    if "currency" in raw_of:
+        code = f"trim({raw_of['currency']})"
+        cell_currency = f"CASE WHEN coalesce({code}, '') IN {_NAME_EMPTY_SQL} THEN NULL ELSE upper({code}) END"
+    inner["currency"] = f"coalesce({cell_currency}, {inner['value_currency']}, {fallback_sql})"
+    inner["cell_currency"] = cell_currency
+    for name in metrics:
+        raw = raw_of.get(name)
+        if raw is None:
+            continue
+        if typed:
+            inner[name], inner[f"{name}__empty"] = raw, f"{raw} IS NULL"
+        else:
+            inner[name], inner[f"{name}__empty"] = sqlparse.number_sql(raw, styles.numbers[name]), _is_empty(raw)
+
+    outer: dict[str, str] = {name: name for name in ("table_no", "line_no", "is_total", "total_label")}
+    outer["is_summary"] = "false"
+    outer.update({"date": "date", "date_end": "coalesce(period_end, date)", "date_bad": "date IS NULL"})
+    outer["end_bad"] = "(period_end IS NULL AND NOT period_end_empty)"
+    outer.update({name: name for name in TEXT_DIMENSIONS})
+    outer["currency"] = "currency"
+    outer["value_currency"] = "value_currency"
+    outer["currency_conflict"] = "coalesce(value_currency <> cell_currency, false)"
+    outer["width_bad"] = "width_bad"
+    derived = {d.target: d for d in match.derivations if d.target not in match.columns}
+    for name in metrics:
+        if name not in match.columns and name not in derived:
+            outer.update({name: "NULL::DECIMAL(18,4)", f"{name}__bad": "false", f"{name}__empty": "false"})
+        elif name in derived:
+            difference = derived[name]
+            # A blank cell counts as zero (the receipt says so), in a derived figure too.
+            outer[name] = f"greatest(coalesce({difference.minuend}, 0) - coalesce({difference.subtrahend}, 0), 0)"
+            outer[f"{name}__bad"], outer[f"{name}__empty"] = "false", "false"
+        else:
+            outer[name] = name
+            outer[f"{name}__bad"] = f"({name} IS NULL AND NOT {name}__empty)"
+            outer[f"{name}__empty"] = f"{name}__empty"
+    inner_sql = ", ".join(f"{expression} AS {quote(column)}" for column, expression in inner.items())
+    outer_sql = ", ".join(f"{expression} AS {quote(column)}" for column, expression in outer.items())
+    con.execute(f"INSERT INTO staged BY NAME SELECT {outer_sql} FROM (SELECT {inner_sql} FROM {plan.raw})")
+
+
+def _dating_sql(plan: PlannedTable, styles: ColumnStyles, raw_of: dict[str, str], *, typed: bool) -> dict[str, str]:
+    """``date`` (NULL when unreadable), ``period_end`` (the row's own end, NULL when it has none) and
+    ``period_end_empty`` (the end cell is blank, as opposed to unreadable)."""
+    no_end = {"period_end": "NULL::DATE", "period_end_empty": "true"}
+    if plan.dating == Dating.WHOLE:
+        assert plan.period is not None
+        start, end = (literal(d.isoformat()) for d in (plan.period.start, plan.period.end))
+        return {"date": f"DATE {start}", "period_end": f"DATE {end}", "period_end_empty": "false"}
+    date_raw = raw_of["date"]
+    if plan.dating == Dating.DAY_INDEX:
+        assert plan.period is not None
+        return {"date": f"(DATE {literal(plan.period.start.isoformat())} + TRY_CAST(trim({date_raw}) AS INTEGER))", **no_end}
+    form = styles.date_form or sqlparse.DateForm.ISO
+    day = date_raw if typed else sqlparse.date_sql(date_raw, form)
+    if plan.dating == Dating.ROW_PERIOD and plan.match.period_end:
+        end_raw = plan.source.column_sql[plan.match.period_end]
+        end = end_raw if typed else sqlparse.date_sql(end_raw, form)
+        return {"date": day, "period_end": end, "period_end_empty": f"{end_raw} IS NULL" if typed else _is_empty(end_raw)}
+    return {"date": day, **no_end}
+
+
+# Markers a money cell may carry ("£8.06", "Rp 1.234.567", "8,06 EUR") and the currency each means.
+def _value_currency_sql(raw_of: dict[str, str], *, typed: bool) -> str:
+    cells = [raw_of[m] for m in MONEY_METRICS if m in raw_of]
+    if typed or not cells:
+        return "NULL::VARCHAR"
+    markers = sorted(numbers._CURRENCY_SYMBOLS.items(), key=lambda item: -len(item[0]))
+    cases = " ".join(f"WHEN {literal(symbol)} THEN {literal(code)}" for symbol, code in markers)
+    codes = "(" + ", ".join(literal(c.lower()) for c in sorted(numbers.ISO_CURRENCIES)) + ")"
+    expressions = []
+    for cell in cells:
+        token = f"lower(regexp_replace(coalesce({cell}, ''), '[0-9.,()%+\\-\\s\u2212]', '', 'g'))"
+        expressions.append(f"(CASE {token} {cases} ELSE CASE WHEN {token} IN {codes} THEN upper({token}) END END)")
+    return f"coalesce({', '.join(expressions)})"
+
+
+def mark_summary_rows(con: duckdb.DuckDBPyConnection, plans: Sequence[PlannedTable]) -> None:
+    """Meta and GA4 may write a summary row without names right below the header: the first row of such a
+    table whose names are all empty is a summary, not data. Anywhere else, a row without names is data."""
+    for plan in plans:
+        labels = [d for d in LABEL_DIMENSIONS if d in plan.match.columns]
+        if plan.fmt is None or not plan.fmt.has_summary_row or not labels:
+            continue
+        empty = " AND ".join(f"coalesce({d}, '') IN {_NAME_EMPTY_SQL}" for d in labels)
+        con.execute(
+            f"UPDATE staged SET is_summary = true WHERE table_no = ? AND line_no = (SELECT min(line_no) FROM staged "
+            f"WHERE table_no = ? AND NOT is_total) AND {empty}",
+            [plan.number, plan.number],
+        )
+
+
+def spread_value_currency(con: duckdb.DuckDBPyConnection, plans: Sequence[PlannedTable]) -> None:
+    """A file whose amounts name one currency ("£8.06") in some cells and none in others ("1.00") is in that
+    currency throughout, unless a currency column or a header says otherwise for the rows."""
+    if any("currency" in p.match.columns or p.match.header_currency for p in plans):
+        return
+    found = [
+        row[0] for row in con.execute("SELECT DISTINCT value_currency FROM staged WHERE value_currency IS NOT NULL").fetchall()
+    ]
+    if len(found) == 1:
+        con.execute("UPDATE staged SET currency = ? WHERE value_currency IS NULL", [found[0]])
