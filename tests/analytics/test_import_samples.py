@@ -134,7 +134,6 @@ def test_a_generic_source_needs_a_figure_and_may_leave_the_date_to_each_file(tea
     ("name", "source_key", "expected"),
     [
         ("bad_number.csv", "google_ads", "12,3x4"),
-        ("missing_date.csv", "google_ads", "date"),
         ("header_only.csv", "google_ads", "no data rows"),
         ("latin1.csv", "google_ads", "UTF-8"),
     ],

@@ -76,9 +76,10 @@ def _header(plan: PlannedTable, field: str | None) -> str | None:
 
 
 def _cell(con: duckdb.DuckDBPyConnection, plan: PlannedTable, header: str, line_no: int) -> str | None:
-    """The cell as the file wrote it, read back from ``raw_<n>`` by its row number."""
+    """The cell as the file wrote it, read back by its row number."""
     column = plan.source.column_sql.get(header)
     if column is None:
         return None
-    found = con.execute(f"SELECT {column}::VARCHAR FROM {plan.raw} WHERE {plan.source.row_sql} = ?", [line_no]).fetchone()
+    relation, row = plan.cells_sql()
+    found = con.execute(f"SELECT {column}::VARCHAR FROM {relation} WHERE {row} = ?", [line_no]).fetchone()
     return None if found is None or found[0] is None else str(found[0])

@@ -141,7 +141,9 @@ def row_warnings(con: duckdb.DuckDBPyConnection, plans: Sequence[PlannedTable], 
         found = con.execute(f"SELECT count(*), min(line_no) FROM staged WHERE {DATA_ROWS} AND {name} IS NULL").fetchone()
         if found and found[0]:
             notices.append(warning("blank_names", count=found[0], field=name, row=found[1]))
-    keys = "date, date_end, account, channel, campaign, ad_set, ad, region, device, currency"
+    # The names that can differ between rows (a column of the file), the days and the currency.
+    mapped = [d for d in LABEL_DIMENSIONS if any(d in p.match.columns for p in plans)]
+    keys = ", ".join(["date", "date_end", *mapped, "currency"])
     repeated = con.execute(f"SELECT count(*) - count(DISTINCT hash({keys})) FROM staged WHERE {DATA_ROWS}").fetchone()
     if repeated and repeated[0]:
         breakdowns = [h for p in plans for h in p.match.ignored if h.strip().casefold() in _BREAKDOWN_HEADERS]
@@ -161,9 +163,10 @@ def _identical_rows(con: duckdb.DuckDBPyConnection, plans: Sequence[PlannedTable
         cells = [plan.source.column_sql[h] for h in dict.fromkeys(plan.source.headers) if h in plan.source.column_sql]
         if not cells:
             continue
+        relation, row = plan.cells_sql()
         groups = con.execute(
-            f"SELECT list(r.line ORDER BY r.line) FROM (SELECT {plan.source.row_sql} AS line, "
-            f"hash({', '.join(f'{c}::VARCHAR' for c in cells)}) AS h FROM {plan.raw}) r "
+            f"SELECT list(r.line ORDER BY r.line) FROM (SELECT {row} AS line, "
+            f"hash({', '.join(f'{c}::VARCHAR' for c in cells)}) AS h FROM {relation}) r "
             f"JOIN staged s ON s.table_no = {plan.number} AND s.line_no = r.line AND NOT s.is_total AND NOT s.is_summary "
             "GROUP BY r.h HAVING count(*) > 1 ORDER BY min(r.line) LIMIT 5"
         ).fetchall()

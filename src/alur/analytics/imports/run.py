@@ -204,27 +204,21 @@ def _stage(
     if dayfirst is None:
         dayfirst = next((p.fmt.dayfirst for p in plans if p.fmt and p.fmt.dayfirst is not None), None)
     metrics = receipt.file_metrics(plans)
-    staging.create_staged(con, metrics)
     problems: list[Notice] = []
-    all_typed = True
-    with steps.band(0, 60, "reading"):
-        for plan in plans:
-            styles, found = staging.decide_styles(con, plan, defaults, dayfirst=dayfirst)
-            if found:
-                problems.extend(found)
-                continue
-            typed = staging.read_raw(con, plan, styles)
-            all_typed = all_typed and typed
-            staging.stage_table(con, plan, styles, defaults, typed=typed, metrics=metrics)
+    styles = []
+    for plan in plans:
+        style, found = staging.decide_styles(con, plan, defaults, dayfirst=dayfirst)
+        problems.extend(found)
+        styles.append(style)
     if problems:
         raise ImportFailed(problems)
+    with steps.band(0, 60, "reading"):
+        typed = staging.stage(con, plans, styles, defaults, metrics)
     with steps.band(60, 75, "checking"):
-        staging.mark_summary_rows(con, plans)
-        staging.spread_value_currency(con, plans)
         problems = checks.cell_problems(con, plans)
     if problems:
         raise ImportFailed(problems)
-    return all_typed
+    return typed
 
 
 # ------------------------------------------------------------------------------------------------- receipt
@@ -338,6 +332,7 @@ def write_facts(con: duckdb.DuckDBPyConnection, spec: ImportSpec, result: Import
             values.append(f"{'coalesce(' + name + ', 0)' if name in present else 'NULL'}::{kind} AS {name}")
         else:
             values.append(name)
+    con.execute("SET preserve_insertion_order = false")  # facts have no order; writing without one is faster
     con.execute(
         f"COPY (SELECT {', '.join(values)} FROM staged WHERE {receipt.DATA_ROWS}) TO {literal(str(output))} (FORMAT parquet)"
     )

@@ -1,9 +1,11 @@
 """Reading a table into DuckDB and turning its cells into facts: the ``staged`` table.
 
-For each table of the file (:class:`PlannedTable`) the cells are read into ``raw_<n>`` — as text, or, when a
-sample shows only plain numbers and ISO dates, natively typed by DuckDB's CSV reader (:func:`read_raw`;
-a file that surprises the typed reader later is simply read again as text). Then one ``INSERT`` per
-table adds its rows to ``staged``: every row of the file below the header, totals lines included, with
+Two ways in (:func:`stage`). When the file has one table and a sample shows only plain numbers and ISO dates,
+DuckDB's CSV reader parses the cells natively and the rows go straight into ``staged_base`` in one pass (a
+file that surprises the typed reader later is simply read again as text). Otherwise each table's cells are
+read as text into ``raw_<n>`` and parsed by :mod:`.sqlparse` into ``staged_base``. The view ``staged`` adds
+the row numbers of a typed read and marks the summary row. It holds every row of the file below the header,
+totals lines included, with
 
 * ``table_no``, ``line_no`` — which table, and the row number as a spreadsheet shows it;
 * ``is_total``/``total_label`` — a totals line (:mod:`.totals`); ``is_summary`` — a platform's summary row
@@ -36,7 +38,7 @@ from alur.analytics.imports.reading import TableSource, literal, quote
 from alur.analytics.imports.totals import total_label_sql
 from alur.analytics.numbers import DecimalStyle
 
-__all__ = ["Dating", "PlannedTable", "create_staged", "mark_summary_rows", "read_raw", "stage_table"]
+__all__ = ["Dating", "PlannedTable", "stage", "summary_rows", "table_sql"]
 
 TEXT_DIMENSIONS = LABEL_DIMENSIONS
 SAMPLE_ROWS = 5000
@@ -61,7 +63,7 @@ class Dating(StrEnum):
     WHOLE = "whole"  # no date: every row covers the period the file states or the person gave
 
 
-@dataclass(frozen=True)
+@dataclass
 class PlannedTable:
     number: int
     source: TableSource
@@ -69,10 +71,20 @@ class PlannedTable:
     fmt: SourceFormat | None
     dating: Dating
     period: Period | None  # for DAY_INDEX and WHOLE
+    has_raw: bool = False  # its cells were read as text into raw_<n> (else only the parsed rows exist)
 
     @property
     def raw(self) -> str:
         return f"raw_{self.number}"
+
+    def cells_sql(self) -> tuple[str, str]:
+        """Every cell as the file wrote it, with each row's number: (relation, row-number expression)."""
+        if self.has_raw:
+            return self.raw, self.source.row_sql
+        numbered = (
+            f"(SELECT *, row_number() OVER () + {self.source.table.first_data_row - 1} AS __row FROM {self.source.relation()})"
+        )
+        return numbered, "__row"
 
 
 @dataclass(frozen=True)
@@ -84,18 +96,6 @@ class Defaults:
     currency: str | None
     dayfirst: bool | None
     decimal_style: DecimalStyle | None
-
-
-def create_staged(con: duckdb.DuckDBPyConnection, metrics: Sequence[str]) -> None:
-    """``staged`` with a column (and its two flags) for each metric the file gives, in canonical order."""
-    figures = "".join(f", {m} DECIMAL(18,4), {m}__bad BOOLEAN, {m}__empty BOOLEAN" for m in metrics)
-    dims = ", ".join(f"{d} VARCHAR" for d in TEXT_DIMENSIONS)
-    con.execute("DROP TABLE IF EXISTS staged")
-    con.execute(
-        "CREATE TEMP TABLE staged (table_no INTEGER, line_no BIGINT, is_total BOOLEAN, total_label VARCHAR, "
-        "is_summary BOOLEAN, date DATE, date_end DATE, date_bad BOOLEAN, end_bad BOOLEAN, "
-        f"{dims}, currency VARCHAR, value_currency VARCHAR, currency_conflict BOOLEAN, width_bad BOOLEAN{figures})"
-    )
 
 
 def _samples(con: duckdb.DuckDBPyConnection, relation: str, columns: Sequence[str]) -> dict[str, list[str]]:
@@ -181,29 +181,62 @@ def decide_styles(
     return ColumnStyles(styles, date_form, typed), problems
 
 
-def read_raw(con: duckdb.DuckDBPyConnection, plan: PlannedTable, styles: ColumnStyles) -> bool:
-    """Read the table into ``raw_<n>``; natively typed when the samples allow and every cell then parses,
-    else as text. Returns whether it was read typed."""
+def stage(
+    con: duckdb.DuckDBPyConnection,
+    plans: Sequence[PlannedTable],
+    styles: Sequence[ColumnStyles],
+    defaults: Defaults,
+    metrics: Sequence[str],
+) -> bool:
+    """Build ``staged`` (see the module docstring); returns whether the rows were read natively typed."""
+    typed = (
+        len(plans) == 1
+        and styles[0].typed
+        and bool(styles[0].numbers)
+        and _stage_typed(con, plans[0], styles[0], defaults, metrics)
+    )
+    if not typed:
+        selects = []
+        for plan, style in zip(plans, styles, strict=True):
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {plan.raw} AS SELECT * FROM {plan.source.relation()}")
+            plan.has_raw = True
+            selects.append(table_sql(plan, style, defaults, typed=False, metrics=metrics, relation=plan.raw))
+        con.execute(f"CREATE OR REPLACE TEMP TABLE staged_base AS {' UNION ALL '.join(f'({s})' for s in selects)}")
+        spread_value_currency(con, plans)
+        con.execute("CREATE OR REPLACE TEMP VIEW staged_lines AS SELECT * FROM staged_base")
+    else:
+        # A table filled from the file in order numbers its rows as the file does.
+        offset = plans[0].source.row_offset or 0
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW staged_lines AS SELECT * REPLACE (rowid + {offset} AS line_no) FROM staged_base"
+        )
+    summary = " OR ".join(f"(table_no = {table} AND line_no = {line})" for table, line in summary_rows(con, plans))
+    con.execute(f"CREATE OR REPLACE TEMP VIEW staged AS SELECT *, {summary or 'false'} AS is_summary FROM staged_lines")
+    return typed
+
+
+def _stage_typed(
+    con: duckdb.DuckDBPyConnection, plan: PlannedTable, styles: ColumnStyles, defaults: Defaults, metrics: Sequence[str]
+) -> bool:
+    """Parse the table with DuckDB's own CSV reader straight into ``staged_base``: one pass. False when a cell
+    does not fit the types the sample promised (the caller reads the table as text then)."""
     source = plan.source
-    con.execute(f"DROP TABLE IF EXISTS {plan.raw}")
-    if styles.typed and styles.numbers:
-        style = next(iter(set(styles.numbers.values()))) if len(set(styles.numbers.values())) == 1 else None
-        if style is not None:
-            types = {_name(source, plan.match.columns[m]): "DECIMAL(18,4)" for m in styles.numbers}
-            for header in _date_headers(plan):
-                types[_name(source, header)] = "DATE"
-            separators = "thousands=',', decimal_separator='.'" if style == "en" else "thousands='.', decimal_separator=','"
-            nulls = "[" + ", ".join(literal(n) for n in _NULL_STRINGS) + "]"
-            try:
-                con.execute(
-                    f"CREATE TEMP TABLE {plan.raw} AS SELECT * FROM "
-                    f"{source.relation(types, options=f'{separators}, nullstr={nulls}', strict=True)}"
-                )
-                return True
-            except duckdb.Error:
-                con.execute(f"DROP TABLE IF EXISTS {plan.raw}")
-    con.execute(f"CREATE TEMP TABLE {plan.raw} AS SELECT * FROM {source.relation()}")
-    return False
+    if len(set(styles.numbers.values())) != 1:
+        return False
+    style = next(iter(styles.numbers.values()))
+    types = {_name(source, plan.match.columns[m]): "DECIMAL(18,4)" for m in styles.numbers}
+    for header in _date_headers(plan):
+        types[_name(source, header)] = "DATE"
+    separators = "thousands=',', decimal_separator='.'" if style == "en" else "thousands='.', decimal_separator=','"
+    nulls = "[" + ", ".join(literal(n) for n in _NULL_STRINGS) + "]"
+    relation = source.relation(types, options=f"{separators}, nullstr={nulls}", strict=True)
+    select = table_sql(plan, styles, defaults, typed=True, metrics=metrics, relation=relation, line_sql="NULL::BIGINT")
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE staged_base AS {select}")
+    except duckdb.Error:
+        con.execute("DROP TABLE IF EXISTS staged_base")
+        return False
+    return True
 
 
 def _name(source: TableSource, header: str) -> str:
@@ -228,17 +261,18 @@ def _is_empty(raw: str) -> str:
     return f"(coalesce(lower(trim({raw})), '') IN {_EMPTY_SQL})"
 
 
-def stage_table(
-    con: duckdb.DuckDBPyConnection,
+def table_sql(
     plan: PlannedTable,
     styles: ColumnStyles,
     defaults: Defaults,
     *,
     typed: bool,
     metrics: Sequence[str],
-) -> None:
-    """Insert the table's rows into ``staged`` (see the module docstring for the columns). The inner query reads
-    ``raw_<n>`` once; the outer one names the results and derives the checks from them."""
+    relation: str,
+    line_sql: str | None = None,
+) -> str:
+    """The query giving the table's rows in ``staged_base``'s columns (the same for every table, in the same
+    order). The inner query reads ``relation`` once; the outer one names the results and derives the checks."""
     source, match = plan.source, plan.match
     raw_of = {canonical: source.column_sql[header] for canonical, header in match.columns.items()}
     typed_columns = {source.column_sql[h] for h in _typed_headers(plan)} if typed else set()
@@ -246,13 +280,19 @@ def stage_table(
     # The first non-empty cell holds a totals label, if any. A cell DuckDB parsed as a number or a date cannot
     # be a label, so a row whose first cell parsed is settled at once (an empty string stops the search).
     first = [f"CASE WHEN {c} IS NOT NULL THEN '' END" if c in typed_columns else f"nullif(trim({c}), '')" for c in cells]
-    first_cell = f"coalesce({', '.join(first)})" if first else "NULL"
-    is_total = f"coalesce({total_label_sql(first_cell)}, false)"
+    first_cell = f"coalesce({', '.join(first)})" if first else "NULL::VARCHAR"
+    cell_currency = "NULL::VARCHAR"
+    if "currency" in raw_of:
+        code = f"trim({raw_of['currency']})"
+        cell_currency = f"CASE WHEN coalesce({code}, '') IN {_NAME_EMPTY_SQL} THEN NULL ELSE upper({code}) END"
+    # Values used twice are computed once, a level below (DuckDB does not share a repeated expression).
+    keep_rowid = ", rowid" if line_sql is None and source.row_offset is not None else ""  # a raw table numbers by rowid
+    cells_sql = f"(SELECT *{keep_rowid}, {first_cell} AS __first, {cell_currency} AS __cell_currency FROM {relation})"
     inner: dict[str, str] = {
         "table_no": str(plan.number),
-        "line_no": source.row_sql,
-        "is_total": is_total,
-        "total_label": f"CASE WHEN {is_total} THEN {first_cell} END",
+        "line_no": line_sql or source.row_sql,
+        "is_total": f"coalesce({total_label_sql('__first')}, false)",
+        "first_cell": "__first",
         **_dating_sql(plan, styles, raw_of, typed=typed),
         "value_currency": _value_currency_sql(raw_of, typed=typed),
         "width_bad": "false" if typed else " OR ".join(f"nullif(trim({c}), '') IS NOT NULL" for c in source.spare_sql) or "false",
@@ -268,12 +308,8 @@ def stage_table(
             inner[name] = "NULL::VARCHAR"
     fallback = match.header_currency or defaults.currency
     fallback_sql = literal(fallback) if fallback else "NULL::VARCHAR"
-    cell_currency = "NULL::VARCHAR"
-    if "currency" in raw_of:
-        code = f"trim({raw_of['currency']})"
-        cell_currency = f"CASE WHEN coalesce({code}, '') IN {_NAME_EMPTY_SQL} THEN NULL ELSE upper({code}) END"
-    inner["currency"] = f"coalesce({cell_currency}, {inner['value_currency']}, {fallback_sql})"
-    inner["cell_currency"] = cell_currency
+    inner["currency"] = f"coalesce(__cell_currency, {inner['value_currency']}, {fallback_sql})"
+    inner["cell_currency"] = "__cell_currency"
     for name in metrics:
         raw = raw_of.get(name)
         if raw is None:
@@ -283,8 +319,8 @@ def stage_table(
         else:
             inner[name], inner[f"{name}__empty"] = sqlparse.number_sql(raw, styles.numbers[name]), _is_empty(raw)
 
-    outer: dict[str, str] = {name: name for name in ("table_no", "line_no", "is_total", "total_label")}
-    outer["is_summary"] = "false"
+    outer: dict[str, str] = {name: name for name in ("table_no", "line_no", "is_total")}
+    outer["total_label"] = "CASE WHEN is_total THEN first_cell END"
     outer.update({"date": "date", "date_end": "coalesce(period_end, date)", "date_bad": "date IS NULL"})
     outer["end_bad"] = "(period_end IS NULL AND NOT period_end_empty)"
     outer.update({name: name for name in TEXT_DIMENSIONS})
@@ -307,7 +343,7 @@ def stage_table(
             outer[f"{name}__empty"] = f"{name}__empty"
     inner_sql = ", ".join(f"{expression} AS {quote(column)}" for column, expression in inner.items())
     outer_sql = ", ".join(f"{expression} AS {quote(column)}" for column, expression in outer.items())
-    con.execute(f"INSERT INTO staged BY NAME SELECT {outer_sql} FROM (SELECT {inner_sql} FROM {plan.raw})")
+    return f"SELECT {outer_sql} FROM (SELECT {inner_sql} FROM {cells_sql})"
 
 
 def _dating_sql(plan: PlannedTable, styles: ColumnStyles, raw_of: dict[str, str], *, typed: bool) -> dict[str, str]:
@@ -346,19 +382,23 @@ def _value_currency_sql(raw_of: dict[str, str], *, typed: bool) -> str:
     return f"coalesce({', '.join(expressions)})"
 
 
-def mark_summary_rows(con: duckdb.DuckDBPyConnection, plans: Sequence[PlannedTable]) -> None:
+def summary_rows(con: duckdb.DuckDBPyConnection, plans: Sequence[PlannedTable]) -> list[tuple[int, int]]:
     """Meta and GA4 may write a summary row without names right below the header: the first row of such a
-    table whose names are all empty is a summary, not data. Anywhere else, a row without names is data."""
+    table, when its names are all empty, is a summary, not data. Anywhere else a row without names is data.
+    Returns (table, row) of each summary row."""
+    found = []
     for plan in plans:
         labels = [d for d in LABEL_DIMENSIONS if d in plan.match.columns]
         if plan.fmt is None or not plan.fmt.has_summary_row or not labels:
             continue
         empty = " AND ".join(f"coalesce({d}, '') IN {_NAME_EMPTY_SQL}" for d in labels)
-        con.execute(
-            f"UPDATE staged SET is_summary = true WHERE table_no = ? AND line_no = (SELECT min(line_no) FROM staged "
-            f"WHERE table_no = ? AND NOT is_total) AND {empty}",
-            [plan.number, plan.number],
-        )
+        first = con.execute(
+            f"SELECT line_no, {empty} FROM staged_lines WHERE table_no = ? AND NOT is_total ORDER BY line_no LIMIT 1",
+            [plan.number],
+        ).fetchone()
+        if first is not None and first[1]:
+            found.append((plan.number, int(first[0])))
+    return found
 
 
 def spread_value_currency(con: duckdb.DuckDBPyConnection, plans: Sequence[PlannedTable]) -> None:
@@ -367,7 +407,8 @@ def spread_value_currency(con: duckdb.DuckDBPyConnection, plans: Sequence[Planne
     if any("currency" in p.match.columns or p.match.header_currency for p in plans):
         return
     found = [
-        row[0] for row in con.execute("SELECT DISTINCT value_currency FROM staged WHERE value_currency IS NOT NULL").fetchall()
+        row[0]
+        for row in con.execute("SELECT DISTINCT value_currency FROM staged_base WHERE value_currency IS NOT NULL").fetchall()
     ]
     if len(found) == 1:
-        con.execute("UPDATE staged SET currency = ? WHERE value_currency IS NULL", [found[0]])
+        con.execute("UPDATE staged_base SET currency = ? WHERE value_currency IS NULL", [found[0]])
