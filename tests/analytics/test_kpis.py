@@ -25,22 +25,19 @@ to the month of November.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import uuid
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import ibis
 import ibis.expr.types as ir
-import pyarrow as pa
 import pytest
 
 from alur.analytics import kpis, warehouse
 from alur.analytics.kpis import KPIS, NOT_FROM_FACTS, compare, execute, ratio, rollup
+from tests.analytics.conftest import fact_table
 
 D = dt.date
-POSTGRES_URL = os.environ.get("ALUR_TEST_POSTGRES_URL", "")
 
 
 def _row(day: str, source: str, channel: str, region: str, currency: str | None, **metrics: Any) -> dict[str, Any]:
@@ -154,31 +151,9 @@ ROWS = [
 ]
 
 
-def _rows_table() -> pa.Table:
-    schema = warehouse.fact_schema().to_pyarrow()
-    return pa.Table.from_pylist([{name: row.get(name) for name in schema.names} for row in ROWS], schema=schema)
-
-
 @pytest.fixture(scope="module", params=["duckdb", "postgres"])
 def facts(request: pytest.FixtureRequest) -> Iterator[ir.Table]:
-    if request.param == "duckdb":
-        con = ibis.duckdb.connect()
-        con.create_table(warehouse.FACTS, schema=warehouse.fact_schema())  # as readers see it, campaign_id included
-        con.insert(warehouse.FACTS, ibis.memtable(_rows_table()))
-        yield con.table(warehouse.FACTS)
-        con.disconnect()
-        return
-    if not POSTGRES_URL:
-        pytest.skip("Set ALUR_TEST_POSTGRES_URL to run the KPI engine on PostgreSQL too.")
-    con = ibis.connect(POSTGRES_URL.replace("postgres://", "postgresql://", 1))
-    name = f"kpi_test_{uuid.uuid4().hex[:12]}"
-    con.create_table(name, schema=warehouse.fact_schema())
-    try:
-        con.insert(name, ibis.memtable(_rows_table()))
-        yield con.table(name)
-    finally:
-        con.drop_table(name)
-        con.disconnect()
+    yield from fact_table(request.param, ROWS)
 
 
 def _one(rows: list[dict[str, Any]], **keys: object) -> dict[str, Any]:
@@ -277,7 +252,7 @@ def test_ctr_is_sum_over_sum_not_the_mean_of_daily_ratios(facts: ir.Table) -> No
     expr = rollup(facts, ["ctr"], by=["channel"], start=D(2026, 11, 2), end=D(2026, 11, 8), filters={"source": "google_ads"})
     assert isinstance(expr, ir.Table)  # an expression: nothing ran yet
     rows = execute(expr)
-    assert rows == [{"channel": "search", "ctr": pytest.approx(70 / 4000 * 100)}]  # 1.75, not (1 % + 2 %) / 2
+    assert rows == [{"channel": "search", "ctr": pytest.approx(70 / 4000 * 100), "estimated": False}]  # 1.75, not (1 % + 2 %) / 2
 
 
 def test_end_date_is_inclusive_and_day_grain_gives_one_row_per_date(facts: ir.Table) -> None:
@@ -285,9 +260,9 @@ def test_end_date_is_inclusive_and_day_grain_gives_one_row_per_date(facts: ir.Ta
         rollup(facts, ["clicks"], grain="day", start=D(2026, 11, 1), end=D(2026, 11, 3), filters={"source": "google_ads"})
     )
     assert rows == [
-        {"period": D(2026, 11, 1), "clicks": 5},
-        {"period": D(2026, 11, 2), "clicks": 10},
-        {"period": D(2026, 11, 3), "clicks": 60},
+        {"period": D(2026, 11, 1), "clicks": 5, "estimated": False},
+        {"period": D(2026, 11, 2), "clicks": 10, "estimated": False},
+        {"period": D(2026, 11, 3), "clicks": 60, "estimated": False},
     ]
 
 
@@ -304,24 +279,30 @@ def test_week_buckets_start_on_monday(facts: ir.Table) -> None:
 
 def test_month_buckets_start_on_the_first(facts: ir.Table) -> None:
     rows = execute(rollup(facts, ["clicks"], grain="month", filters={"source": ["google_ads", "meta_ads"]}))
-    assert rows == [{"period": D(2026, 10, 1), "clicks": 20}, {"period": D(2026, 11, 1), "clicks": 100}]
+    assert rows == [
+        {"period": D(2026, 10, 1), "clicks": 20, "estimated": False},
+        {"period": D(2026, 11, 1), "clicks": 100, "estimated": False},
+    ]
 
 
 def test_money_is_never_summed_across_currencies(facts: ir.Table) -> None:
     rows = execute(rollup(facts, ["spend", "cpc"], by=["source"], filters={"source": "meta_ads"}))
     assert rows == [
-        {"source": "meta_ads", "currency": "IDR", "spend": 60000.0, "cpc": pytest.approx(3000.0)},
-        {"source": "meta_ads", "currency": "USD", "spend": 20.0, "cpc": pytest.approx(4.0)},
+        {"source": "meta_ads", "currency": "IDR", "spend": 60000.0, "cpc": pytest.approx(3000.0), "estimated": False},
+        {"source": "meta_ads", "currency": "USD", "spend": 20.0, "cpc": pytest.approx(4.0), "estimated": False},
     ]
     totals = execute(rollup(facts, ["spend"]))  # rows without a currency (GA4) hold no money
-    assert totals == [{"currency": "IDR", "spend": 600000.0}, {"currency": "USD", "spend": 20.0}]
+    assert totals == [
+        {"currency": "IDR", "spend": 600000.0, "estimated": False},
+        {"currency": "USD", "spend": 20.0, "estimated": False},
+    ]
 
 
 def test_ratios_of_money_are_split_by_currency_too(facts: ir.Table) -> None:
     rows = execute(rollup(facts, ["roas"], filters={"source": "meta_ads"}))
     assert rows == [
-        {"currency": "IDR", "roas": pytest.approx(0.0)},
-        {"currency": "USD", "roas": pytest.approx(2.5)},  # 50 ÷ 20; IDR and USD mixed would be 50 ÷ 60,020
+        {"currency": "IDR", "roas": pytest.approx(0.0), "estimated": False},
+        {"currency": "USD", "roas": pytest.approx(2.5), "estimated": False},  # 50 ÷ 20; IDR and USD mixed would be 50 ÷ 60,020
     ]
 
 
@@ -339,17 +320,18 @@ def test_profit_kpis_for_a_week_of_search(facts: ir.Table) -> None:
             "conversion_rate": pytest.approx(5 / 70 * 100),
             "revenue": 1_400_000.0,
             "conversions": 5.0,
+            "estimated": False,
         }
     ]
 
 
 def test_zero_denominators_give_none_not_an_error(facts: ir.Table) -> None:
     tiktok = execute(rollup(facts, ["ctr", "cpc", "cpm", "video_views"], filters={"source": "tiktok_ads"}))
-    assert tiktok == [{"currency": "IDR", "ctr": None, "cpc": None, "cpm": None, "video_views": 0}]
+    assert tiktok == [{"currency": "IDR", "ctr": None, "cpc": None, "cpm": None, "video_views": 0, "estimated": False}]
     meta_idr = _one(execute(rollup(facts, ["roi", "cpa", "aov"], filters={"source": "meta_ads"})), currency="IDR")
-    assert meta_idr == {"currency": "IDR", "roi": pytest.approx(-100.0), "cpa": None, "aov": None}
+    assert meta_idr == {"currency": "IDR", "roi": pytest.approx(-100.0), "cpa": None, "aov": None, "estimated": False}
     search = execute(rollup(facts, ["social_engagement_rate"], filters={"channel": "search"}))
-    assert search == [{"social_engagement_rate": None}]  # search rows carry no reach
+    assert search == [{"social_engagement_rate": None, "estimated": False}]  # search rows carry no reach
 
 
 def test_website_rates_from_ga4(facts: ir.Table) -> None:
@@ -360,16 +342,18 @@ def test_website_rates_from_ga4(facts: ir.Table) -> None:
             "bounce_rate": pytest.approx(30.0),
             "engagement_rate": pytest.approx(70.0),
             "sessions": 100,
+            "estimated": False,
         },
         {
             "region": "Jakarta",
             "bounce_rate": pytest.approx(35.0),
             "engagement_rate": pytest.approx(65.0),
             "sessions": 400,
+            "estimated": False,
         },
     ]
     total = execute(rollup(facts, ["bounce_rate", "engagement_rate"], filters={"source": "ga4"}))
-    assert total == [{"bounce_rate": pytest.approx(34.0), "engagement_rate": pytest.approx(66.0)}]
+    assert total == [{"bounce_rate": pytest.approx(34.0), "engagement_rate": pytest.approx(66.0), "estimated": False}]
 
 
 def test_social_engagement_rate_and_followers(facts: ir.Table) -> None:
@@ -387,18 +371,19 @@ def test_social_engagement_rate_and_followers(facts: ir.Table) -> None:
             "social_engagement_rate": pytest.approx(150 / 1900 * 100),
             "followers": 12,
             "follower_growth": 12,
+            "estimated": False,
         },
-        {"channel": "video", "social_engagement_rate": None, "followers": 0, "follower_growth": 0},
+        {"channel": "video", "social_engagement_rate": None, "followers": 0, "follower_growth": 0, "estimated": False},
     ]
 
 
 def test_filters_take_a_value_a_list_or_none(facts: ir.Table) -> None:
-    assert execute(rollup(facts, ["clicks"], filters={"region": "Jakarta"})) == [{"clicks": 60}]
+    assert execute(rollup(facts, ["clicks"], filters={"region": "Jakarta"})) == [{"clicks": 60, "estimated": False}]
     listed = execute(rollup(facts, ["impressions"], filters={"source": ["meta_ads", "tiktok_ads"]}))
-    assert listed == [{"impressions": 2500}]
-    assert execute(rollup(facts, ["sessions"], filters={"currency": None})) == [{"sessions": 500}]
+    assert listed == [{"impressions": 2500, "estimated": False}]
+    assert execute(rollup(facts, ["sessions"], filters={"currency": None})) == [{"sessions": 500, "estimated": False}]
     combined = rollup(facts, ["clicks"], start=D(2026, 11, 2), filters={"region": "Jakarta", "channel": "search"})
-    assert execute(combined) == [{"clicks": 10}]
+    assert execute(combined) == [{"clicks": 10, "estimated": False}]
 
 
 def test_unknown_names_are_refused_with_a_clear_message(facts: ir.Table) -> None:
@@ -416,7 +401,7 @@ def test_unknown_names_are_refused_with_a_clear_message(facts: ir.Table) -> None
 
 def test_execute_turns_decimals_into_floats_and_keeps_dates(facts: ir.Table) -> None:
     rows = execute(rollup(facts, ["spend"], grain="day", start=D(2026, 11, 2), end=D(2026, 11, 2)))
-    assert rows == [{"currency": "IDR", "period": D(2026, 11, 2), "spend": 100000.0}]
+    assert rows == [{"currency": "IDR", "period": D(2026, 11, 2), "spend": 100000.0, "estimated": False}]
     assert type(rows[0]["spend"]) is float and type(rows[0]["period"]) is D
 
 
@@ -457,6 +442,8 @@ def test_compare_lists_groups_found_in_one_period_only(facts: ir.Table) -> None:
         "change": None,
         "relative_change": None,
         "improved": None,
+        "estimated": False,
+        "current_estimated": False,
     }
     web = _one(rows, channel="web", kpi="bounce_rate")
     assert web["current"] == pytest.approx(35.0) and web["previous"] is None

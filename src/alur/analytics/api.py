@@ -254,7 +254,8 @@ class KpiQuery(Schema):
 @router.get("/workspaces/{slug}/analytics/kpis", response={200: KpiRowsOut, **ERRORS})
 def kpi_rows(request: HttpRequest, slug: str, query: Query[KpiQuery]) -> KpiRowsOut:
     """KPIs aggregated in the warehouse (ratios as sum over sum; money split by currency; ``null`` where a
-    denominator is zero)."""
+    denominator is zero). A report for a whole period counts by its share of days in the range or bucket;
+    ``estimated`` is true on a row that counts such a share (a ``day`` grain counts daily facts only)."""
     from django.core.exceptions import ValidationError
 
     membership = api_membership(request, slug)

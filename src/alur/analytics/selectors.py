@@ -128,9 +128,13 @@ class Filters:
 
 
 def data_range(workspace_id: int) -> tuple[dt.date, dt.date] | None:
-    """The first and last day with data, or None when nothing was imported."""
+    """The first and last day with data (of daily and whole-period facts), or None when nothing was imported."""
     with _facts(workspace_id) as facts:
-        row = kpis.execute(facts.aggregate(first=facts.date.min(), last=facts.date.max()))
+        return _first_and_last(facts)
+
+
+def _first_and_last(facts: ibis.Table) -> tuple[dt.date, dt.date] | None:
+    row = kpis.execute(facts.aggregate(first=facts.date.min(), last=facts.date_end.max()))
     if not row or row[0]["first"] is None:
         return None
     return row[0]["first"], row[0]["last"]
@@ -173,6 +177,7 @@ def by_dimension_any(workspace_id: int, filters: Filters, by: Sequence[str], key
 def series(
     workspace_id: int, filters: Filters, keys: Sequence[str], *, grain: str = "day", by: Sequence[str] = ()
 ) -> list[dict[str, Any]]:
+    """KPIs per day, week or month; a day series counts daily facts only (see :func:`periods_left_out`)."""
     with _facts(workspace_id) as facts:
         expr = kpis.rollup(
             facts, list(keys), by=list(by), grain=grain, start=filters.start, end=filters.end, filters=dict(filters.values)
@@ -181,12 +186,37 @@ def series(
     return sorted(rows, key=lambda r: (r["period"], *(str(r.get(b)) for b in by)))
 
 
+def periods_left_out(workspace_id: int, filters: Filters) -> list[dict[str, Any]]:
+    """The whole-period facts a daily view of ``filters`` leaves out (a day series never spreads a period
+    over its days): per source and period that meets the range, its first and last day and how many fact
+    rows within the filters cover it. Oldest first."""
+    with _facts(workspace_id) as facts:
+        periods = kpis.period_facts(kpis.filtered(facts, start=filters.start, end=filters.end, filters=dict(filters.values)))
+        rows = kpis.execute(
+            periods.group_by("source", first=periods.date, last=periods.date_end)
+            .aggregate(rows=periods.count())
+            .order_by("first", "last", "source")
+        )
+    return rows
+
+
 # -------------------------------------------------------------------------------------------- key results
 
 
-def key_result_value(link: Any, *, today: dt.date | None = None) -> float | None:
+@dataclass(frozen=True)
+class KeyResultReading:
+    """A linked key result's value from the data; ``is_estimate`` when it counts a share of a whole-period
+    fact that reaches beyond the key result's range (the rule in :mod:`alur.analytics.kpis`)."""
+
+    value: float
+    is_estimate: bool
+
+
+def key_result_value(link: Any, *, today: dt.date | None = None) -> KeyResultReading | None:
     """The value a linked key result reads now: the KPI over its period so far (or the last 30 days of
-    data, or the start value plus the period's total), with its filter. None when there is no data."""
+    data, or the start value plus the period's total), with its filter. "So far" ends on the last day of
+    data (the latest ``date_end``), today or the period's end, whichever comes first. None when there is
+    no data."""
     kr = link.key_result
     period = kr.objective.period
     today = today or dt.date.today()
@@ -194,7 +224,7 @@ def key_result_value(link: Any, *, today: dt.date | None = None) -> float | None
     currency = filters.pop("currency", None) or kr.workspace.currency
     spec = kpis.KPIS[link.kpi]
     with _facts(kr.workspace_id) as facts:
-        last = kpis.execute(facts.aggregate(last=facts.date.max()))[0]["last"]
+        last = kpis.execute(facts.aggregate(last=facts.date_end.max()))[0]["last"]
         if last is None:
             return None
         end = min(last, today, period.end)
@@ -209,26 +239,41 @@ def key_result_value(link: Any, *, today: dt.date | None = None) -> float | None
     value = float(rows[0][link.kpi])
     if link.mode == "start_plus":
         value += float(kr.start_value)
-    return value
+    return KeyResultReading(value, bool(rows[0]["estimated"]))
 
 
 # ----------------------------------------------------------------------------------------------- budget
 
 
-def spend_by_campaign_channel_month(workspace: Any) -> dict[tuple[int, str, dt.date], Decimal]:
-    """Imported spend in the workspace currency per (campaign, budget channel, month). Spend in other
-    currencies is not converted and not counted (the budget dashboard says so)."""
+@dataclass(frozen=True)
+class Spent:
+    """Spend in one currency; ``is_estimate`` when it counts a share of a whole-period fact."""
+
+    amount: Decimal
+    is_estimate: bool = False
+
+    def __add__(self, other: Spent) -> Spent:
+        return Spent(self.amount + other.amount, self.is_estimate or other.is_estimate)
+
+
+def spend_by_campaign_channel_month(workspace: Any) -> dict[tuple[int, str, dt.date], Spent]:
+    """Imported spend in the workspace currency per (campaign, budget channel, month); a period across
+    months is split between them by its days (the rule in :mod:`alur.analytics.kpis`) and the months it
+    touches are estimates. Spend in other currencies is not converted and not counted (the budget
+    dashboard says so)."""
     with _facts(workspace.pk) as facts:
         mapped = facts.filter(facts.campaign_id.notnull() & (facts.currency == workspace.currency))
-        expr = mapped.group_by(
-            campaign_id=mapped.campaign_id, source=mapped.source, channel=mapped.channel, month=mapped.date.truncate("M")
-        ).aggregate(spend=mapped.spend.sum())
-        rows = kpis.execute(expr)
-    totals: dict[tuple[int, str, dt.date], Decimal] = defaultdict(Decimal)
+        rows = kpis.execute(kpis.sums(mapped, ["spend"], by=["campaign_id", "source", "channel"], grain="month"))
+    totals: dict[tuple[int, str, dt.date], Spent] = defaultdict(lambda: Spent(Decimal(0)))
     for row in rows:
-        month = row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"]
-        totals[(row["campaign_id"], channel_key(row["channel"], row["source"]), month)] += Decimal(str(row["spend"] or 0))
+        key = (row["campaign_id"], channel_key(row["channel"], row["source"]), _as_date(row["period"]))
+        totals[key] += Spent(_money(row["spend"]), bool(row["estimated"]))
     return dict(totals)
+
+
+def _money(value: float | None) -> Decimal:
+    """A summed amount as Decimal, to the warehouse's 4 decimals (a split share is a float)."""
+    return Decimal(str(round(value or 0.0, 4)))
 
 
 def budget_overview(workspace: Any, month: dt.date, *, today: dt.date | None = None) -> dict[str, Any]:
@@ -242,33 +287,32 @@ def budget_overview(workspace: Any, month: dt.date, *, today: dt.date | None = N
     planned: dict[str, Decimal] = defaultdict(Decimal)
     for line in BudgetLine.objects.filter(workspace=workspace, month=month):
         planned[line.channel] += line.planned
-    actual: dict[str, Decimal] = defaultdict(Decimal)
+    actual: dict[str, Spent] = defaultdict(lambda: Spent(Decimal(0)))
     other_currencies: set[str] = set()
-    last_day: dt.date | None = None
     with _facts(workspace.pk) as facts:
-        in_month = facts.filter((facts.date >= month) & (facts.date <= month_end))
-        rows = kpis.execute(
-            in_month.group_by("source", "channel", "currency").aggregate(spend=in_month.spend.sum(), last=in_month.date.max())
-        )
+        rows = kpis.execute(kpis.sums(facts, ["spend"], by=["source", "channel", "currency"], start=month, end=month_end))
+        ours = kpis.filtered(facts, start=month, end=month_end, filters={"currency": workspace.currency})
+        last_day = kpis.execute(ours.aggregate(last=ours.date_end.max()))[0]["last"]
     for row in rows:
         if row["currency"] != workspace.currency:
             if row["spend"]:
                 other_currencies.add(row["currency"])
             continue
-        actual[channel_key(row["channel"], row["source"])] += Decimal(str(row["spend"] or 0))
-        last_day = max(last_day, row["last"]) if last_day else row["last"]
-    elapsed = (last_day - month).days + 1 if last_day else 0
-    channels = sorted(set(planned) | {c for c, v in actual.items() if v})
+        actual[channel_key(row["channel"], row["source"])] += Spent(_money(row["spend"]), bool(row["estimated"]))
+    # Days with data run to the last day a fact of the month covers, within the month.
+    elapsed = (min(last_day, month_end) - month).days + 1 if last_day else 0
+    channels = sorted(set(planned) | {c for c, v in actual.items() if v.amount})
     lines: list[dict[str, Any]] = []
     for channel in channels:
-        spent = actual.get(channel, Decimal(0))
-        forecast = spent / elapsed * days_in_month if elapsed else Decimal(0)
+        spent = actual.get(channel, Spent(Decimal(0)))
+        forecast = spent.amount / elapsed * days_in_month if elapsed else Decimal(0)
         plan = planned.get(channel, Decimal(0))
         lines.append(
             {
                 "channel": channel,
                 "planned": plan,
-                "actual": spent,
+                "actual": spent.amount,
+                "is_estimate": spent.is_estimate,
                 "forecast": forecast.quantize(Decimal("1")),
                 "variance": (forecast - plan).quantize(Decimal("1")),
                 "pace": kpis.ratio(float(forecast), float(plan)),
@@ -280,6 +324,7 @@ def budget_overview(workspace: Any, month: dt.date, *, today: dt.date | None = N
         "planned": sum((line["planned"] for line in lines), Decimal(0)),
         "actual": sum((line["actual"] for line in lines), Decimal(0)),
         "forecast": sum((line["forecast"] for line in lines), Decimal(0)),
+        "is_estimate": any(line["is_estimate"] for line in lines),
         "days_with_data": elapsed,
         "days_in_month": days_in_month,
         "other_currencies": sorted(other_currencies),
@@ -295,14 +340,15 @@ def _as_date(value: Any) -> dt.date:
 
 def anomalies(workspace: Any, *, threshold: float = 3.5, recent_days: int = 30) -> list[dict[str, Any]]:
     """Anomalies on the daily series of :data:`SCAN_KPIS` per channel and per campaign (and currency for
-    money), within the last ``recent_days`` days of data."""
-    bounds = data_range(workspace.pk)
-    if bounds is None:
-        return []
-    first, last = bounds
-    since = last - dt.timedelta(days=recent_days - 1)
+    money), within the last ``recent_days`` days of daily data. Whole-period facts have no daily values
+    and are left out (the day grain of :func:`kpis.rollup`)."""
     found: list[dict[str, Any]] = []
     with _facts(workspace.pk) as facts:
+        bounds = _first_and_last(kpis.daily_facts(facts))
+        if bounds is None:
+            return []
+        first, last = bounds
+        since = last - dt.timedelta(days=recent_days - 1)
         for dimension in ("channel", "campaign"):
             wanted = [*SCAN_KPIS, "impressions", "clicks", "sessions"]
             rows = kpis.execute(kpis.rollup(facts, wanted, by=[dimension], grain="day", start=first, end=last))
@@ -396,9 +442,10 @@ def diagnosis(
     kr = link.key_result
     period = kr.objective.period
     today = today or dt.date.today()
-    current = key_result_value(link, today=today)
-    if current is None:
+    reading = key_result_value(link, today=today)
+    if reading is None:
         return None
+    current = reading.value
     spec = kpis.KPIS[link.kpi]
     total_days = max((period.end - period.start).days + 1, 1)
     elapsed = min(max((today - period.start).days + 1, 0), total_days)
@@ -438,6 +485,7 @@ def diagnosis(
     return {
         "kpi": spec,
         "current": current,
+        "is_estimate": reading.is_estimate,
         "expected_now": expected_now,
         "gap": gap,
         "on_track": on_track,
@@ -454,9 +502,11 @@ def diagnosis(
 
 def _data_driven_suggestion(workspace: Any, attributed: Mapping[str, Any], start: dt.date, end: dt.date) -> dict[str, Any] | None:
     """The budget suggestion with Markov-attributed conversions: each channel key's daily spend and
-    platform conversions (for the response curve's shape) and its attributed conversions (the level)."""
+    platform conversions (for the response curve's shape; daily facts only) and its attributed conversions
+    (the level)."""
     with _facts(workspace.pk) as facts:
-        window = facts.filter((facts.date >= start) & (facts.date <= end) & (facts.currency == workspace.currency))
+        daily = kpis.daily_facts(facts)
+        window = daily.filter((daily.date >= start) & (daily.date <= end) & (daily.currency == workspace.currency))
         rows = kpis.execute(
             window.group_by("channel", "source", "date").aggregate(spend=window.spend.sum(), conversions=window.conversions.sum())
         )
@@ -828,11 +878,8 @@ def attributed_conversions(workspace: Any, *, start: dt.date, end: dt.date) -> d
     if not markov:
         return None
     with _facts(workspace.pk) as facts:
-        window = facts.filter((facts.date >= start) & (facts.date <= end))
         fact_rows = kpis.execute(
-            window.group_by("channel", "source", "currency").aggregate(
-                spend=window.spend.sum(), conversions=window.conversions.sum()
-            )
+            kpis.sums(facts, ["spend", "conversions"], by=["channel", "source", "currency"], start=start, end=end)
         )
     keys = journey_channel_keys([c.channel for c in markov], [(r["channel"] or "", r["source"] or "") for r in fact_rows])
     lines: dict[str, dict[str, Any]] = {}
@@ -940,25 +987,24 @@ def experiment_plan(experiment: Any) -> ExperimentPlan:
     )
 
 
-def experiment_totals(experiment: Any, *, today: dt.date | None = None) -> dict[str, dict[str, float]]:
+def experiment_totals(experiment: Any, *, today: dt.date | None = None) -> dict[str, dict[str, Any]]:
     """Per value of the experiment's ``pull_dimension`` (lower case) in the warehouse, between its start
-    and end days: visitors (clicks or sessions), conversions and conversion value."""
+    and end days: visitors (clicks or sessions), conversions and conversion value, and ``estimated`` when
+    a whole-period fact reaching beyond those days counts by its share (the rule in
+    :mod:`alur.analytics.kpis`)."""
     names = sorted({v.data_value.lower() for v in experiment.variants.all() if v.data_value})
     if not names:
         return {}
     end = experiment.ended_on or today or dt.date.today()
+    metrics = {"visitors": experiment.pull_visitors, "conversions": "conversions", "value": "conversion_value"}
     with _facts(experiment.workspace_id) as facts:
-        key = facts[experiment.pull_dimension].lower()
-        chosen = facts.filter(key.isin(names) & (facts.date <= end))
-        if experiment.started_on is not None:
-            chosen = chosen.filter(chosen.date >= experiment.started_on)
-        expr = chosen.group_by(name=chosen[experiment.pull_dimension].lower()).aggregate(
-            visitors=chosen[experiment.pull_visitors].sum(),
-            conversions=chosen.conversions.sum(),
-            value=chosen.conversion_value.sum(),
-        )
-        rows = kpis.execute(expr)
-    return {r["name"]: {k: float(r[k] or 0) for k in ("visitors", "conversions", "value")} for r in rows}
+        named = facts.mutate(name=facts[experiment.pull_dimension].lower())
+        chosen = named.filter(named.name.isin(names))
+        rows = kpis.execute(kpis.sums(chosen, sorted(set(metrics.values())), by=["name"], start=experiment.started_on, end=end))
+    return {
+        r["name"]: {**{key: float(r[metric] or 0) for key, metric in metrics.items()}, "estimated": bool(r["estimated"])}
+        for r in rows
+    }
 
 
 def _variant_counts(variant: Any, metric: str) -> stats.VariantCounts:

@@ -500,23 +500,29 @@ def key_results_refresh(workspace: Workspace, *, only: list[int] | None = None, 
         links = links.filter(pk__in=only)
     moved = 0
     for link in links:
-        value = selectors.key_result_value(link, today=today)
+        reading = selectors.key_result_value(link, today=today)
         link.last_refreshed_at = timezone.now()
-        if value is None:
+        if reading is None:
             link.save(update_fields=["last_refreshed_at"])
             continue
-        number = Decimal(str(round(value, 4)))
+        number = Decimal(str(round(reading.value, 4)))
         changed = link.last_value is None or number != link.last_value or link.key_result.current_value != number
         link.last_value = number
         link.save(update_fields=["last_value", "last_refreshed_at"])
         if changed:
-            key_result_record_automatic(
-                key_result=link.key_result,
-                value=number,
-                comment=_("Automatic: %(kpi)s from imported data.") % {"kpi": kpis.KPIS[link.kpi].label},
-            )
+            key_result_record_automatic(key_result=link.key_result, value=number, comment=_automatic_comment(link, reading))
             moved += 1
     return moved
+
+
+def _automatic_comment(link: KeyResultMetric, reading: selectors.KeyResultReading) -> str:
+    kpi = _(kpis.KPIS[link.kpi].label)
+    if reading.is_estimate:
+        return _(
+            "Automatic: %(kpi)s from imported data, estimated: a report for a whole period that reaches beyond "
+            "the key result's dates counts by its days within them, spread evenly."
+        ) % {"kpi": kpi}
+    return _("Automatic: %(kpi)s from imported data.") % {"kpi": kpi}
 
 
 # ------------------------------------------------------------------------------------------ budget actual
@@ -524,7 +530,9 @@ def key_results_refresh(workspace: Workspace, *, only: list[int] | None = None, 
 
 def budget_actuals_refresh(workspace: Workspace) -> int:
     """Actual spend per campaign, channel and month from the imported spend in the workspace currency; fills
-    the budget lines that exist (the plan stays the person's). Returns how many lines changed."""
+    the budget lines that exist (the plan stays the person's). A month that counts a share of a whole-period
+    report holds an estimate (:func:`selectors.spend_by_campaign_channel_month`); the budget page marks it.
+    Returns how many lines changed."""
     from alur.campaigns.models import BudgetLine
 
     actuals = selectors.spend_by_campaign_channel_month(workspace)
@@ -533,7 +541,7 @@ def budget_actuals_refresh(workspace: Workspace) -> int:
         key = (line.campaign_id, selectors.channel_key(line.channel), line.month.replace(day=1))
         if key not in actuals:
             continue
-        amount = actuals[key].quantize(Decimal("0.01"))
+        amount = actuals[key].amount.quantize(Decimal("0.01"))
         if line.actual != amount:
             line.actual = amount
             line.save(update_fields=["actual"])
@@ -1061,12 +1069,15 @@ def experiment_counts_import(*, actor: User, experiment: Any, text: str) -> None
     _counts_save(actor, experiment, checked, "file")
 
 
-def experiment_counts_pull(*, actor: User, experiment: Any, today: dt.date | None = None) -> None:
+def experiment_counts_pull(*, actor: User, experiment: Any, today: dt.date | None = None) -> bool:
     """Counts from imported data: for each variant, the facts whose ``pull_dimension`` (ad, ad set or
     campaign) equals the variant's name in imported data, from the start day to the end day (or today):
     ``pull_visitors`` (clicks or sessions) as visitors, ``conversions`` as conversions and
     ``conversion_value`` as the value sum. Aggregated reports carry no per-visitor sums of squares, so an
-    average-value experiment keeps its typed-in or uploaded counts."""
+    average-value experiment keeps its typed-in or uploaded counts.
+
+    Returns whether the counts are estimates: a whole-period report reaching beyond the experiment's days
+    counts by its share of days (visitors then rounded to whole visitors)."""
     require(actor, membership_of(actor, experiment.workspace), Action.EXPERIMENT_MANAGE, experiment)
     if experiment.metric != "conversion":
         raise ValidationError(
@@ -1097,7 +1108,7 @@ def experiment_counts_pull(*, actor: User, experiment: Any, today: dt.date | Non
     for variant in variants:
         found = totals[variant.data_value.lower()]
         rows.append(
-            {"variant": variant.name, "visitors": int(found["visitors"]), "conversions": float(found["conversions"]),
+            {"variant": variant.name, "visitors": round(found["visitors"]), "conversions": float(found["conversions"]),
              "guardrails": variant.guardrail_counts}
         )  # fmt: skip
     checked, errors = _counts_rows(experiment, rows)
@@ -1105,7 +1116,9 @@ def experiment_counts_pull(*, actor: User, experiment: Any, today: dt.date | Non
         raise ValidationError({"pull": list(errors.values())})
     for row in checked:
         row["value_sum"] = float(totals[row["variant"].data_value.lower()]["value"])
-    _counts_save(actor, experiment, checked, "pulled")
+    is_estimate = any(totals[v.data_value.lower()]["estimated"] for v in variants)
+    _counts_save(actor, experiment, checked, "pulled (estimated)" if is_estimate else "pulled")
+    return is_estimate
 
 
 def _experiment_status(actor: User, experiment: Any, allowed_from: tuple[str, ...], target: str, message: str) -> Any:

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -31,6 +31,7 @@ from alur.analytics.models import (
     KeyResultMetric,
     SourceFormat,
 )
+from alur.analytics.templatetags.analytics import day_span
 from alur.core.policy import Action
 from alur.core.tenancy import WorkspaceRequest, can, request_user, workspace_view
 
@@ -203,9 +204,30 @@ def _dashboard(request: WorkspaceRequest) -> HttpResponse:
                 )
             ),
             "unavailable": kpis.NOT_FROM_FACTS,
+            "periods_left_out": _periods_left_out(request, filters),
         }
     )
     return render(request, "analytics/dashboard.html", context)
+
+
+def _periods_left_out(request: WorkspaceRequest, filters: selectors.Filters) -> list[str]:
+    """The whole-period imports the daily chart cannot show, for the note beside it: "Google Ads 27 Jan –
+    23 Feb 2026 (12 rows)", sources by their names and dates in the reader's language."""
+    found = selectors.periods_left_out(request.workspace.pk, filters)
+    names = dict(
+        DataSource.objects.filter(workspace=request.workspace, key__in={row["source"] for row in found}).values_list(
+            "key", "name"
+        )
+    )
+    return [
+        ngettext("%(source)s %(days)s (%(count)s row)", "%(source)s %(days)s (%(count)s rows)", row["rows"])
+        % {
+            "source": names.get(row["source"], row["source"]),
+            "days": day_span(row["first"], row["last"]),
+            "count": number_format(row["rows"], force_grouping=True),
+        }
+        for row in found
+    ]
 
 
 def _bar(rows: list[dict[str, Any]], dimension: str, value: str, title: str, fmt: str, empty: str) -> SafeString:
@@ -225,7 +247,7 @@ def _bar(rows: list[dict[str, Any]], dimension: str, value: str, title: str, fmt
 
 
 def _export(kind: str, dimension: str, rows: list[dict[str, Any]], filters: selectors.Filters) -> HttpResponse:
-    header = [dimension, "currency", *selectors.TABLE_KPIS]
+    header = [dimension, "currency", *selectors.TABLE_KPIS, "estimated"]
     data = [[row.get(name) for name in header] for row in rows]
     name = f"alur-{dimension}-{filters.start.isoformat()}-{filters.end.isoformat()}"
     if kind == "csv":
@@ -451,7 +473,11 @@ def _okr(request: WorkspaceRequest) -> HttpResponse:
                 diagnosis = selectors.diagnosis(request.workspace, link, conversions=conversions, memo=memo)
             except warehouse.WarehouseBusy:
                 diagnosis = None
-        rows.append({"kr": kr, "link": link, "diagnosis": diagnosis, "history": kr.check_ins.all()[:5]})
+        # The value shown is the key result's: the mark belongs to it only while it is the data's reading.
+        is_estimate = bool(diagnosis and diagnosis["is_estimate"] and link and kr.current_value == link.last_value)
+        rows.append(
+            {"kr": kr, "link": link, "diagnosis": diagnosis, "is_estimate": is_estimate, "history": kr.check_ins.all()[:5]}
+        )
     bullet_rows: list[dict[str, Any]] = [
         {
             "label": r["kr"].title[:60],
@@ -1114,8 +1140,16 @@ def experiment_detail(request: WorkspaceRequest, experiment_id: int) -> HttpResp
                 services.experiment_counts_import(actor=actor, experiment=experiment, text=text)
                 messages.success(request, _("Counts imported from %(file)s.") % {"file": upload.name})
             elif form == "pull":
-                services.experiment_counts_pull(actor=actor, experiment=experiment)
-                messages.success(request, _("Counts pulled from the imported data."))
+                if services.experiment_counts_pull(actor=actor, experiment=experiment):
+                    messages.success(
+                        request,
+                        _(
+                            "Counts pulled from the imported data. They are estimates: a report for a whole period "
+                            "that reaches beyond the experiment's dates counts by its days within them."
+                        ),
+                    )
+                else:
+                    messages.success(request, _("Counts pulled from the imported data."))
             elif form == "start":
                 services.experiment_start(actor=actor, experiment=experiment)
                 messages.success(request, _("Experiment started; variants and traffic shares are now fixed."))

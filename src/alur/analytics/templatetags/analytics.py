@@ -1,14 +1,16 @@
 """Showing KPI values: "—" for a missing value (a zero denominator), grouping and decimals in the reader's
-language, the currency for money and "%" for percentages."""
+language, the currency for money and "%" for percentages; spans of days, and the mark of an estimate."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import template
-from django.utils.formats import number_format
-from django.utils.translation import pgettext
+from django.utils.formats import date_format, number_format
+from django.utils.html import format_html
+from django.utils.translation import gettext, pgettext
 
 register = template.Library()
 
@@ -90,3 +92,34 @@ def change_percent(value: Any) -> str:
     number = float(value) * 100
     sign = "+" if number > 0 else ""
     return f"{sign}{number_format(number, 1, force_grouping=True)} %"
+
+
+@register.filter
+def day_span(first: dt.date, last: dt.date) -> str:
+    """The days from ``first`` to ``last`` in the reader's language, the year once when both share it:
+    "2 – 8 Feb 2026", "27 Jan – 23 Feb 2026", "29 Dec 2025 – 4 Jan 2026"."""
+    if first == last:
+        return date_format(last, "j M Y")
+    if first.year != last.year:
+        return f"{date_format(first, 'j M Y')} – {date_format(last, 'j M Y')}"
+    if first.month != last.month:
+        return f"{date_format(first, 'j M')} – {date_format(last, 'j M Y')}"
+    return f"{date_format(first, 'j')} – {date_format(last, 'j M Y')}"
+
+
+@register.simple_tag
+def estimate_mark(*, label: bool = False) -> str:
+    """The "≈" beside a value that counts a share of a whole-period report, with the rule in its tooltip;
+    ``label=True`` adds the word ("≈ estimate") where there is room, as on a KPI tile."""
+    title = gettext(
+        "Estimate: a report for a whole period that reaches beyond these dates counts by its days within them, "
+        "its totals spread evenly over its days."
+    )
+    word = gettext("estimate")
+    if label:
+        return format_html('<span class="badge text-bg-light border" title="{}" data-estimate>≈ {}</span>', title, word)
+    return format_html(
+        '<span class="text-body-secondary" title="{}" data-estimate>≈<span class="visually-hidden"> {}</span></span>',
+        title,
+        word,
+    )
