@@ -247,7 +247,7 @@ def test_missing_cost_imports_with_a_warning() -> None:
     assert match.warnings == [Notice("metric_missing", {"field": "spend", "header": "Cost", "platform": "Google Ads"})]
     assert english(match.warnings[0]) == (
         'The file has no column for the amount spent ("Cost"), which a Google Ads export normally has; '
-        "the amount spent stays empty for these rows."
+        "nothing is counted for the amount spent from these rows."
     )
 
 

@@ -161,15 +161,13 @@ def test_cli_import_prints_the_report_and_exits_non_zero_on_bad_input(team: Any,
     from alur.config.cli import main
 
     services.sources_ensure(team.workspace)
-    assert (
-        main(["import", str(SAMPLES / "google_ads_campaigns.csv"), "--workspace", team.workspace.slug, "--source", "google_ads"])
-        == 0
-    )
+    where = ["--workspace", team.workspace.slug, "--source", "google_ads"]
+    assert main(["import", str(SAMPLES / "google_ads_campaigns.csv"), *where, "--language", "en"]) == 0
     out = capsys.readouterr().out
-    assert "rows imported" in out
-    assert main(["import", str(SAMPLES / "bad_number.csv"), "--workspace", team.workspace.slug, "--source", "google_ads"]) == 1
+    assert "60 rows imported for 1 Nov 2026 – 30 Nov 2026" in out
+    assert main(["import", str(SAMPLES / "bad_number.csv"), *where]) == 1  # in the member's language: Indonesian
     err = capsys.readouterr().err
-    assert "NOT imported" in err and "12,3x4" in err
+    assert "TIDAK diimpor" in err and "12,3x4" in err
     assert (
         main(["import", str(SAMPLES / "google_ads_campaigns.csv"), "--workspace", team.workspace.slug, "--source", "nope"]) != 0
     )

@@ -190,9 +190,11 @@ def _print_receipt(name: str, imp: Any, receipt: dict[str, Any]) -> None:
     if imp.status == Import.Status.UNCHANGED:
         print(_("%(file)s: already imported (import #%(id)s); nothing changed.") % {"file": name, "id": receipt["same_as"]})
         return
+    from django.utils.formats import date_format
+
     print(
         _("%(file)s: %(rows)s rows imported for %(start)s – %(end)s.")
-        % {"file": name, "rows": imp.rows, "start": imp.date_from, "end": imp.date_to}
+        % {"file": name, "rows": imp.rows, "start": date_format(imp.date_from, "j M Y"), "end": date_format(imp.date_to, "j M Y")}
     )
     print("  " + _("totals") + ": " + json.dumps(receipt["totals"], ensure_ascii=False))
     if receipt["file_totals"]:
