@@ -164,10 +164,10 @@ def bench_dashboard(directory: Path, base_rows: int, during_rows: int, samples: 
     subprocess.run([*cli, str(base)], check=True, stdout=subprocess.DEVNULL)
     during = directory / "during.csv"
     write_csv(during, during_rows, first_day="2030-01-01")
-    from alur.analytics import services as analytics
     from alur.analytics.models import DataSource, Import
+    from alur.analytics.services import imports, sources
 
-    analytics.sources_ensure(workspace)
+    sources.sources_ensure(workspace)
     source = DataSource.objects.get(workspace=workspace, key="google_ads")
     client = Client()
     client.force_login(manager)
@@ -185,7 +185,7 @@ def bench_dashboard(directory: Path, base_rows: int, during_rows: int, samples: 
         idle.append(request())
         time.sleep(THINK_SECONDS)
     with during.open("rb") as upload:  # queued for the worker, as an upload from the page is
-        queued = analytics.import_start(actor=manager, workspace=workspace, source=source, upload=upload, name=during.name)
+        queued = imports.import_start(actor=manager, workspace=workspace, source=source, upload=upload, name=during.name)
     worker = subprocess.Popen([sys.executable, "-m", "alur.config.cli", "worker", "--batch"], stdout=subprocess.DEVNULL)
     busy: list[float] = []
     while worker.poll() is None:

@@ -13,9 +13,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from alur.accounts.models import Membership, Workspace
-from alur.analytics import factstore, selectors, services, warehouse
+from alur.analytics import factstore, selectors, warehouse
 from alur.analytics.imports.run import STORED_COLUMNS, ImportResult
 from alur.analytics.models import DataSource, Import
+from alur.analytics.services import sources
 from alur.core.roles import Role
 
 
@@ -30,7 +31,7 @@ def add_facts(
 ) -> Import:
     """Publish ``rows`` (dicts of fact columns; ``date_end`` defaults to ``date``) as one import of ``source``,
     through the same fact store an import uses (so the overlap rule applies)."""
-    services.sources_ensure(workspace)
+    sources.sources_ensure(workspace)
     data_source = DataSource.objects.get(workspace=workspace, key=source)
     manager = Membership.objects.filter(workspace=workspace, role=Role.MANAGER).select_related("user").first()
     assert manager is not None

@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from alur.analytics import selectors, services
+from alur.analytics import selectors
 from alur.analytics.models import DataSource, Import
+from alur.analytics.services import imports, keyresults, sources
 from alur.core.roles import Role
 from alur.strategy import services as strategy
 
@@ -54,8 +55,8 @@ Instagram,0,0,1
 
 
 def _import_journeys(team: Any, text: str, name: str = "journeys.csv") -> Import:
-    services.sources_ensure(team.workspace)
-    imp = services.import_start(
+    sources.sources_ensure(team.workspace)
+    imp = imports.import_start(
         actor=team.members[Role.DATA_ANALYST],
         workspace=team.workspace,
         source=DataSource.objects.get(workspace=team.workspace, key="journeys"),
@@ -289,10 +290,10 @@ def _facts_and_journeys(team: Any) -> Any:
     (the same spend, 1 platform conversion); journeys where Instagram brings 40 conversions and Google
     Search 5, and a key result on conversions linked to the data."""
     analyst = team.members[Role.DATA_ANALYST]
-    services.sources_ensure(team.workspace)
+    sources.sources_ensure(team.workspace)
     days = [dt.date(2026, 11, 1) + dt.timedelta(days=n) for n in range(20)]
     for key, channel, conversions in (("google_ads", "Search", 10), ("meta_ads", "instagram", 1)):
-        imp = services.metric_rows_import(
+        imp = imports.metric_rows_import(
             actor=analyst,
             workspace=team.workspace,
             source=DataSource.objects.get(workspace=team.workspace, key=key),
@@ -318,7 +319,7 @@ def _facts_and_journeys(team: Any) -> Any:
         direction="increase_to", start_value="0", target_value="1000", deadline=dt.date(2026, 11, 30),
         owner=team.members[Role.PERFORMANCE_MARKETER],
     )  # fmt: skip
-    return services.key_result_link(actor=manager, key_result=kr, kpi="conversions", mode="period")
+    return keyresults.key_result_link(actor=manager, key_result=kr, kpi="conversions", mode="period")
 
 
 def test_diagnosis_counts_conversions_by_the_data_driven_model(team: Any, warehouse_url: str) -> None:

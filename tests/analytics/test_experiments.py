@@ -12,8 +12,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
-from alur.analytics import selectors, services, stats
+from alur.analytics import selectors, stats
 from alur.analytics.models import Experiment, ExperimentVariant, Import
+from alur.analytics.services import experiments, imports, sources
 from alur.core.models import AuditEvent
 from alur.core.roles import Role
 
@@ -31,7 +32,7 @@ PLAN = {
 
 
 def _create(team: Any, role: Role = Role.DATA_ANALYST, **values: Any) -> Experiment:
-    return services.experiment_create(actor=team.user(role), workspace=team.workspace, values={**PLAN, **values})
+    return experiments.experiment_create(actor=team.user(role), workspace=team.workspace, values={**PLAN, **values})
 
 
 def _counts(experiment: Experiment, *rows: tuple[int, float]) -> list[dict[str, Any]]:
@@ -56,7 +57,7 @@ def test_plan_gives_the_sample_size_and_days_of_the_stats_module(team: Any) -> N
 
 
 def test_plan_with_three_variants_uses_holm_level_and_smallest_share(team: Any) -> None:
-    experiment = services.experiment_create(
+    experiment = experiments.experiment_create(
         actor=team.user(Role.MANAGER),
         workspace=team.workspace,
         values={**PLAN, "mde": "10%", "mde_relative": "on"},
@@ -111,7 +112,7 @@ def test_variant_shares_must_add_up_and_names_differ(team: Any) -> None:
         ([{"name": "A"}], "at least one variant"),
     ):
         with pytest.raises(ValidationError) as caught:
-            services.experiment_create(actor=team.user(Role.MANAGER), workspace=team.workspace, values=PLAN, variants=variants)
+            experiments.experiment_create(actor=team.user(Role.MANAGER), workspace=team.workspace, values=PLAN, variants=variants)
         assert fragment in caught.value.message_dict["variants"][0]
     assert not Experiment.objects.exists()
 
@@ -125,19 +126,19 @@ def test_only_analysts_manage_experiments(team: Any, role: Role) -> None:
         _create(team, role)
     experiment = _create(team, Role.PERFORMANCE_MARKETER)
     with pytest.raises(PermissionDenied):
-        services.experiment_counts_record(
+        experiments.experiment_counts_record(
             actor=team.user(role), experiment=experiment, rows=_counts(experiment, (10, 1), (10, 2))
         )
     with pytest.raises(PermissionDenied):
-        services.experiment_start(actor=team.user(role), experiment=experiment)
+        experiments.experiment_start(actor=team.user(role), experiment=experiment)
 
 
 def test_another_workspace_cannot_touch_an_experiment(team: Any, other_team: Any) -> None:
     experiment = _create(team)
     with pytest.raises(PermissionDenied):
-        services.experiment_update(actor=other_team.user(Role.MANAGER), experiment=experiment, values={"name": "Dicuri"})
+        experiments.experiment_update(actor=other_team.user(Role.MANAGER), experiment=experiment, values={"name": "Dicuri"})
     with pytest.raises(PermissionDenied):
-        services.experiment_counts_import(
+        experiments.experiment_counts_import(
             actor=other_team.user(Role.MANAGER), experiment=experiment, text="variant,visitors,conversions\n"
         )
     experiment.refresh_from_db()
@@ -149,7 +150,7 @@ def test_another_workspace_cannot_touch_an_experiment(team: Any, other_team: Any
 
 def test_typed_counts_give_the_analysis_and_verdict(team: Any) -> None:
     experiment = _create(team)
-    services.experiment_counts_record(
+    experiments.experiment_counts_record(
         actor=team.user(Role.DATA_ANALYST), experiment=experiment, rows=_counts(experiment, (10000, 400), (10000, 480))
     )
     found = selectors.experiment_analysis(experiment)
@@ -167,13 +168,13 @@ def test_typed_counts_give_the_analysis_and_verdict(team: Any) -> None:
 
 def test_reading_before_the_planned_sample_is_flagged_not_final(team: Any) -> None:
     experiment = _create(team)
-    services.experiment_counts_record(
+    experiments.experiment_counts_record(
         actor=team.user(Role.DATA_ANALYST), experiment=experiment, rows=_counts(experiment, (1500, 50), (1500, 80))
     )
     found = selectors.experiment_analysis(experiment)
     assert found["analysis"] is not None and found["is_final"] is False
     assert found["progress"] == pytest.approx(1500 / found["plan"].per_variant)
-    services.experiment_update(actor=team.user(Role.DATA_ANALYST), experiment=experiment, values={"is_sequential": "on"})
+    experiments.experiment_update(actor=team.user(Role.DATA_ANALYST), experiment=experiment, values={"is_sequential": "on"})
     sequential = selectors.experiment_analysis(experiment)
     assert sequential["is_final"] is True and sequential["analysis"].sequential is True
     fixed, always_valid = found["analysis"].results[0], sequential["analysis"].results[0]
@@ -182,7 +183,7 @@ def test_reading_before_the_planned_sample_is_flagged_not_final(team: Any) -> No
 
 def test_srm_is_reported_against_the_planned_split(team: Any) -> None:
     experiment = _create(team)
-    services.experiment_counts_record(
+    experiments.experiment_counts_record(
         actor=team.user(Role.DATA_ANALYST), experiment=experiment, rows=_counts(experiment, (10000, 400), (9000, 380))
     )
     found = selectors.experiment_analysis(experiment)
@@ -205,11 +206,11 @@ def test_srm_is_reported_against_the_planned_split(team: Any) -> None:
 )
 def test_bad_typed_counts_name_the_field_and_write_nothing(team: Any, rows: list[Any], key_suffix: str, fragment: str) -> None:
     experiment = _create(team)
-    services.experiment_counts_record(
+    experiments.experiment_counts_record(
         actor=team.user(Role.DATA_ANALYST), experiment=experiment, rows=_counts(experiment, (50, 2), (50, 3))
     )
     with pytest.raises(ValidationError) as caught:
-        services.experiment_counts_record(
+        experiments.experiment_counts_record(
             actor=team.user(Role.DATA_ANALYST), experiment=experiment, rows=_counts(experiment, *rows)
         )
     control = experiment.variants.get(is_control=True)
@@ -220,7 +221,7 @@ def test_bad_typed_counts_name_the_field_and_write_nothing(team: Any, rows: list
 def test_csv_counts_import_and_its_errors(team: Any) -> None:
     experiment = _create(team)
     analyst = team.user(Role.DATA_ANALYST)
-    services.experiment_counts_import(
+    experiments.experiment_counts_import(
         actor=analyst, experiment=experiment, text="variant,visitors,conversions\nControl,5000,200\nB,5000,260\n"
     )
     assert [(v.visitors, v.conversions) for v in experiment.variants.all()] == [(5000, 200.0), (5000, 260.0)]
@@ -233,7 +234,7 @@ def test_csv_counts_import_and_its_errors(team: Any) -> None:
         ("", "empty"),
     ):
         with pytest.raises(ValidationError) as caught:
-            services.experiment_counts_import(actor=analyst, experiment=experiment, text=text)
+            experiments.experiment_counts_import(actor=analyst, experiment=experiment, text=text)
         assert fragment in " ".join(caught.value.message_dict["file"]), text
         assert [v.visitors for v in experiment.variants.all()] == [5000, 5000]
 
@@ -241,13 +242,13 @@ def test_csv_counts_import_and_its_errors(team: Any) -> None:
 def test_csv_with_values_for_a_mean_metric(team: Any) -> None:
     experiment = _create(team, metric="mean", baseline_rate="", baseline_mean="50000", baseline_std="80000", mde="5000")
     text = "variant,visitors,conversions,value_sum,value_sum_sq\nControl,4000,300,200000000,3.2e13\nB,4000,330,236000000,3.6e13\n"
-    services.experiment_counts_import(actor=team.user(Role.DATA_ANALYST), experiment=experiment, text=text)
+    experiments.experiment_counts_import(actor=team.user(Role.DATA_ANALYST), experiment=experiment, text=text)
     found = selectors.experiment_analysis(experiment)
     assert found["analysis"].metric == "mean"
     assert found["analysis"].results[0].rate == pytest.approx(59000)
     missing = "variant,visitors,conversions\nControl,4000,300\nB,4000,330\n"
     with pytest.raises(ValidationError) as caught:
-        services.experiment_counts_import(actor=team.user(Role.DATA_ANALYST), experiment=experiment, text=missing)
+        experiments.experiment_counts_import(actor=team.user(Role.DATA_ANALYST), experiment=experiment, text=missing)
     assert "sum of squares" in " ".join(caught.value.message_dict["file"])
 
 
@@ -256,7 +257,7 @@ def test_guardrails_are_analysed_and_a_rise_is_a_breach(team: Any) -> None:
     rows = _counts(experiment, (10000, 400), (10000, 470))
     rows[0]["guardrails"] = {"Berhenti berlangganan": "40"}
     rows[1]["guardrails"] = {"Berhenti berlangganan": "95"}
-    services.experiment_counts_record(actor=team.user(Role.DATA_ANALYST), experiment=experiment, rows=rows)
+    experiments.experiment_counts_record(actor=team.user(Role.DATA_ANALYST), experiment=experiment, rows=rows)
     (guard,) = selectors.experiment_analysis(experiment)["guardrails"]
     assert guard["name"] == "Berhenti berlangganan" and guard["breached"] == ["B"]
 
@@ -266,7 +267,7 @@ def test_the_checks_beside_the_verdict_say_what_failed(team: Any, login: Any) ->
     rows = _counts(experiment, (10000, 400), (7000, 330))  # planned 50/50: a broken split
     rows[0]["guardrails"] = {"Berhenti berlangganan": "40"}
     rows[1]["guardrails"] = {"Berhenti berlangganan": "95"}
-    services.experiment_counts_record(actor=team.user(Role.DATA_ANALYST), experiment=experiment, rows=rows)
+    experiments.experiment_counts_record(actor=team.user(Role.DATA_ANALYST), experiment=experiment, rows=rows)
     page = (
         _client(login, team.user(Role.DATA_ANALYST))
         .get(f"/w/{team.workspace.slug}/analytics/experiments/{experiment.pk}/")
@@ -279,7 +280,7 @@ def test_the_checks_beside_the_verdict_say_what_failed(team: Any, login: Any) ->
     assert "Guardrails: worse on Berhenti berlangganan" in checks
     assert "Holm" not in checks and "CUPED" not in checks  # one variant, no covariate
 
-    services.experiment_counts_import(
+    experiments.experiment_counts_import(
         actor=team.user(Role.DATA_ANALYST),
         experiment=experiment,
         text="variant,visitors,conversions,pre_sum,pre_sum_sq,cross_sum\n"
@@ -294,13 +295,13 @@ def test_the_checks_beside_the_verdict_say_what_failed(team: Any, login: Any) ->
 
 
 def test_counts_pulled_from_imported_ads(team: Any, warehouse_url: str) -> None:
-    services.sources_ensure(team.workspace)
+    sources.sources_ensure(team.workspace)
     lines = ["date,ad,clicks,conversions,conversion_value"]
     for day in range(1, 11):
         lines.append(f"2026-11-{day:02d},Iklan Diskon,500,20,2000000")
         lines.append(f"2026-11-{day:02d},Iklan Gratis Ongkir,500,27,2700000")
         lines.append(f"2026-11-{day:02d},Iklan Lain,900,90,9000000")
-    source = services.source_save(
+    source = sources.source_save(
         actor=team.user(Role.DATA_ANALYST),
         workspace=team.workspace,
         key="ads_test",
@@ -315,7 +316,7 @@ def test_counts_pulled_from_imported_ads(team: Any, warehouse_url: str) -> None:
         },
         number_style="en",
     )
-    imp = services.import_start(
+    imp = imports.import_start(
         actor=team.user(Role.DATA_ANALYST),
         workspace=team.workspace,
         source=source,
@@ -324,7 +325,7 @@ def test_counts_pulled_from_imported_ads(team: Any, warehouse_url: str) -> None:
         run_now=True,
     )
     assert imp.status == Import.Status.SUCCEEDED, imp.report
-    experiment = services.experiment_create(
+    experiment = experiments.experiment_create(
         actor=team.user(Role.DATA_ANALYST),
         workspace=team.workspace,
         values=PLAN,
@@ -333,16 +334,16 @@ def test_counts_pulled_from_imported_ads(team: Any, warehouse_url: str) -> None:
             {"name": "Gratis ongkir", "data_value": "Iklan Gratis Ongkir"},
         ],
     )
-    services.experiment_start(actor=team.user(Role.DATA_ANALYST), experiment=experiment)
+    experiments.experiment_start(actor=team.user(Role.DATA_ANALYST), experiment=experiment)
     Experiment.objects.filter(pk=experiment.pk).update(started_on=dt.date(2026, 11, 3), ended_on=dt.date(2026, 11, 8))
     experiment.refresh_from_db()
-    services.experiment_counts_pull(actor=team.user(Role.DATA_ANALYST), experiment=experiment)
+    experiments.experiment_counts_pull(actor=team.user(Role.DATA_ANALYST), experiment=experiment)
     control, variant = experiment.variants.all()
     assert (control.visitors, control.conversions, control.value_sum) == (3000, 120.0, 12_000_000.0)  # 6 days × 500
     assert (variant.visitors, variant.conversions) == (3000, 162.0)
     ExperimentVariant.objects.filter(pk=variant.pk).update(data_value="Iklan yang tidak ada")
     with pytest.raises(ValidationError) as caught:
-        services.experiment_counts_pull(actor=team.user(Role.DATA_ANALYST), experiment=experiment)
+        experiments.experiment_counts_pull(actor=team.user(Role.DATA_ANALYST), experiment=experiment)
     assert "Gratis ongkir" in caught.value.message_dict["pull"][0]
     variant.refresh_from_db()
     assert variant.visitors == 3000  # the failed pull changed nothing
@@ -351,11 +352,11 @@ def test_counts_pulled_from_imported_ads(team: Any, warehouse_url: str) -> None:
 def test_pull_refuses_a_mean_metric_and_missing_names(team: Any, warehouse_url: str) -> None:
     experiment = _create(team)
     with pytest.raises(ValidationError) as caught:
-        services.experiment_counts_pull(actor=team.user(Role.DATA_ANALYST), experiment=experiment)
+        experiments.experiment_counts_pull(actor=team.user(Role.DATA_ANALYST), experiment=experiment)
     assert "missing for Control, B" in caught.value.message_dict["pull"][0]
     mean = _create(team, name="AOV", metric="mean", baseline_rate="", baseline_std="1000", mde="100")
     with pytest.raises(ValidationError, match="sums of squares"):
-        services.experiment_counts_pull(actor=team.user(Role.DATA_ANALYST), experiment=mean)
+        experiments.experiment_counts_pull(actor=team.user(Role.DATA_ANALYST), experiment=mean)
 
 
 # ---------------------------------------------------------------------------------------------- status
@@ -364,29 +365,31 @@ def test_pull_refuses_a_mean_metric_and_missing_names(team: Any, warehouse_url: 
 def test_status_flow_fixes_variants_and_keeps_a_concluded_test(team: Any) -> None:
     analyst = team.user(Role.DATA_ANALYST)
     experiment = _create(team)
-    services.experiment_variants_set(
+    experiments.experiment_variants_set(
         actor=analyst, experiment=experiment, variants=[{"name": "Diskon"}, {"name": "Gratis ongkir"}, {"name": "Cashback"}]
     )
     assert experiment.variants.count() == 3
-    services.experiment_start(actor=analyst, experiment=experiment)
+    experiments.experiment_start(actor=analyst, experiment=experiment)
     assert experiment.status == "running" and experiment.started_on is not None
     with pytest.raises(ValidationError, match="fixed once the experiment has started"):
-        services.experiment_variants_set(
+        experiments.experiment_variants_set(
             actor=analyst, experiment=experiment, variants=[{"name": "Diskon"}, {"name": "Cashback"}]
         )
     with pytest.raises(ValidationError):
-        services.experiment_start(actor=analyst, experiment=experiment)
-    services.experiment_stop(actor=analyst, experiment=experiment)
+        experiments.experiment_start(actor=analyst, experiment=experiment)
+    experiments.experiment_stop(actor=analyst, experiment=experiment)
     assert experiment.status == "stopped" and experiment.ended_on is not None
     with pytest.raises(ValidationError) as caught:
-        services.experiment_conclude(actor=analyst, experiment=experiment, decision="  ")
+        experiments.experiment_conclude(actor=analyst, experiment=experiment, decision="  ")
     assert "decision" in caught.value.message_dict
-    services.experiment_conclude(actor=analyst, experiment=experiment, decision="Kirim Gratis ongkir ke semua pelanggan.")
+    experiments.experiment_conclude(actor=analyst, experiment=experiment, decision="Kirim Gratis ongkir ke semua pelanggan.")
     assert experiment.status == "concluded" and experiment.decision.startswith("Kirim")
     with pytest.raises(ValidationError):
-        services.experiment_counts_record(actor=analyst, experiment=experiment, rows=_counts(experiment, (1, 0), (1, 0), (1, 0)))
+        experiments.experiment_counts_record(
+            actor=analyst, experiment=experiment, rows=_counts(experiment, (1, 0), (1, 0), (1, 0))
+        )
     with pytest.raises(ValidationError):
-        services.experiment_update(actor=analyst, experiment=experiment, values={"mde": "2%"})
+        experiments.experiment_update(actor=analyst, experiment=experiment, values={"mde": "2%"})
     assert set(AuditEvent.objects.filter(action__startswith="analytics.experiment").values_list("action", flat=True)) >= {
         "analytics.experiment_create",
         "analytics.experiment_variants",

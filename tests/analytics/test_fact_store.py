@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from alur.analytics import factstore, services
+from alur.analytics import factstore
 from alur.analytics.models import DataSource, FactFile, Import
+from alur.analytics.services import imports, sources
 from alur.core.roles import Role
 from tests.analytics.factrows import stored_facts
 
@@ -41,8 +42,8 @@ Total: Campaigns,--,--,IDR,900,"30,000","1,350,000.00"
 def _import(
     team: Any, text: str, name: str, *, source: str = "google_ads", period: tuple[dt.date, dt.date] | None = None
 ) -> Import:
-    services.sources_ensure(team.workspace)
-    return services.import_start(
+    sources.sources_ensure(team.workspace)
+    return imports.import_start(
         actor=team.members[Role.DATA_ANALYST],
         workspace=team.workspace,
         source=DataSource.objects.get(workspace=team.workspace, key=source),
@@ -81,7 +82,7 @@ def test_days_imported_after_a_whole_period_replace_it_and_say_which_days_are_no
 
 def test_other_sources_and_accounts_are_never_replaced(team: Any, warehouse_url: str) -> None:
     _import(team, DAILY, "days.csv")
-    services.sources_ensure(team.workspace)
+    sources.sources_ensure(team.workspace)
     DataSource.objects.filter(workspace=team.workspace, key="google_ads").update(account="Toko Kedua")
     _import(team, WHOLE, "other-account.csv")
     assert _clicks(team) == 240 + 900
@@ -116,7 +117,7 @@ def test_a_campaign_mapping_applies_to_facts_already_imported(team: Any, warehou
     manager = team.members[Role.MANAGER]
     campaign = campaign_create(actor=manager, workspace=team.workspace, name="Peluncuran", owner=manager)
     assert {r["campaign_id"] for r in stored_facts(team.workspace.pk)} == {None}
-    services.campaign_mapping_set(
+    sources.campaign_mapping_set(
         actor=team.members[Role.DATA_ANALYST], workspace=team.workspace, platform_campaign="kopi susu search", campaign=campaign
     )
     assert {r["campaign_id"] for r in stored_facts(team.workspace.pk)} == {campaign.pk}
@@ -129,11 +130,11 @@ def test_an_import_whose_worker_stopped_is_tried_once_more_then_failed_with_a_re
     stale = timezone.now() - dt.timedelta(hours=1)
     Import.objects.filter(pk=imp.pk).update(status=Import.Status.RUNNING, heartbeat_at=stale, attempts=1)
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.imports_recover() == 1
+        assert imports.imports_recover() == 1
     imp.refresh_from_db()
     assert imp.status == Import.Status.SUCCEEDED  # queued again; the test settings run tasks at once
     Import.objects.filter(pk=imp.pk).update(status=Import.Status.RUNNING, heartbeat_at=stale, attempts=2)
-    assert services.imports_recover() == 1
+    assert imports.imports_recover() == 1
     imp.refresh_from_db()
     assert imp.status == Import.Status.FAILED
     assert imp.report["problems"][0]["code"] == "worker_lost"

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from alur.accounts.models import Workspace
-from alur.analytics import services
 from alur.analytics.models import DataSource, Import
+from alur.analytics.services import imports, sources
 from alur.core.roles import Role
 from tests.analytics.factrows import stored_facts
 
@@ -34,14 +34,14 @@ def _sums(url: str) -> dict[str, Any]:
 
 
 def _import(team: Any, name: str, source_key: str, **source_fields: Any) -> Import:
-    services.sources_ensure(team.workspace)
+    sources.sources_ensure(team.workspace)
     source = DataSource.objects.get(workspace=team.workspace, key=source_key)
     if source_fields:
         for field, value in source_fields.items():
             setattr(source, field, value)
         source.save()
     data = (SAMPLES / name).read_bytes()
-    return services.import_start(
+    return imports.import_start(
         actor=team.members[Role.DATA_ANALYST],
         workspace=team.workspace,
         source=source,
@@ -89,7 +89,7 @@ def test_ga4_bounces_are_sessions_minus_engaged_sessions(team: Any, warehouse_ur
 
 
 def test_generic_file_with_a_saved_mapping(team: Any, warehouse_url: str) -> None:
-    source = services.source_save(
+    source = sources.source_save(
         actor=team.members[Role.DATA_ANALYST],
         workspace=team.workspace,
         key="agency_sheet",
@@ -100,7 +100,7 @@ def test_generic_file_with_a_saved_mapping(team: Any, warehouse_url: str) -> Non
         currency="IDR",
     )  # fmt: skip
     data = (SAMPLES / "generic.csv").read_bytes()
-    imp = services.import_start(
+    imp = imports.import_start(
         actor=team.members[Role.DATA_ANALYST],
         workspace=team.workspace,
         source=source,
@@ -119,11 +119,11 @@ def test_a_generic_source_needs_a_figure_and_may_leave_the_date_to_each_file(tea
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError, match="figures"):
-        services.source_save(
+        sources.source_save(
             actor=team.members[Role.DATA_ANALYST], workspace=team.workspace, key="x_sheet", name="X", format="generic",
             mapping={"region": "Wilayah"},
         )  # fmt: skip
-    source = services.source_save(
+    source = sources.source_save(
         actor=team.members[Role.DATA_ANALYST], workspace=team.workspace, key="y_sheet", name="Y", format="generic",
         mapping={"clicks": "Klik"},
     )  # fmt: skip
@@ -160,7 +160,7 @@ def test_bad_number_report_names_row_column_and_value(team: Any, warehouse_url: 
 def test_cli_import_prints_the_report_and_exits_non_zero_on_bad_input(team: Any, warehouse_url: str, capsys: Any) -> None:
     from alur.config.cli import main
 
-    services.sources_ensure(team.workspace)
+    sources.sources_ensure(team.workspace)
     where = ["--workspace", team.workspace.slug, "--source", "google_ads"]
     assert main(["import", str(SAMPLES / "google_ads_campaigns.csv"), *where, "--language", "en"]) == 0
     out = capsys.readouterr().out

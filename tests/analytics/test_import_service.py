@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from alur.accounts.models import Workspace
-from alur.analytics import selectors, services
+from alur.analytics import selectors
 from alur.analytics.models import DataSource, Import
+from alur.analytics.services import imports, sources
 from alur.core.roles import Role
 from tests.analytics.factrows import stored_facts
 
@@ -31,10 +32,10 @@ def _facts(url: str) -> list[dict[str, Any]]:
 
 
 def _import(team: Any, text: str | bytes, source_key: str = "google_ads", name: str = "report.csv") -> Import:
-    services.sources_ensure(team.workspace)
+    sources.sources_ensure(team.workspace)
     source = DataSource.objects.get(workspace=team.workspace, key=source_key)
     data = text.encode() if isinstance(text, str) else text
-    return services.import_start(
+    return imports.import_start(
         actor=team.members[Role.DATA_ANALYST],
         workspace=team.workspace,
         source=source,
@@ -106,12 +107,12 @@ def test_a_row_repeated_word_for_word_is_stored_and_named_in_the_receipt(team: A
 
 
 def test_an_empty_file_is_refused_with_a_clear_message(team: Any, warehouse_url: str) -> None:
-    services.sources_ensure(team.workspace)
+    sources.sources_ensure(team.workspace)
     source = DataSource.objects.get(workspace=team.workspace, key="google_ads")
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError, match="empty"):
-        services.import_start(
+        imports.import_start(
             actor=team.members[Role.DATA_ANALYST], workspace=team.workspace, source=source, upload=io.BytesIO(b""), name="x.csv"
         )
 
@@ -119,10 +120,10 @@ def test_an_empty_file_is_refused_with_a_clear_message(team: Any, warehouse_url:
 def test_a_creator_cannot_import(team: Any, warehouse_url: str) -> None:
     from django.core.exceptions import PermissionDenied
 
-    services.sources_ensure(team.workspace)
+    sources.sources_ensure(team.workspace)
     source = DataSource.objects.get(workspace=team.workspace, key="google_ads")
     with pytest.raises(PermissionDenied):
-        services.import_start(
+        imports.import_start(
             actor=team.members[Role.CONTENT_CREATOR],
             workspace=team.workspace,
             source=source,

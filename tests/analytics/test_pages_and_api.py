@@ -13,8 +13,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from alur.analytics import demo, selectors, services
+from alur.analytics import demo, selectors
 from alur.analytics.models import AnalyticsSettings, AnomalyAlert, DataSource, Import
+from alur.analytics.services import alerts as alert_services
+from alur.analytics.services import imports, keyresults, sources
 from alur.core.models import Notification
 from alur.core.roles import Role
 from alur.strategy import services as strategy
@@ -25,12 +27,12 @@ pytestmark = pytest.mark.django_db
 
 def _seed(team: Any) -> None:
     """The demo's three months of Meta Ads and GA4 (with anomalies in the last week)."""
-    services.sources_ensure(team.workspace)
+    sources.sources_ensure(team.workspace)
     rng = random.Random(2026)
     demo.google_ads_csv(rng)
     for key, text in (("meta_ads", demo.meta_ads_csv(rng)), ("ga4", demo.ga4_csv(rng))):
         source = DataSource.objects.get(workspace=team.workspace, key=key)
-        imp = services.import_start(
+        imp = imports.import_start(
             actor=team.members[Role.DATA_ANALYST],
             workspace=team.workspace,
             source=source,
@@ -120,7 +122,7 @@ def test_key_result_moves_after_an_import_and_diagnosis_explains_the_gap(team: A
         metric="Kunjungan Jawa Timur", unit="sesi", direction="increase_to", start_value="9800", target_change_percent="70",
         deadline=dt.date(2026, 12, 31), owner=team.members[Role.PERFORMANCE_MARKETER],
     )  # fmt: skip
-    link = services.key_result_link(
+    link = keyresults.key_result_link(
         actor=manager, key_result=kr, kpi="sessions", mode="trailing_30", filters={"region": "Jawa Timur"}
     )
     assert link is not None and link.last_value is None  # no data yet
@@ -129,7 +131,7 @@ def test_key_result_moves_after_an_import_and_diagnosis_explains_the_gap(team: A
     auto = CheckIn.objects.filter(key_result=kr, is_automatic=True)
     assert auto.count() == 1 and kr.current_value == auto.get().value
     with pytest.raises(Exception, match="KPI"):
-        services.key_result_link(actor=manager, key_result=kr, kpi="not_a_kpi")
+        keyresults.key_result_link(actor=manager, key_result=kr, kpi="not_a_kpi")
     link.refresh_from_db()
     report = selectors.diagnosis(team.workspace, link, today=dt.date(2026, 11, 23))
     assert report is not None
@@ -144,7 +146,7 @@ def test_anomaly_alerts_are_raised_once_and_sent_to_the_webhook(team: Any, wareh
     def fake_post(url: str, content: bytes, headers: dict[str, str], timeout: int) -> None:
         sent.append({"url": url, "body": json.loads(content), "headers": headers})
 
-    monkeypatch.setattr("alur.analytics.services.httpx.post", fake_post)
+    monkeypatch.setattr("alur.analytics.services.alerts.httpx.post", fake_post)
     AnalyticsSettings.objects.create(
         workspace=team.workspace, alert_webhook_url="https://hooks.example/alur", alert_webhook_secret="s3cret"
     )
@@ -156,7 +158,7 @@ def test_anomaly_alerts_are_raised_once_and_sent_to_the_webhook(team: Any, wareh
     assert sent and sent[0]["headers"]["X-Alur-Signature"].startswith("sha256=")
     assert Notification.objects.filter(workspace=team.workspace, kind="analytics.anomaly").exists()
     before = alerts.count()
-    assert services.anomalies_scan(team.workspace) == []  # de-duplicated
+    assert alert_services.anomalies_scan(team.workspace) == []  # de-duplicated
     assert AnomalyAlert.objects.filter(workspace=team.workspace).count() == before
 
 

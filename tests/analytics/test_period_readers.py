@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from alur.analytics import selectors, services
+from alur.analytics import selectors
 from alur.analytics.models import Experiment
+from alur.analytics.services import budget, experiments, keyresults, sources
 from alur.core.roles import Role
 from alur.strategy import services as strategy
 from alur.strategy.models import CheckIn
@@ -59,7 +60,7 @@ def _linked_key_result(team: Any, mode: str, *, start_value: str = "0") -> Any:
         actor=manager, objective=objective, title=f"Klik ({mode})", metric="Klik", unit="klik",
         direction="increase_to", start_value=start_value, target_value="10000", deadline=D(2026, 4, 30), owner=manager,
     )  # fmt: skip
-    link = services.key_result_link(actor=manager, key_result=kr, kpi="clicks", mode=mode)
+    link = keyresults.key_result_link(actor=manager, key_result=kr, kpi="clicks", mode=mode)
     assert link is not None and link.last_value is None  # no data yet
     return link
 
@@ -81,7 +82,7 @@ def test_key_result_counts_a_period_report_by_its_days_in_the_key_results_range(
     _insert(team.workspace, *KR_FACTS)
     reading = selectors.key_result_value(link, today=D(2026, 2, 28))
     assert reading == selectors.KeyResultReading(expected, is_estimate)
-    assert services.key_results_refresh(team.workspace, today=D(2026, 2, 28)) == 1
+    assert keyresults.key_results_refresh(team.workspace, today=D(2026, 2, 28)) == 1
     check_in = CheckIn.objects.get(key_result=link.key_result, is_automatic=True)
     assert check_in.value == Decimal(str(expected))
     assert ("estimated" in check_in.comment) is is_estimate
@@ -91,7 +92,7 @@ def test_the_automatic_check_in_says_estimate_in_indonesian(team: Any, warehouse
     link = _linked_key_result(team, "period")
     _insert(team.workspace, *KR_FACTS)
     with translation.override("id"):
-        services.key_results_refresh(team.workspace, today=D(2026, 2, 28))
+        keyresults.key_results_refresh(team.workspace, today=D(2026, 2, 28))
     comment = CheckIn.objects.get(key_result=link.key_result, is_automatic=True).comment
     assert comment.startswith("Otomatis: Klik dari data yang diimpor, perkiraan:")
 
@@ -122,7 +123,7 @@ def test_budget_actuals_split_a_period_across_months_by_its_days(team: Any, ware
         (campaign.pk, "ads", D(2026, 2, 1)): selectors.Spent(Decimal("2400000"), is_estimate=True),
         (campaign.pk, "ads", D(2026, 3, 1)): selectors.Spent(Decimal("50000"), is_estimate=False),
     }
-    assert services.budget_actuals_refresh(team.workspace) == 3
+    assert budget.budget_actuals_refresh(team.workspace) == 3
     actuals = dict(BudgetLine.objects.filter(campaign=campaign).values_list("month", "actual"))
     assert actuals == {
         D(2026, 1, 1): Decimal("500000.00"),
@@ -173,11 +174,11 @@ def test_anomaly_scan_reads_daily_facts_only(team: Any, warehouse_url: str) -> N
 def test_experiment_counts_pulled_from_a_period_report_are_estimates(team: Any, warehouse_url: str) -> None:
     analyst = team.user(Role.DATA_ANALYST)
     plan = {"name": "Iklan", "hypothesis": "B menang.", "baseline_rate": "4%", "mde": "1%", "alpha": "0.05", "power": "0.8"}
-    experiment = services.experiment_create(
+    experiment = experiments.experiment_create(
         actor=analyst, workspace=team.workspace, values=plan,
         variants=[{"name": "A", "data_value": "Iklan A"}, {"name": "B", "data_value": "Iklan B"}],
     )  # fmt: skip
-    services.experiment_start(actor=analyst, experiment=experiment)
+    experiments.experiment_start(actor=analyst, experiment=experiment)
     Experiment.objects.filter(pk=experiment.pk).update(started_on=D(2026, 2, 1), ended_on=D(2026, 2, 7))
     experiment.refresh_from_db()
     # Ad A: one report over 27 January – 23 February (2,800 clicks, 56 conversions): 7 of its 28 days count.
@@ -187,7 +188,7 @@ def test_experiment_counts_pulled_from_a_period_report_are_estimates(team: Any, 
         _fact(D(2026, 1, 27), D(2026, 2, 23), ad="Iklan A", clicks=2800, conversions=56),
         *(_fact(day, day, ad="Iklan B", clicks=100, conversions=3) for day in _days(D(2026, 2, 1), 7)),
     )
-    assert services.experiment_counts_pull(actor=analyst, experiment=experiment) is True
+    assert experiments.experiment_counts_pull(actor=analyst, experiment=experiment) is True
     a, b = experiment.variants.all()
     assert (a.visitors, a.conversions) == (700, 14.0)
     assert (b.visitors, b.conversions) == (700, 21.0)
@@ -199,7 +200,7 @@ def test_experiment_counts_pulled_from_a_period_report_are_estimates(team: Any, 
 def test_dashboard_names_the_period_reports_its_daily_chart_leaves_out_in_indonesian(
     team: Any, warehouse_url: str, login: Any
 ) -> None:
-    services.sources_ensure(team.workspace)
+    sources.sources_ensure(team.workspace)
     _insert(
         team.workspace,
         _fact(D(2026, 7, 27), D(2026, 8, 23), impressions=28_000, clicks=2800, spend=2_800_000),

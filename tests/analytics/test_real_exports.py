@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from alur.analytics import services
 from alur.analytics.models import DataSource
+from alur.analytics.services import sources
 from alur.config.cli import main
 from tests.analytics.factrows import stored_facts
 from tests.analytics.real_export_cases import CASES
@@ -30,7 +30,7 @@ def _skip_without_the_files() -> None:
 
 
 def _receipt(team: Any, case: dict[str, Any], capsys: Any, *, language: str = "en") -> tuple[int, dict[str, Any]]:
-    services.sources_ensure(team.workspace)
+    sources.sources_ensure(team.workspace)
     if case.get("currency_assumed"):
         DataSource.objects.filter(workspace=team.workspace, key=case["source"]).update(currency="USD")
     args = ["import", str(REAL_EXPORTS / case["file"]), "--workspace", team.workspace.slug, "--source", case["source"]]

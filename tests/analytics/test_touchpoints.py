@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from alur.analytics import services, warehouse
+from alur.analytics import warehouse
 from alur.analytics.imports import touchpoints
 from alur.analytics.models import DataSource, Import
+from alur.analytics.services import imports, sources
 from alur.core.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -24,9 +25,9 @@ budi@contoh.id;2026-11-03 12:30;Direct;;1;92.500,00
 
 
 def _import(team: Any, text: str, name: str = "journeys.csv") -> Import:
-    services.sources_ensure(team.workspace)
+    sources.sources_ensure(team.workspace)
     source = DataSource.objects.get(workspace=team.workspace, key="journeys")
-    return services.import_start(
+    return imports.import_start(
         actor=team.members[Role.DATA_ANALYST],
         workspace=team.workspace,
         source=source,
@@ -50,7 +51,7 @@ def test_emails_become_keyed_hashes_and_are_never_stored(team: Any, warehouse_ur
     assert rows[0]["journey_id"] == rows[2]["journey_id"]
     assert rows[1]["journey_id"] == rows[3]["journey_id"] != rows[0]["journey_id"]
     assert not any("contoh" in str(value) for row in rows for value in row.values())
-    key = services.pseudonym_key(team.workspace.pk)
+    key = imports.pseudonym_key(team.workspace.pk)
     assert rows[0]["journey_id"] == touchpoints.pseudonym(key, "email", "rina@contoh.id")
     assert float(rows[2]["value"]) == 185000.0 and rows[2]["converted"] is True
     assert rows[0]["ts"].hour == 9 and rows[0]["ts"].minute == 15
@@ -58,7 +59,7 @@ def test_emails_become_keyed_hashes_and_are_never_stored(team: Any, warehouse_ur
 
 
 def test_the_key_differs_between_workspaces(team: Any, other_team: Any) -> None:
-    assert services.pseudonym_key(team.workspace.pk) != services.pseudonym_key(other_team.workspace.pk)
+    assert imports.pseudonym_key(team.workspace.pk) != imports.pseudonym_key(other_team.workspace.pk)
 
 
 def test_phone_numbers_are_normalised_before_hashing() -> None:

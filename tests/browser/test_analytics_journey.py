@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 
 from alur.accounts.models import User
-from alur.analytics import demo, services
+from alur.analytics import demo
 from alur.analytics.models import AnomalyAlert, DataSource, Import
+from alur.analytics.services import imports, keyresults, sources
 from alur.core.roles import Role
 from alur.strategy import services as strategy
 from alur.strategy.models import CheckIn
@@ -45,14 +46,14 @@ def test_upload_a_google_ads_export_and_read_the_dashboards(page: Any, live_serv
         metric="Klik iklan pencarian", unit="klik", direction="increase_to", start_value="10000", target_change_percent="50",
         deadline=dt.date(2026, 12, 31), owner=team.user(Role.PERFORMANCE_MARKETER),
     )  # fmt: skip
-    services.key_result_link(actor=manager, key_result=kr, kpi="clicks", mode="start_plus", filters={"channel": "Search"})
+    keyresults.key_result_link(actor=manager, key_result=kr, kpi="clicks", mode="start_plus", filters={"channel": "Search"})
     # Earlier imports: three months of Meta Ads and GA4 with anomalies in the last week.
-    services.sources_ensure(team.workspace)
+    sources.sources_ensure(team.workspace)
     rng = random.Random(2026)
     demo.google_ads_csv(rng)  # keep the generator's sequence as in the demo
     for key, text in (("meta_ads", demo.meta_ads_csv(rng)), ("ga4", demo.ga4_csv(rng))):
         source = DataSource.objects.get(workspace=team.workspace, key=key)
-        imp = services.import_start(
+        imp = imports.import_start(
             actor=analyst,
             workspace=team.workspace,
             source=source,

@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 
 from alur.accounts.models import User
-from alur.analytics import demo, services
+from alur.analytics import demo
 from alur.analytics.models import DataSource, Import
+from alur.analytics.services import imports, sources
 from alur.core.roles import Role
 from tests.browser.conftest import screenshot
 from tests.browser.test_journeys import sign_in
@@ -27,8 +28,8 @@ def test_compare_the_attribution_models_over_the_demo_journeys(
 ) -> None:
     analyst = team.user(Role.DATA_ANALYST)
     User.objects.filter(pk=analyst.pk).update(language="en")
-    services.sources_ensure(team.workspace)
-    imp = services.import_start(
+    sources.sources_ensure(team.workspace)
+    imp = imports.import_start(
         actor=analyst,
         workspace=team.workspace,
         source=DataSource.objects.get(workspace=team.workspace, key="journeys"),

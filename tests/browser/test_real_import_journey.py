@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from alur.accounts.models import User
-from alur.analytics import services
 from alur.analytics.models import DataSource, Import
+from alur.analytics.services import sources
 from alur.core.roles import Role
 from tests.browser.conftest import screenshot
 from tests.browser.test_journeys import sign_in
@@ -37,7 +37,7 @@ def test_a_manager_imports_real_exports_in_indonesian(page: Any, live_server: An
         pytest.skip(f"REAL EXPORTS MISSING: {REAL_EXPORTS} is not there; the real-file journey did not run.")
     manager = team.user(Role.MANAGER)
     User.objects.filter(pk=manager.pk).update(language="id")
-    services.sources_ensure(team.workspace)
+    sources.sources_ensure(team.workspace)
     slug = team.workspace.slug
     sign_in(page, live_server, manager.email)
     page.wait_for_url(f"{live_server.url}/w/{slug}/")

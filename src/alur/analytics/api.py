@@ -14,8 +14,12 @@ from ninja.files import UploadedFile
 
 from alur.accounts.api import ErrorOut, api_membership, require_write_scope
 from alur.accounts.models import User
-from alur.analytics import kpis, receipts, selectors, services
+from alur.analytics import kpis, receipts, selectors
 from alur.analytics.models import AnomalyAlert, DataSource, Experiment, Import
+from alur.analytics.services import experiments as experiment_services
+from alur.analytics.services import imports as import_services
+from alur.analytics.services import keyresults as keyresult_services
+from alur.analytics.services import sources as source_services
 from alur.core.policy import Action, require
 
 router = Router(tags=["analytics"])
@@ -158,7 +162,7 @@ def _import_out(imp: Import) -> ImportOut:
 
 
 def _source(workspace: Any, key: str) -> DataSource:
-    services.sources_ensure(workspace)
+    source_services.sources_ensure(workspace)
     source = DataSource.objects.filter(workspace=workspace, key=key).first()
     if source is None:
         raise Http404
@@ -170,7 +174,7 @@ def source_list(request: HttpRequest, slug: str) -> list[SourceOut]:
     """The workspace's data sources (the platform ones exist from the start)."""
     membership = api_membership(request, slug)
     require(_user(request), membership, Action.ANALYTICS_VIEW)
-    return [_source_out(s) for s in services.sources_ensure(membership.workspace)]
+    return [_source_out(s) for s in source_services.sources_ensure(membership.workspace)]
 
 
 @router.post("/workspaces/{slug}/analytics/imports", response={201: ImportOut, 200: ImportOut, **ERRORS})
@@ -189,7 +193,7 @@ def import_upload(
     require_write_scope(request)
     if (period_start is None) != (period_end is None):
         raise ValidationError({"period": _("Give both the first and the last day of the period, or neither.")})
-    imp = services.import_start(
+    imp = import_services.import_start(
         actor=_user(request),
         workspace=membership.workspace,
         source=_source(membership.workspace, source),
@@ -228,7 +232,7 @@ def metric_rows(request: HttpRequest, slug: str, payload: MetricRowsIn) -> Statu
     and days."""
     membership = api_membership(request, slug)
     require_write_scope(request)
-    imp = services.metric_rows_import(
+    imp = import_services.metric_rows_import(
         actor=_user(request),
         workspace=membership.workspace,
         source=_source(membership.workspace, payload.source),
@@ -323,7 +327,7 @@ def key_result_link(request: HttpRequest, slug: str, key_result_id: int, payload
     kr = KeyResult.objects.filter(workspace=membership.workspace, pk=key_result_id).first()
     if kr is None:
         raise Http404
-    link = services.key_result_link(
+    link = keyresult_services.key_result_link(
         actor=_user(request), key_result=kr, kpi=payload.kpi, mode=payload.mode, filters=payload.filters
     )
     return LinkOut(
@@ -667,7 +671,7 @@ def experiment_create(request: HttpRequest, slug: str, payload: ExperimentIn) ->
     require_write_scope(request)
     values = payload.model_dump(exclude={"variants"})
     variants = [v.model_dump() for v in payload.variants] if payload.variants is not None else None
-    experiment = services.experiment_create(
+    experiment = experiment_services.experiment_create(
         actor=_user(request), workspace=membership.workspace, values=values, variants=variants
     )
     return Status(201, _experiment_out(_experiment(membership, experiment.pk)))
@@ -694,13 +698,15 @@ def experiment_update(request: HttpRequest, slug: str, experiment_id: int, paylo
     variants = [v.model_dump() for v in payload.variants] if payload.variants is not None else None
     status = payload.status
     if values.keys() - {"decision"} or variants is not None or (values and status != "concluded"):
-        services.experiment_update(actor=actor, experiment=experiment, values=values, variants=variants)
+        experiment_services.experiment_update(actor=actor, experiment=experiment, values=values, variants=variants)
     if status == "running":
-        services.experiment_start(actor=actor, experiment=experiment)
+        experiment_services.experiment_start(actor=actor, experiment=experiment)
     elif status == "stopped":
-        services.experiment_stop(actor=actor, experiment=experiment)
+        experiment_services.experiment_stop(actor=actor, experiment=experiment)
     elif status == "concluded":
-        services.experiment_conclude(actor=actor, experiment=experiment, decision=values.get("decision") or experiment.decision)
+        experiment_services.experiment_conclude(
+            actor=actor, experiment=experiment, decision=values.get("decision") or experiment.decision
+        )
     elif status is not None:
         raise ValidationError({"status": "Use running, stopped or concluded."})
     return _experiment_out(_experiment(membership, experiment_id))
@@ -712,7 +718,9 @@ def experiment_counts(request: HttpRequest, slug: str, experiment_id: int, paylo
     membership = api_membership(request, slug)
     require_write_scope(request)
     experiment = _experiment(membership, experiment_id)
-    services.experiment_counts_record(actor=_user(request), experiment=experiment, rows=[r.model_dump() for r in payload.rows])
+    experiment_services.experiment_counts_record(
+        actor=_user(request), experiment=experiment, rows=[r.model_dump() for r in payload.rows]
+    )
     return _experiment_out(_experiment(membership, experiment_id))
 
 

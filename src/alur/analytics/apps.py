@@ -10,11 +10,12 @@ class AnalyticsConfig(AppConfig):
     verbose_name = _("Analytics")
 
     def ready(self) -> None:
-        from alur.analytics import factstore, services
+        from alur.analytics import factstore
+        from alur.analytics.services import imports
         from alur.core.audit import register_action_labels
         from alur.core.periodic import register
 
-        register("analytics_imports_recover", services.imports_recover)
+        register("analytics_imports_recover", imports.imports_recover)
         register("analytics_fact_files", factstore.sweep)
 
         register_action_labels(

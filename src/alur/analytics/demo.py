@@ -20,8 +20,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from alur.accounts.models import User, Workspace
-from alur.analytics import services
 from alur.analytics.models import DataSource, Import, KeyResultMetric
+from alur.analytics.services import experiments, imports, keyresults, sources
 
 START = dt.date(2026, 8, 24)
 END = dt.date(2026, 11, 22)
@@ -245,7 +245,7 @@ def _import(
     workspace: Workspace, actor: User, source_key: str, name: str, text: str, period: tuple[dt.date, dt.date] | None = None
 ) -> None:
     source = DataSource.objects.get(workspace=workspace, key=source_key)
-    imp = services.import_start(
+    imp = imports.import_start(
         actor=actor, workspace=workspace, source=source, upload=io.BytesIO(text.encode("utf-8")), name=name, run_now=True,
         period=period,
     )  # fmt: skip
@@ -259,7 +259,7 @@ def _link(workspace: Workspace, actor: User, metric: str, kpi: str, mode: str, f
     kr = KeyResult.objects.filter(workspace=workspace, metric=metric).first()
     if kr is None or KeyResultMetric.objects.filter(key_result=kr).exists():
         return
-    services.key_result_link(actor=actor, key_result=kr, kpi=kpi, mode=mode, filters=filters)
+    keyresults.key_result_link(actor=actor, key_result=kr, kpi=kpi, mode=mode, filters=filters)
 
 
 def analytics_demo_seed(workspace: Workspace, users: dict[str, User]) -> None:
@@ -269,7 +269,7 @@ def analytics_demo_seed(workspace: Workspace, users: dict[str, User]) -> None:
     from alur.campaigns.services import budget_line_set
 
     analyst, performance, manager = users["analyst"], users["performance"], users["manager"]
-    services.sources_ensure(workspace)
+    sources.sources_ensure(workspace)
     experiments_demo_seed(workspace, users)
     if not Import.objects.filter(workspace=workspace, source__key="journeys").exists():
         journeys = journeys_csv(random.Random(7))  # noqa: S311 - demo data, not secrets
@@ -278,10 +278,10 @@ def analytics_demo_seed(workspace: Workspace, users: dict[str, User]) -> None:
         return  # seeded before: a second run changes nothing
     launch = Campaign.objects.filter(workspace=workspace, name=LAUNCH).first()
     if launch is not None:
-        services.campaign_mapping_set(
+        sources.campaign_mapping_set(
             actor=analyst, workspace=workspace, platform_campaign="Kopi Susu Gula Aren - Search", campaign=launch
         )
-        services.campaign_mapping_set(
+        sources.campaign_mapping_set(
             actor=analyst, workspace=workspace, platform_campaign="Kopi Susu Gula Aren - Konversi", campaign=launch
         )
         for channel, planned in (("sem", "6.000.000"), ("ads", "14.000.000")):
@@ -368,19 +368,19 @@ def experiments_demo_seed(workspace: Workspace, users: dict[str, User]) -> None:
     ]
     for plan in plans:
         actor = plan["actor"]
-        experiment = services.experiment_create(
+        experiment = experiments.experiment_create(
             actor=actor, workspace=workspace, values=plan["values"], variants=plan["variants"]
         )
-        services.experiment_start(actor=actor, experiment=experiment)
+        experiments.experiment_start(actor=actor, experiment=experiment)
         rows = []
         for variant, (visitors, conversions, unsubscribes) in zip(experiment.variants.all(), plan["counts"], strict=True):
             row: dict[str, Any] = {"variant": variant.name, "visitors": visitors, "conversions": conversions}
             if unsubscribes is not None:
                 row["guardrails"] = {"Berhenti berlangganan": unsubscribes}
             rows.append(row)
-        services.experiment_counts_record(actor=actor, experiment=experiment, rows=rows)
+        experiments.experiment_counts_record(actor=actor, experiment=experiment, rows=rows)
         started, ended = plan["dates"]
         Experiment.objects.filter(pk=experiment.pk).update(started_on=started, ended_on=ended)
         if "decision" in plan:
-            services.experiment_conclude(actor=actor, experiment=experiment, decision=plan["decision"])
+            experiments.experiment_conclude(actor=actor, experiment=experiment, decision=plan["decision"])
             Experiment.objects.filter(pk=experiment.pk).update(ended_on=ended)

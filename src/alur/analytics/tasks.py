@@ -7,6 +7,6 @@ from django_tasks import task
 
 @task()
 def import_run(import_id: int) -> None:
-    from alur.analytics.services import import_process
+    from alur.analytics.services.imports import import_process
 
     import_process(import_id)

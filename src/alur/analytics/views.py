@@ -20,7 +20,7 @@ from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alur.analytics import charts, kpis, receipts, selectors, services, warehouse
+from alur.analytics import charts, kpis, receipts, selectors, warehouse
 from alur.analytics.models import (
     AnalyticsSettings,
     AnomalyAlert,
@@ -31,6 +31,11 @@ from alur.analytics.models import (
     KeyResultMetric,
     SourceFormat,
 )
+from alur.analytics.services import alerts as alert_services
+from alur.analytics.services import experiments as experiment_services
+from alur.analytics.services import imports as import_services
+from alur.analytics.services import keyresults as keyresult_services
+from alur.analytics.services import sources as source_services
 from alur.analytics.templatetags.analytics import day_span
 from alur.core.policy import Action
 from alur.core.tenancy import WorkspaceRequest, can, request_user, workspace_view
@@ -277,7 +282,7 @@ def _export(kind: str, dimension: str, rows: list[dict[str, Any]], filters: sele
 
 @workspace_view(Action.ANALYTICS_VIEW)
 def imports(request: WorkspaceRequest) -> HttpResponse:
-    sources = services.sources_ensure(request.workspace)
+    sources = source_services.sources_ensure(request.workspace)
     can_import = can(request, Action.ANALYTICS_IMPORT)
     if request.method == "POST":
         if not can_import:
@@ -291,7 +296,7 @@ def imports(request: WorkspaceRequest) -> HttpResponse:
             messages.error(request, period_error)
         else:
             try:
-                imp = services.import_start(
+                imp = import_services.import_start(
                     actor=request_user(request),
                     workspace=request.workspace,
                     source=source,
@@ -341,7 +346,7 @@ def import_detail(request: WorkspaceRequest, import_id: int) -> HttpResponse:
 def import_retry(request: WorkspaceRequest, import_id: int) -> HttpResponse:
     imp = get_object_or_404(Import, pk=import_id, workspace=request.workspace)
     try:
-        services.import_retry(actor=request_user(request), imp=imp)
+        import_services.import_retry(actor=request_user(request), imp=imp)
     except ValidationError as error:
         _errors(request, error)
     return redirect("analytics:import_detail", slug=request.workspace.slug, import_id=imp.pk)
@@ -354,7 +359,7 @@ def import_retry(request: WorkspaceRequest, import_id: int) -> HttpResponse:
 def sources(request: WorkspaceRequest) -> HttpResponse:
     from alur.campaigns.models import Campaign
 
-    all_sources = services.sources_ensure(request.workspace)
+    all_sources = source_services.sources_ensure(request.workspace)
     can_manage = can(request, Action.ANALYTICS_IMPORT)
     if request.method == "POST":
         if not can_manage:
@@ -366,7 +371,7 @@ def sources(request: WorkspaceRequest) -> HttpResponse:
                     campaign = Campaign.objects.filter(workspace=request.workspace, pk=request.POST["campaign"]).first()
                     if campaign is None:
                         raise ValidationError({"campaign": _("Choose a campaign of this workspace.")})
-                services.campaign_mapping_set(
+                source_services.campaign_mapping_set(
                     actor=request_user(request),
                     workspace=request.workspace,
                     platform_campaign=request.POST.get("platform_campaign", ""),
@@ -375,8 +380,8 @@ def sources(request: WorkspaceRequest) -> HttpResponse:
                 messages.success(request, _("Campaign mapping saved; imported data follows it."))
             else:
                 existing = next((s for s in all_sources if str(s.pk) == request.POST.get("source_id")), None)
-                mapping = {f: request.POST.get(f"map_{f}", "") for f in services.MAPPABLE_FIELDS}
-                services.source_save(
+                mapping = {f: request.POST.get(f"map_{f}", "") for f in source_services.MAPPABLE_FIELDS}
+                source_services.source_save(
                     actor=request_user(request),
                     workspace=request.workspace,
                     source=existing,
@@ -405,7 +410,7 @@ def sources(request: WorkspaceRequest) -> HttpResponse:
         {
             "sources": all_sources,
             "can_manage": can_manage,
-            "fields": services.MAPPABLE_FIELDS,
+            "fields": source_services.MAPPABLE_FIELDS,
             "mappings": CampaignMapping.objects.filter(workspace=request.workspace).select_related("campaign"),
             "unmapped": sorted(u for u in unmapped if u.lower() not in mapped)[:50],
             "campaigns": Campaign.objects.filter(workspace=request.workspace).order_by("name"),
@@ -442,7 +447,7 @@ def _okr(request: WorkspaceRequest) -> HttpResponse:
         try:
             if request.POST.get("form") == "diagnosis":
                 campaign = get_object_or_404(Campaign, pk=request.POST.get("campaign"), workspace=request.workspace)
-                services.diagnosis_record(
+                keyresult_services.diagnosis_record(
                     actor=request_user(request),
                     campaign=campaign,
                     problem=request.POST.get("problem", ""),
@@ -451,7 +456,7 @@ def _okr(request: WorkspaceRequest) -> HttpResponse:
                 messages.success(request, _("Recorded in the campaign's Optimization stage."))
             else:
                 filters = {name: request.POST.get(name, "") for name in ("channel", "campaign", "region", "source", "device")}
-                services.key_result_link(
+                keyresult_services.key_result_link(
                     actor=request_user(request),
                     key_result=kr,
                     kpi=request.POST.get("kpi", ""),
@@ -567,11 +572,11 @@ def alerts(request: WorkspaceRequest) -> HttpResponse:
         try:
             if request.POST.get("form") == "ack":
                 alert = get_object_or_404(AnomalyAlert, pk=request.POST.get("alert"), workspace=request.workspace)
-                services.alert_acknowledge(actor=request_user(request), alert=alert)
+                alert_services.alert_acknowledge(actor=request_user(request), alert=alert)
             elif request.POST.get("form") == "settings":
                 if not can_manage:
                     raise PermissionDenied(_("Your role cannot change alert settings."))
-                services.analytics_settings_save(
+                alert_services.analytics_settings_save(
                     actor=request_user(request),
                     workspace=request.workspace,
                     alert_email=bool(request.POST.get("alert_email")),
@@ -834,7 +839,7 @@ def _experiment_or_404(request: WorkspaceRequest, experiment_id: int) -> Experim
 
 def _form_values(request: WorkspaceRequest) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The experiment form's fields and its variant rows (empty rows are skipped by the service)."""
-    values = {name: request.POST.get(name, "") for name in services.EXPERIMENT_FIELDS}
+    values = {name: request.POST.get(name, "") for name in experiment_services.EXPERIMENT_FIELDS}
     names = request.POST.getlist("variant_name")
     shares = request.POST.getlist("variant_share")
     data = request.POST.getlist("variant_data")
@@ -884,14 +889,14 @@ def _plan_preview(values: dict[str, Any], variants: list[dict[str, Any]]) -> dic
     numbers: dict[str, float | None] = {}
     for name in PLAN_FIELDS:
         try:
-            numbers[name] = services.read_number(values.get(name))
+            numbers[name] = experiment_services.read_number(values.get(name))
         except ValueError:
             numbers[name] = None
     shares: list[float] = []
     named = [v for v in variants if str(v.get("name") or "").strip()]
     for variant in named:
         try:
-            share = services.read_number(variant.get("traffic_share"))
+            share = experiment_services.read_number(variant.get("traffic_share"))
         except ValueError:
             share = None
         if share is not None and str(variant.get("traffic_share") or "").strip().endswith("%"):
@@ -935,7 +940,7 @@ def experiment_new(request: WorkspaceRequest) -> HttpResponse:
     if request.method == "POST":
         values, variants = _form_values(request)
         try:
-            experiment = services.experiment_create(
+            experiment = experiment_services.experiment_create(
                 actor=request_user(request), workspace=request.workspace, values=values, variants=variants
             )
         except ValidationError as error:
@@ -962,7 +967,9 @@ def experiment_edit(request: WorkspaceRequest, experiment_id: int) -> HttpRespon
     if request.method == "POST":
         values, variants = _form_values(request)
         try:
-            services.experiment_update(actor=request_user(request), experiment=experiment, values=values, variants=variants)
+            experiment_services.experiment_update(
+                actor=request_user(request), experiment=experiment, values=values, variants=variants
+            )
         except ValidationError as error:
             errors = _field_errors(error)
         else:
@@ -1123,7 +1130,7 @@ def experiment_detail(request: WorkspaceRequest, experiment_id: int) -> HttpResp
         try:
             if form == "counts":
                 counts_values = {k: str(v) for k, v in request.POST.items() if k[:1].isdigit()}
-                services.experiment_counts_record(
+                experiment_services.experiment_counts_record(
                     actor=actor, experiment=experiment, rows=_counts_posted(request, experiment, variants)
                 )
                 messages.success(request, _("Counts saved."))
@@ -1137,10 +1144,10 @@ def experiment_detail(request: WorkspaceRequest, experiment_id: int) -> HttpResp
                     raise ValidationError(
                         {"file": _("The file is not UTF-8 text; save it as CSV (UTF-8) and upload it again.")}
                     ) from None
-                services.experiment_counts_import(actor=actor, experiment=experiment, text=text)
+                experiment_services.experiment_counts_import(actor=actor, experiment=experiment, text=text)
                 messages.success(request, _("Counts imported from %(file)s.") % {"file": upload.name})
             elif form == "pull":
-                if services.experiment_counts_pull(actor=actor, experiment=experiment):
+                if experiment_services.experiment_counts_pull(actor=actor, experiment=experiment):
                     messages.success(
                         request,
                         _(
@@ -1151,13 +1158,15 @@ def experiment_detail(request: WorkspaceRequest, experiment_id: int) -> HttpResp
                 else:
                     messages.success(request, _("Counts pulled from the imported data."))
             elif form == "start":
-                services.experiment_start(actor=actor, experiment=experiment)
+                experiment_services.experiment_start(actor=actor, experiment=experiment)
                 messages.success(request, _("Experiment started; variants and traffic shares are now fixed."))
             elif form == "stop":
-                services.experiment_stop(actor=actor, experiment=experiment)
+                experiment_services.experiment_stop(actor=actor, experiment=experiment)
                 messages.success(request, _("Experiment stopped."))
             elif form == "conclude":
-                services.experiment_conclude(actor=actor, experiment=experiment, decision=request.POST.get("decision", ""))
+                experiment_services.experiment_conclude(
+                    actor=actor, experiment=experiment, decision=request.POST.get("decision", "")
+                )
                 messages.success(request, _("Experiment concluded; the decision is recorded."))
             else:
                 raise Http404

@@ -128,9 +128,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     from django.utils import translation
 
     from alur.accounts.models import Membership, Workspace
-    from alur.analytics import numbers, receipts, services
+    from alur.analytics import numbers, receipts
     from alur.analytics.imports.layout import parse_period
     from alur.analytics.models import DataSource, Import
+    from alur.analytics.services import imports, sources
     from alur.core.roles import Role
 
     path = Path(args.file)
@@ -147,7 +148,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     )
     if membership is None:
         raise CommandFailed(f"{args.user or 'A manager'} is not a member of {workspace.slug}.")
-    services.sources_ensure(workspace)
+    sources.sources_ensure(workspace)
     source = DataSource.objects.filter(workspace=workspace, key=args.source).first()
     if source is None:
         keys = ", ".join(DataSource.objects.filter(workspace=workspace).values_list("key", flat=True))
@@ -163,7 +164,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     with translation.override(language):
         try:
             with path.open("rb") as handle:
-                imp = services.import_start(
+                imp = imports.import_start(
                     actor=membership.user, workspace=workspace, source=source, upload=handle, name=path.name, run_now=True,
                     period=period,
                 )  # fmt: skip
