@@ -13,16 +13,17 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from alur.accounts.models import Membership, Workspace
-from alur.analytics import factstore, selectors, warehouse
+from alur.analytics import factstore, warehouse
 from alur.analytics.imports.run import STORED_COLUMNS, ImportResult
 from alur.analytics.models import DataSource, Import
+from alur.analytics.selectors import facts
 from alur.analytics.services import sources
 from alur.core.roles import Role
 
 
 def stored_facts(workspace_id: int, *, order_by: Sequence[str] = ("date", "campaign")) -> list[dict[str, Any]]:
     """Every current fact of the workspace, as dashboards read them (campaign_id joined)."""
-    with factstore.facts_table(workspace_id, selectors.campaign_ids(workspace_id)) as table:
+    with factstore.facts_table(workspace_id, facts.campaign_ids(workspace_id)) as table:
         return table.order_by(list(order_by)).to_pyarrow().to_pylist()
 
 

@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from alur.analytics import selectors
 from alur.analytics.models import DataSource, Import
+from alur.analytics.selectors import attribution
+from alur.analytics.selectors import keyresults as keyresults_selectors
 from alur.analytics.services import imports, keyresults, sources
 from alur.core.roles import Role
 from alur.strategy import services as strategy
@@ -80,10 +81,10 @@ def _by_channel(table: dict[str, Any], model: str) -> dict[str, tuple[float, flo
 
 def test_every_model_matches_the_hand_worked_credits(team: Any, warehouse_url: str) -> None:
     _import_journeys(team, JOURNEYS)
-    table = selectors.attribution_compare(team.workspace)
+    table = attribution.attribution_compare(team.workspace)
     assert table is not None
     assert table["journeys"] == 3 and table["touchpoints"] == 4
-    assert table["models"] == list(selectors.ATTRIBUTION_MODELS)
+    assert table["models"] == list(attribution.ATTRIBUTION_MODELS)
     for model, expected in EXPECTED.items():
         got = _by_channel(table, model)
         for channel, (conversions, value) in expected.items():
@@ -99,8 +100,8 @@ def test_every_model_matches_the_hand_worked_credits(team: Any, warehouse_url: s
 
 def test_parameters_change_the_models_that_use_them(team: Any, warehouse_url: str) -> None:
     _import_journeys(team, JOURNEYS)
-    params = selectors.AttributionParams(half_life=2.0, first_weight=0.7, last_weight=0.3, order=2)
-    table = selectors.attribution_compare(team.workspace, params=params)
+    params = attribution.AttributionParams(half_life=2.0, first_weight=0.7, last_weight=0.3, order=2)
+    table = attribution.attribution_compare(team.workspace, params=params)
     assert table is not None
     # Time decay, half-life 2: weights 2^-1/2 and 1 on the two-step path.
     q = 2**-0.5
@@ -111,39 +112,39 @@ def test_parameters_change_the_models_that_use_them(team: Any, warehouse_url: st
 
 def test_the_period_and_the_campaign_choose_the_journeys(team: Any, warehouse_url: str) -> None:
     _import_journeys(team, JOURNEYS)
-    later = selectors.attribution_compare(team.workspace, start=dt.date(2026, 11, 2))
+    later = attribution.attribution_compare(team.workspace, start=dt.date(2026, 11, 2))
     assert later is not None and later["touchpoints"] == 3
     assert _by_channel(later, "first")["Google Search"] == pytest.approx((2, 160))  # j1's Instagram touch is before
-    promo = selectors.attribution_compare(team.workspace, campaign="Promo Akhir Tahun")
+    promo = attribution.attribution_compare(team.workspace, campaign="Promo Akhir Tahun")
     assert promo is not None and promo["journeys"] == 1 and promo["total_conversions"] == pytest.approx(1)
     linear = _by_channel(promo, "linear")
     assert linear["Instagram"] == pytest.approx((0.5, 50)) and linear["Google Search"] == pytest.approx((0.5, 50))
-    assert selectors.attribution_compare(team.workspace, start=dt.date(2027, 1, 1)) is None
+    assert attribution.attribution_compare(team.workspace, start=dt.date(2027, 1, 1)) is None
 
 
 def test_another_workspaces_journeys_are_never_counted(team: Any, other_team: Any, warehouse_url: str) -> None:
     _import_journeys(team, JOURNEYS)
     _import_journeys(other_team, "journey_id,timestamp,channel,converted,value\nx1,2026-11-05 10:00,TikTok,1,999\n")
-    mine = selectors.attribution_compare(team.workspace)
-    theirs = selectors.attribution_compare(other_team.workspace)
+    mine = attribution.attribution_compare(team.workspace)
+    theirs = attribution.attribution_compare(other_team.workspace)
     assert mine is not None and theirs is not None
     assert {row["channel"] for row in mine["channels"]} == {"Instagram", "Google Search"}
     assert mine["total_conversions"] == pytest.approx(2) and mine["total_value"] == pytest.approx(160)
     assert [row["channel"] for row in theirs["channels"]] == ["TikTok"] and theirs["total_value"] == pytest.approx(999)
-    overview = selectors.journey_overview(team.workspace.pk)
+    overview = attribution.journey_overview(team.workspace.pk)
     assert overview == ((dt.date(2026, 11, 1), dt.date(2026, 11, 4)), ["Promo Akhir Tahun"])  # blank campaigns left out
-    assert selectors.journey_overview(other_team.workspace.pk) == ((dt.date(2026, 11, 5), dt.date(2026, 11, 5)), [])
+    assert attribution.journey_overview(other_team.workspace.pk) == ((dt.date(2026, 11, 5), dt.date(2026, 11, 5)), [])
 
 
 def test_parameter_validation_says_what_is_wrong() -> None:
-    params, errors = selectors.attribution_params({"half_life": "0", "first_weight": "abc", "order": "9"})
+    params, errors = attribution.attribution_params({"half_life": "0", "first_weight": "abc", "order": "9"})
     assert set(errors) == {"half_life", "first_weight", "order"}
-    assert params == selectors.AttributionParams()
-    _params, errors = selectors.attribution_params({"first_weight": "0.7", "last_weight": "0.5"})
+    assert params == attribution.AttributionParams()
+    _params, errors = attribution.attribution_params({"first_weight": "0.7", "last_weight": "0.5"})
     assert "more than 1" in errors["last_weight"]
-    _params, errors = selectors.attribution_params({"first_weight": "0", "last_weight": "0"})
+    _params, errors = attribution.attribution_params({"first_weight": "0", "last_weight": "0"})
     assert "both be 0" in errors["last_weight"]
-    params, errors = selectors.attribution_params({"half_life": "2,5", "order": "3"})  # Indonesian decimal comma
+    params, errors = attribution.attribution_params({"half_life": "2,5", "order": "3"})  # Indonesian decimal comma
     assert not errors and params.half_life == 2.5 and params.order == 3
 
 
@@ -194,7 +195,7 @@ def test_a_path_file_is_attributed_without_storing_it(team: Any, warehouse_url: 
     upload.name = "paths.csv"
     body = client.post(url, {"file": upload, "sep": ">"}).content.decode()
     assert "Path file paths.csv (not stored)" in body and 'data-testid="attribution-table"' in body
-    assert selectors.journey_overview(team.workspace.pk) is None  # nothing went to the warehouse
+    assert attribution.journey_overview(team.workspace.pk) is None  # nothing went to the warehouse
     semicolons = io.BytesIO(PATH_FILE.replace(",", ";").encode())
     semicolons.name = "paths.csv"
     export = client.post(url, {"file": semicolons, "sep": ">", "export": "csv"})
@@ -281,7 +282,7 @@ def test_api_compares_the_models_and_refuses_outsiders(team: Any, other_team: An
 
 def test_journey_channels_are_matched_to_the_facts_channels() -> None:
     facts = [("Search", "google_ads"), ("Display", "google_ads"), ("instagram", "meta_ads"), ("Email", "ga4"), ("Direct", "ga4")]
-    keys = selectors.journey_channel_keys(["Instagram", "Google Search", "Email", "WhatsApp", "Organic Search"], facts)
+    keys = attribution.journey_channel_keys(["Instagram", "Google Search", "Email", "WhatsApp", "Organic Search"], facts)
     assert keys == {"Instagram": "ads", "Google Search": "sem", "Email": "email", "WhatsApp": "whatsapp", "Organic Search": "seo"}
 
 
@@ -325,7 +326,7 @@ def _facts_and_journeys(team: Any) -> Any:
 def test_diagnosis_counts_conversions_by_the_data_driven_model(team: Any, warehouse_url: str) -> None:
     link = _facts_and_journeys(team)
     today = dt.date(2026, 11, 21)
-    platform = selectors.diagnosis(team.workspace, link, today=today)
+    platform = keyresults_selectors.diagnosis(team.workspace, link, today=today)
     assert platform is not None and platform["conversions_basis"] == "platform"
     # The platforms say Search converts ten times cheaper: move money from Instagram to Search.
     assert platform["suggestion"]["from"] == "instagram" and platform["suggestion"]["to"] == "Search"
@@ -333,7 +334,7 @@ def test_diagnosis_counts_conversions_by_the_data_driven_model(team: Any, wareho
     assert lines["sem"]["platform"] == pytest.approx(200) and lines["sem"]["markov"] == pytest.approx(5)
     assert lines["ads"]["platform"] == pytest.approx(20) and lines["ads"]["markov"] == pytest.approx(40)
     assert lines["ads"]["journey_channels"] == ["Instagram"] and lines["sem"]["fact_channels"] == ["Search"]
-    data_driven = selectors.diagnosis(team.workspace, link, today=today, conversions="data_driven")
+    data_driven = keyresults_selectors.diagnosis(team.workspace, link, today=today, conversions="data_driven")
     assert data_driven is not None and data_driven["conversions_basis"] == "data_driven"
     suggestion = data_driven["suggestion"]
     # Journeys say the opposite: CPA sem = 2,000,000 / 5 = 400,000; ads = 2,000,000 / 40 = 50,000 (b = 1: the
@@ -346,11 +347,11 @@ def test_diagnosis_counts_conversions_by_the_data_driven_model(team: Any, wareho
 def test_attributed_cpa_keeps_the_platforms_response_curve() -> None:
     # Conversions grow with the square root of spend (b = 0.5): the marginal CPA is twice the average.
     days = [(10_000.0 * n, 100.0 * n**0.5) for n in range(1, 15)]
-    average, marginal = selectors.attributed_cpa(days, attributed=50.0)  # type: ignore[misc]
+    average, marginal = keyresults_selectors.attributed_cpa(days, attributed=50.0)  # type: ignore[misc]
     assert average == pytest.approx(sum(s for s, _ in days) / 50.0)
     assert marginal == pytest.approx(2 * average, rel=1e-6)
-    assert selectors.attributed_cpa(days, attributed=0.0) is None
-    assert selectors.attributed_cpa([(1000.0, 0.0)], attributed=4.0) == pytest.approx((250.0, 250.0))
+    assert keyresults_selectors.attributed_cpa(days, attributed=0.0) is None
+    assert keyresults_selectors.attributed_cpa([(1000.0, 0.0)], attributed=4.0) == pytest.approx((250.0, 250.0))
 
 
 def test_okr_page_switches_to_data_driven_conversions(team: Any, warehouse_url: str, login: Any) -> None:
@@ -374,7 +375,7 @@ def test_the_demo_journeys_import_and_give_every_channel_its_credit(team: Any, w
     assert "@pelanggan.example" in text
     imp = _import_journeys(team, text)
     assert imp.report["journeys"] == 3000 and imp.report["identity"] == "email"
-    table = selectors.attribution_compare(team.workspace)
+    table = attribution.attribution_compare(team.workspace)
     assert table is not None
     assert {row["channel"] for row in table["channels"]} == set(demo.JOURNEY_CAMPAIGNS)
     markov = {row["channel"]: row["cells"]["markov"]["conversions"] for row in table["channels"]}

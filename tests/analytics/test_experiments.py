@@ -12,8 +12,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
-from alur.analytics import selectors, stats
+from alur.analytics import stats
 from alur.analytics.models import Experiment, ExperimentVariant, Import
+from alur.analytics.selectors import experiments as experiments_selectors
 from alur.analytics.services import experiments, imports, sources
 from alur.core.models import AuditEvent
 from alur.core.roles import Role
@@ -49,7 +50,7 @@ def test_plan_gives_the_sample_size_and_days_of_the_stats_module(team: Any) -> N
     experiment = _create(team)
     assert experiment.baseline_rate == pytest.approx(0.04) and experiment.mde == pytest.approx(0.01)
     assert [v.name for v in experiment.variants.all()] == ["Control", "B"]
-    plan = selectors.experiment_plan(experiment)
+    plan = experiments_selectors.experiment_plan(experiment)
     per_variant = stats.sample_size_proportion(0.04, 0.01, alpha=0.05, power=0.8)
     assert plan.per_variant == per_variant
     assert plan.total == 2 * per_variant
@@ -67,7 +68,7 @@ def test_plan_with_three_variants_uses_holm_level_and_smallest_share(team: Any) 
             {"name": "C", "traffic_share": "25"},
         ],
     )
-    plan = selectors.experiment_plan(experiment)
+    plan = experiments_selectors.experiment_plan(experiment)
     assert plan.comparisons == 2 and plan.alpha_per_comparison == pytest.approx(0.025)
     per_variant = stats.sample_size_proportion(0.04, 0.10, relative=True, alpha=0.025, power=0.8)
     assert plan.per_variant == per_variant
@@ -79,7 +80,7 @@ def test_plan_for_a_mean_metric_with_a_relative_effect(team: Any) -> None:
     experiment = _create(
         team, metric="mean", baseline_rate="", baseline_mean="52000", baseline_std="90000", mde="5%", mde_relative=True
     )
-    plan = selectors.experiment_plan(experiment)
+    plan = experiments_selectors.experiment_plan(experiment)
     assert plan.per_variant == stats.sample_size_mean(90000, 0.05 * 52000, alpha=0.05, power=0.8)
 
 
@@ -153,7 +154,7 @@ def test_typed_counts_give_the_analysis_and_verdict(team: Any) -> None:
     experiments.experiment_counts_record(
         actor=team.user(Role.DATA_ANALYST), experiment=experiment, rows=_counts(experiment, (10000, 400), (10000, 480))
     )
-    found = selectors.experiment_analysis(experiment)
+    found = experiments_selectors.experiment_analysis(experiment)
     reference = stats.analyse(
         [stats.VariantCounts("Control", 10000, 400), stats.VariantCounts("B", 10000, 480)], mde=0.25, weights=[50, 50]
     )
@@ -171,11 +172,11 @@ def test_reading_before_the_planned_sample_is_flagged_not_final(team: Any) -> No
     experiments.experiment_counts_record(
         actor=team.user(Role.DATA_ANALYST), experiment=experiment, rows=_counts(experiment, (1500, 50), (1500, 80))
     )
-    found = selectors.experiment_analysis(experiment)
+    found = experiments_selectors.experiment_analysis(experiment)
     assert found["analysis"] is not None and found["is_final"] is False
     assert found["progress"] == pytest.approx(1500 / found["plan"].per_variant)
     experiments.experiment_update(actor=team.user(Role.DATA_ANALYST), experiment=experiment, values={"is_sequential": "on"})
-    sequential = selectors.experiment_analysis(experiment)
+    sequential = experiments_selectors.experiment_analysis(experiment)
     assert sequential["is_final"] is True and sequential["analysis"].sequential is True
     fixed, always_valid = found["analysis"].results[0], sequential["analysis"].results[0]
     assert always_valid.ci_abs_high - always_valid.ci_abs_low > fixed.ci_abs_high - fixed.ci_abs_low
@@ -186,13 +187,13 @@ def test_srm_is_reported_against_the_planned_split(team: Any) -> None:
     experiments.experiment_counts_record(
         actor=team.user(Role.DATA_ANALYST), experiment=experiment, rows=_counts(experiment, (10000, 400), (9000, 380))
     )
-    found = selectors.experiment_analysis(experiment)
+    found = experiments_selectors.experiment_analysis(experiment)
     assert found["analysis"].srm_warning and found["verdict_kind"] == "srm"
     assert "unbalanced" in found["verdict"]
     # The same visitors match a planned 52.6/47.4 split: no warning.
     ExperimentVariant.objects.filter(experiment=experiment, name="Control").update(traffic_share=10000 / 190)
     ExperimentVariant.objects.filter(experiment=experiment, name="B").update(traffic_share=9000 / 190)
-    assert not selectors.experiment_analysis(experiment)["analysis"].srm_warning
+    assert not experiments_selectors.experiment_analysis(experiment)["analysis"].srm_warning
 
 
 @pytest.mark.parametrize(
@@ -243,7 +244,7 @@ def test_csv_with_values_for_a_mean_metric(team: Any) -> None:
     experiment = _create(team, metric="mean", baseline_rate="", baseline_mean="50000", baseline_std="80000", mde="5000")
     text = "variant,visitors,conversions,value_sum,value_sum_sq\nControl,4000,300,200000000,3.2e13\nB,4000,330,236000000,3.6e13\n"
     experiments.experiment_counts_import(actor=team.user(Role.DATA_ANALYST), experiment=experiment, text=text)
-    found = selectors.experiment_analysis(experiment)
+    found = experiments_selectors.experiment_analysis(experiment)
     assert found["analysis"].metric == "mean"
     assert found["analysis"].results[0].rate == pytest.approx(59000)
     missing = "variant,visitors,conversions\nControl,4000,300\nB,4000,330\n"
@@ -258,7 +259,7 @@ def test_guardrails_are_analysed_and_a_rise_is_a_breach(team: Any) -> None:
     rows[0]["guardrails"] = {"Berhenti berlangganan": "40"}
     rows[1]["guardrails"] = {"Berhenti berlangganan": "95"}
     experiments.experiment_counts_record(actor=team.user(Role.DATA_ANALYST), experiment=experiment, rows=rows)
-    (guard,) = selectors.experiment_analysis(experiment)["guardrails"]
+    (guard,) = experiments_selectors.experiment_analysis(experiment)["guardrails"]
     assert guard["name"] == "Berhenti berlangganan" and guard["breached"] == ["B"]
 
 
@@ -608,7 +609,7 @@ def test_demo_seeds_experiments_once(team: Any, warehouse_url: str) -> None:
     demo.experiments_demo_seed(team.workspace, users)
     seeded = list(Experiment.objects.filter(workspace=team.workspace).order_by("created_at", "id"))
     assert len(seeded) == 3
-    found = [(e.status, selectors.experiment_analysis(e)) for e in seeded]
+    found = [(e.status, experiments_selectors.experiment_analysis(e)) for e in seeded]
     assert [(status, f["verdict_kind"]) for status, f in found] == [
         ("concluded", "winner"),
         ("running", "not_enough_data"),

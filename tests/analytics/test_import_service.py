@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from alur.accounts.models import Workspace
-from alur.analytics import selectors
 from alur.analytics.models import DataSource, Import
+from alur.analytics.selectors import dashboards, facts
 from alur.analytics.services import imports, sources
 from alur.core.roles import Role
 from tests.analytics.factrows import stored_facts
@@ -136,8 +136,8 @@ def test_kpis_per_channel_after_import(team: Any, warehouse_url: str) -> None:
     import datetime as dt
 
     _import(team, GOOGLE_ADS)
-    window = selectors.Filters(dt.date(2026, 11, 1), dt.date(2026, 11, 2), {})
-    rows = {r["channel"]: r for r in selectors.by_dimension(team.workspace.pk, window, "channel")}
+    window = facts.Filters(dt.date(2026, 11, 1), dt.date(2026, 11, 2), {})
+    rows = {r["channel"]: r for r in dashboards.by_dimension(team.workspace.pk, window, "channel")}
     assert rows["Search"]["clicks"] == 200
     assert rows["Search"]["ctr"] == pytest.approx(200 / 8000 * 100)
     assert rows["Search"]["cpa"] == pytest.approx(270_000 / 10)

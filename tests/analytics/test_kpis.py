@@ -492,7 +492,7 @@ def test_alert_sentence_writes_numbers_and_days_in_the_readers_language() -> Non
 
     from django.utils import translation
 
-    from alur.analytics.selectors import alert_sentence
+    from alur.analytics.selectors.alerts import alert_sentence
 
     alert = SimpleNamespace(
         kpi="spend", dimension_value="Paid Social", day=dt.date(2026, 11, 20), value=1_250_000.0, expected=961_538.5

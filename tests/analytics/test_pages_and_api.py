@@ -13,8 +13,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from alur.analytics import demo, selectors
+from alur.analytics import demo
 from alur.analytics.models import AnalyticsSettings, AnomalyAlert, DataSource, Import
+from alur.analytics.selectors import budget
+from alur.analytics.selectors import keyresults as keyresults_selectors
 from alur.analytics.services import alerts as alert_services
 from alur.analytics.services import imports, keyresults, sources
 from alur.core.models import Notification
@@ -133,7 +135,7 @@ def test_key_result_moves_after_an_import_and_diagnosis_explains_the_gap(team: A
     with pytest.raises(Exception, match="KPI"):
         keyresults.key_result_link(actor=manager, key_result=kr, kpi="not_a_kpi")
     link.refresh_from_db()
-    report = selectors.diagnosis(team.workspace, link, today=dt.date(2026, 11, 23))
+    report = keyresults_selectors.diagnosis(team.workspace, link, today=dt.date(2026, 11, 23))
     assert report is not None
     assert report["current"] == pytest.approx(float(kr.current_value))
     shares = [c["share"] for c in report["contributions"]["channel"]]
@@ -180,7 +182,7 @@ def test_budget_actuals_come_from_imported_spend(team: Any, warehouse_url: str) 
     _seed(team)
     line = BudgetLine.objects.get(campaign=campaign, channel="ads", month=dt.date(2026, 10, 1))
     assert line.actual is not None and line.actual > Decimal("1000000")
-    overview = selectors.budget_overview(team.workspace, dt.date(2026, 11, 1))
+    overview = budget.budget_overview(team.workspace, dt.date(2026, 11, 1))
     assert overview["days_with_data"] == 22 and overview["days_in_month"] == 30
     ads = next(item for item in overview["lines"] if item["channel"] == "ads")
     assert float(ads["forecast"]) == pytest.approx(float(ads["actual"]) / 22 * 30, rel=1e-3)
@@ -194,10 +196,10 @@ def test_budget_suggestion_uses_the_marginal_cpa() -> None:
         spend_a = 10_000.0 * n
         days.append({"channel": "A", "spend": spend_a, "conversions": 100.0 * (spend_a / 10_000.0) ** 0.5})
         days.append({"channel": "B", "spend": 15_000.0 * n, "conversions": 100.0 * n})
-    a = selectors.marginal_cpa([(d["spend"], d["conversions"]) for d in days if d["channel"] == "A"])
+    a = keyresults_selectors.marginal_cpa([(d["spend"], d["conversions"]) for d in days if d["channel"] == "A"])
     assert a is not None and a[1] == pytest.approx(2 * a[0], rel=1e-6)
-    suggestion = selectors.budget_suggestion(days)
+    suggestion = keyresults_selectors.budget_suggestion(days)
     assert suggestion is not None
     assert suggestion["from"] == "A" and suggestion["to"] == "B"
     assert suggestion["extra_conversions"] > 0
-    assert selectors.budget_suggestion([d for d in days if d["channel"] == "A"]) is None
+    assert keyresults_selectors.budget_suggestion([d for d in days if d["channel"] == "A"]) is None

@@ -12,8 +12,20 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from alur.analytics import selectors
 from alur.analytics.models import Experiment
+from alur.analytics.selectors import (
+    alerts,
+    dashboards,
+)
+from alur.analytics.selectors import (
+    budget as budget_selectors,
+)
+from alur.analytics.selectors import (
+    facts as facts_selectors,
+)
+from alur.analytics.selectors import (
+    keyresults as keyresults_selectors,
+)
 from alur.analytics.services import budget, experiments, keyresults, sources
 from alur.core.roles import Role
 from alur.strategy import services as strategy
@@ -80,8 +92,8 @@ def test_key_result_counts_a_period_report_by_its_days_in_the_key_results_range(
 ) -> None:
     link = _linked_key_result(team, mode, start_value=start_value)
     _insert(team.workspace, *KR_FACTS)
-    reading = selectors.key_result_value(link, today=D(2026, 2, 28))
-    assert reading == selectors.KeyResultReading(expected, is_estimate)
+    reading = keyresults_selectors.key_result_value(link, today=D(2026, 2, 28))
+    assert reading == keyresults_selectors.KeyResultReading(expected, is_estimate)
     assert keyresults.key_results_refresh(team.workspace, today=D(2026, 2, 28)) == 1
     check_in = CheckIn.objects.get(key_result=link.key_result, is_automatic=True)
     assert check_in.value == Decimal(str(expected))
@@ -118,10 +130,10 @@ def test_budget_actuals_split_a_period_across_months_by_its_days(team: Any, ware
         _fact(D(2026, 2, 10), D(2026, 2, 10), campaign="Ramadan", spend=100_000),
         _fact(D(2026, 3, 2), D(2026, 3, 2), campaign="Ramadan", spend=50_000),
     )
-    assert selectors.spend_by_campaign_channel_month(team.workspace) == {
-        (campaign.pk, "ads", D(2026, 1, 1)): selectors.Spent(Decimal("500000"), is_estimate=True),
-        (campaign.pk, "ads", D(2026, 2, 1)): selectors.Spent(Decimal("2400000"), is_estimate=True),
-        (campaign.pk, "ads", D(2026, 3, 1)): selectors.Spent(Decimal("50000"), is_estimate=False),
+    assert budget_selectors.spend_by_campaign_channel_month(team.workspace) == {
+        (campaign.pk, "ads", D(2026, 1, 1)): budget_selectors.Spent(Decimal("500000"), is_estimate=True),
+        (campaign.pk, "ads", D(2026, 2, 1)): budget_selectors.Spent(Decimal("2400000"), is_estimate=True),
+        (campaign.pk, "ads", D(2026, 3, 1)): budget_selectors.Spent(Decimal("50000"), is_estimate=False),
     }
     assert budget.budget_actuals_refresh(team.workspace) == 3
     actuals = dict(BudgetLine.objects.filter(campaign=campaign).values_list("month", "actual"))
@@ -131,14 +143,14 @@ def test_budget_actuals_split_a_period_across_months_by_its_days(team: Any, ware
         D(2026, 3, 1): Decimal("50000.00"),
     }
 
-    february = selectors.budget_overview(team.workspace, D(2026, 2, 1))
+    february = budget_selectors.budget_overview(team.workspace, D(2026, 2, 1))
     (ads,) = february["lines"]
     assert (ads["actual"], ads["is_estimate"], february["is_estimate"]) == (Decimal("2400000"), True, True)
     assert february["days_with_data"] == 23  # the report runs to 23 February
     assert ads["forecast"] == Decimal("2921739")  # 2,400,000 ÷ 23 × 28
-    january = selectors.budget_overview(team.workspace, D(2026, 1, 1))
+    january = budget_selectors.budget_overview(team.workspace, D(2026, 1, 1))
     assert (january["lines"][0]["actual"], january["days_with_data"]) == (Decimal("500000"), 31)
-    march = selectors.budget_overview(team.workspace, D(2026, 3, 1))
+    march = budget_selectors.budget_overview(team.workspace, D(2026, 3, 1))
     assert march["lines"][0]["is_estimate"] is False
 
     client = login(team.members[Role.MANAGER])
@@ -161,7 +173,7 @@ def test_anomaly_scan_reads_daily_facts_only(team: Any, warehouse_url: str) -> N
     # 20 February, and its last day (10 April) would move the scanned 30 days past the daily data.
     report = _fact(D(2026, 2, 20), D(2026, 4, 10), channel="Search", campaign="Brand", spend=50_000_000)
     _insert(team.workspace, *daily, report)
-    found = selectors.anomalies(team.workspace)
+    found = alerts.anomalies(team.workspace)
     assert {(a["kpi"], a["dimension"], a["day"], a["direction"]) for a in found} == {
         ("spend", "channel", D(2026, 3, 1), "up"),
         ("spend", "campaign", D(2026, 3, 1), "up"),
@@ -206,12 +218,14 @@ def test_dashboard_names_the_period_reports_its_daily_chart_leaves_out_in_indone
         _fact(D(2026, 7, 27), D(2026, 8, 23), impressions=28_000, clicks=2800, spend=2_800_000),
         *(_fact(day, day, channel="Search", impressions=1000, clicks=50, spend=40_000) for day in _days(D(2026, 8, 1), 20)),
     )
-    window = selectors.Filters(D(2026, 8, 1), D(2026, 8, 20), {})
-    assert selectors.periods_left_out(team.workspace.pk, window) == [
+    window = facts_selectors.Filters(D(2026, 8, 1), D(2026, 8, 20), {})
+    assert dashboards.periods_left_out(team.workspace.pk, window) == [
         {"source": "google_ads", "first": D(2026, 7, 27), "last": D(2026, 8, 23), "rows": 1}
     ]
     assert (
-        selectors.periods_left_out(team.workspace.pk, selectors.Filters(D(2026, 8, 1), D(2026, 8, 20), {"channel": "Search"}))
+        dashboards.periods_left_out(
+            team.workspace.pk, facts_selectors.Filters(D(2026, 8, 1), D(2026, 8, 20), {"channel": "Search"})
+        )
         == []
     )
 

@@ -14,8 +14,20 @@ from ninja.files import UploadedFile
 
 from alur.accounts.api import ErrorOut, api_membership, require_write_scope
 from alur.accounts.models import User
-from alur.analytics import kpis, receipts, selectors
+from alur.analytics import kpis
 from alur.analytics.models import AnomalyAlert, DataSource, Experiment, Import
+from alur.analytics.selectors import (
+    alerts,
+    dashboards,
+    facts,
+)
+from alur.analytics.selectors import (
+    attribution as attribution_selectors,
+)
+from alur.analytics.selectors import (
+    experiments as experiments_selectors,
+)
+from alur.analytics.selectors import imports as receipts
 from alur.analytics.services import experiments as experiment_services
 from alur.analytics.services import imports as import_services
 from alur.analytics.services import keyresults as keyresult_services
@@ -269,8 +281,8 @@ def kpi_rows(request: HttpRequest, slug: str, query: Query[KpiQuery]) -> KpiRows
     unknown = [k for k in keys if k not in kpis.KPIS]
     if unknown or not keys:
         raise ValidationError({"kpis": f"Unknown KPI: {', '.join(unknown) or '(none)'}. Known: {', '.join(kpis.KPIS)}."})
-    if any(b not in selectors.DIMENSIONS for b in by):
-        raise ValidationError({"by": f"Group by any of: {', '.join(selectors.DIMENSIONS)}."})
+    if any(b not in dashboards.DIMENSIONS for b in by):
+        raise ValidationError({"by": f"Group by any of: {', '.join(dashboards.DIMENSIONS)}."})
     if query.grain not in (None, "day", "week", "month"):
         raise ValidationError({"grain": "Use day, week or month."})
     if query.end < query.start:
@@ -280,11 +292,11 @@ def kpi_rows(request: HttpRequest, slug: str, query: Query[KpiQuery]) -> KpiRows
         for k, v in (("channel", query.channel), ("campaign", query.campaign), ("region", query.region), ("source", query.source))
         if v
     }
-    window = selectors.Filters(query.start, query.end, filters)
+    window = facts.Filters(query.start, query.end, filters)
     rows = (
-        selectors.series(membership.workspace.pk, window, keys, grain=query.grain, by=by)
+        dashboards.series(membership.workspace.pk, window, keys, grain=query.grain, by=by)
         if query.grain
-        else selectors.by_dimension_any(membership.workspace.pk, window, by, keys)
+        else dashboards.by_dimension_any(membership.workspace.pk, window, by, keys)
     )
     return KpiRowsOut(rows=[{k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in row.items()} for row in rows])
 
@@ -310,7 +322,7 @@ def alert_list(request: HttpRequest, slug: str) -> list[AlertOut]:
             direction=a.direction,
             severity=a.severity,
             status=a.status,
-            message=selectors.alert_sentence(a),
+            message=alerts.alert_sentence(a),
         )
         for a in AnomalyAlert.objects.filter(workspace=membership.workspace)[:500]
     ]
@@ -383,16 +395,16 @@ class AttributionQuery(Schema):
     order: str | None = Field(None, description="Markov chain order, 1–4 (1).")
 
 
-def _attribution_params(data: dict[str, Any]) -> selectors.AttributionParams:
+def _attribution_params(data: dict[str, Any]) -> attribution_selectors.AttributionParams:
     from django.core.exceptions import ValidationError
 
-    params, errors = selectors.attribution_params(data)
+    params, errors = attribution_selectors.attribution_params(data)
     if errors:
         raise ValidationError(errors)
     return params
 
 
-def _attribution_out(table: dict[str, Any], params: selectors.AttributionParams) -> AttributionOut:
+def _attribution_out(table: dict[str, Any], params: attribution_selectors.AttributionParams) -> AttributionOut:
     return AttributionOut(
         models=table["models"],
         params=AttributionParamsOut(**params.as_kwargs()),
@@ -425,12 +437,12 @@ def attribution_compare(request: HttpRequest, slug: str, query: Query[Attributio
     params = _attribution_params(query.dict())
     if query.start and query.end and query.end < query.start:
         raise ValidationError({"end": "The end date is before the start date."})
-    table = selectors.attribution_compare(
+    table = attribution_selectors.attribution_compare(
         membership.workspace, start=query.start, end=query.end, params=params, campaign=query.campaign or None
     )
     if table is None:
-        table = {"models": list(selectors.ATTRIBUTION_MODELS), "channels": [], "total_conversions": 0.0, "total_value": 0.0,
-                 "journeys": 0, "touchpoints": 0}  # fmt: skip
+        table = {"models": list(attribution_selectors.ATTRIBUTION_MODELS), "channels": [], "total_conversions": 0.0,
+                 "total_value": 0.0, "journeys": 0, "touchpoints": 0}  # fmt: skip
     return _attribution_out(table, params)
 
 
@@ -461,11 +473,11 @@ def attribution_paths(
         raise ValidationError({"sep": _("The separator between channels is 1 to 5 characters, e.g. >.")})
     if not file.size:
         raise ValidationError({"file": _("The file is empty. Export the paths again and upload the downloaded file.")})
-    if file.size > selectors.PATH_FILE_MAX_BYTES:
-        limit = selectors.PATH_FILE_MAX_BYTES // 1024**2
+    if file.size > attribution_selectors.PATH_FILE_MAX_BYTES:
+        limit = attribution_selectors.PATH_FILE_MAX_BYTES // 1024**2
         raise ValidationError({"file": _("The file is larger than %(limit)s MB.") % {"limit": limit}})
     try:
-        table = selectors.attribution_of_upload(file.chunks(), params=params, sep=sep.strip())
+        table = attribution_selectors.attribution_of_upload(file.chunks(), params=params, sep=sep.strip())
     except attribution.PathFileError as error:
         message = _(error.template) % error.params if error.params else _(error.template)
         raise ValidationError({"file": message}) from None
@@ -599,7 +611,7 @@ class SampleSizeQuery(Schema):
     daily_visitors: float | None = None
 
 
-def _plan_out(plan: selectors.ExperimentPlan) -> PlanOut:
+def _plan_out(plan: experiments_selectors.ExperimentPlan) -> PlanOut:
     return PlanOut(
         per_variant=plan.per_variant, total=plan.total, days=plan.days, alpha_per_comparison=plan.alpha_per_comparison,
         problem=plan.problem,
@@ -624,7 +636,7 @@ def _experiment_out(experiment: Experiment) -> ExperimentOut:
             )
             for v in variants
         ],
-        plan=_plan_out(selectors.experiment_plan(experiment)),
+        plan=_plan_out(experiments_selectors.experiment_plan(experiment)),
     )  # fmt: skip
 
 
@@ -654,7 +666,7 @@ def experiment_sample_size(request: HttpRequest, slug: str, query: Query[SampleS
     require(_user(request), membership, Action.ANALYTICS_VIEW)
     if query.std is None and (query.baseline is None or not 0 < query.baseline < 1):
         raise ValidationError({"baseline": "Give the baseline conversion rate as a fraction between 0 and 1, e.g. 0.10."})
-    plan = selectors.experiment_plan_for(
+    plan = experiments_selectors.experiment_plan_for(
         metric="mean" if query.std is not None else "conversion", mde=query.mde, mde_relative=query.relative,
         alpha=query.alpha, power=query.power, baseline_rate=query.baseline, baseline_mean=query.baseline,
         baseline_std=query.std, daily_visitors=query.daily_visitors, shares=[1.0] * query.variants,
@@ -732,7 +744,7 @@ def experiment_analysis(request: HttpRequest, slug: str, experiment_id: int) -> 
     planned sample) and the guardrails. ``variants`` is empty until every variant has visitors."""
     membership = api_membership(request, slug)
     require(_user(request), membership, Action.ANALYTICS_VIEW)
-    found = selectors.experiment_analysis(_experiment(membership, experiment_id))
+    found = experiments_selectors.experiment_analysis(_experiment(membership, experiment_id))
     analysis = found["analysis"]
     body: dict[str, Any] = analysis.as_dict() if analysis is not None else {"srm_p_value": None, "variants": [], "verdict": None}
     if analysis is not None:

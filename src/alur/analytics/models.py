@@ -221,7 +221,7 @@ class AnalyticsSettings(models.Model):
 class Experiment(models.Model):
     """An A/B (or multivariate) test: its hypothesis, primary metric, guardrails and the plan — minimum
     detectable effect, alpha, power, baseline and traffic — from which the sample size per variant and the
-    expected duration are computed before it starts (:func:`alur.analytics.selectors.experiment_plan`).
+    expected duration are computed before it starts (:func:`alur.analytics.selectors.experiments.experiment_plan`).
 
     Counts come typed in, from a CSV, or pulled from the warehouse (:attr:`pull_dimension` names the
     ``performance_facts`` column whose value each variant carries in :attr:`ExperimentVariant.data_value`;

@@ -20,7 +20,7 @@ from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alur.analytics import charts, kpis, receipts, selectors, warehouse
+from alur.analytics import charts, kpis, warehouse
 from alur.analytics.models import (
     AnalyticsSettings,
     AnomalyAlert,
@@ -30,6 +30,26 @@ from alur.analytics.models import (
     Import,
     KeyResultMetric,
     SourceFormat,
+)
+from alur.analytics.selectors import (
+    alerts as alerts_selectors,
+)
+from alur.analytics.selectors import (
+    attribution as attribution_selectors,
+)
+from alur.analytics.selectors import (
+    budget as budget_selectors,
+)
+from alur.analytics.selectors import (
+    dashboards,
+    facts,
+)
+from alur.analytics.selectors import (
+    experiments as experiments_selectors,
+)
+from alur.analytics.selectors import imports as receipts
+from alur.analytics.selectors import (
+    keyresults as keyresults_selectors,
 )
 from alur.analytics.services import alerts as alert_services
 from alur.analytics.services import experiments as experiment_services
@@ -68,9 +88,9 @@ def _svg(spec: dict[str, Any]) -> SafeString:
     return mark_safe(charts.render_svg(spec, locale=_locale()))  # noqa: S308
 
 
-def _filters(request: WorkspaceRequest) -> tuple[selectors.Filters | None, dict[str, Any]]:
+def _filters(request: WorkspaceRequest) -> tuple[facts.Filters | None, dict[str, Any]]:
     """The date range (default: the last 28 days of data) and filters from the query string."""
-    bounds = selectors.data_range(request.workspace.pk)
+    bounds = facts.data_range(request.workspace.pk)
     if bounds is None:
         return None, {}
     first, last = bounds
@@ -99,22 +119,22 @@ def _filters(request: WorkspaceRequest) -> tuple[selectors.Filters | None, dict[
             values[name] = request.GET[name]
     if request.GET.get("campaign_id", "").isdigit():
         values["campaign_id"] = int(request.GET["campaign_id"])
-    return selectors.Filters(start=start, end=end, values=values), {"first": first, "last": last}
+    return facts.Filters(start=start, end=end, values=values), {"first": first, "last": last}
 
 
 def _kpi_label(key: str) -> str:
     return _(kpis.KPIS[key].label)
 
 
-def _tiles(request: WorkspaceRequest, filters: selectors.Filters) -> list[dict[str, Any]]:
+def _tiles(request: WorkspaceRequest, filters: facts.Filters) -> list[dict[str, Any]]:
     currency = request.workspace.currency
-    money_keys = [k for k in selectors.TILE_KPIS if kpis.KPIS[k].uses_money]
-    plain_keys = [k for k in selectors.TILE_KPIS if not kpis.KPIS[k].uses_money]
-    rows = selectors.kpi_tiles(request.workspace.pk, filters, plain_keys)
-    rows += [r for r in selectors.kpi_tiles(request.workspace.pk, filters, money_keys) if r.get("currency") == currency]
+    money_keys = [k for k in dashboards.TILE_KPIS if kpis.KPIS[k].uses_money]
+    plain_keys = [k for k in dashboards.TILE_KPIS if not kpis.KPIS[k].uses_money]
+    rows = dashboards.kpi_tiles(request.workspace.pk, filters, plain_keys)
+    rows += [r for r in dashboards.kpi_tiles(request.workspace.pk, filters, money_keys) if r.get("currency") == currency]
     by_key = {r["kpi"]: r for r in rows}
     tiles = []
-    for key in selectors.TILE_KPIS:
+    for key in dashboards.TILE_KPIS:
         row = by_key.get(key, {"current": None, "previous": None, "relative_change": None, "improved": None})
         spec = kpis.KPIS[key]
         tiles.append({**row, "key": key, "spec": spec, "label": _kpi_label(key), "currency": currency if spec.money else ""})
@@ -123,7 +143,7 @@ def _tiles(request: WorkspaceRequest, filters: selectors.Filters) -> list[dict[s
 
 @workspace_view(Action.ANALYTICS_VIEW)
 def dashboard(request: WorkspaceRequest) -> HttpResponse:
-    with selectors.facts_shared():  # the page's queries share one open table of facts
+    with facts.facts_shared():  # the page's queries share one open table of facts
         return _dashboard(request)
 
 
@@ -133,22 +153,22 @@ def _dashboard(request: WorkspaceRequest) -> HttpResponse:
     if filters is None:
         return render(request, "analytics/dashboard.html", context)
     dimension = request.GET.get("by", "channel")
-    if dimension not in selectors.DIMENSIONS:
+    if dimension not in dashboards.DIMENSIONS:
         dimension = "channel"
     currency = request.workspace.currency
-    table = selectors.by_dimension(request.workspace.pk, filters, dimension)
+    table = dashboards.by_dimension(request.workspace.pk, filters, dimension)
     table = [r for r in table if r.get("currency") in (currency, None)]
     if request.GET.get("export") in ("csv", "xlsx"):
         return _export(request.GET["export"], dimension, table, filters)
     metric = request.GET.get("metric", "ctr")
     if metric not in kpis.KPIS:
         metric = "ctr"
-    daily = selectors.series(request.workspace.pk, filters, [metric], grain="day")
+    daily = dashboards.series(request.workspace.pk, filters, [metric], grain="day")
     if kpis.KPIS[metric].uses_money:
         daily = [r for r in daily if r.get("currency") == currency]
     previous_start, previous_end = filters.previous
-    previous = selectors.series(
-        request.workspace.pk, selectors.Filters(previous_start, previous_end, filters.values), [metric], grain="day"
+    previous = dashboards.series(
+        request.workspace.pk, facts.Filters(previous_start, previous_end, filters.values), [metric], grain="day"
     )
     shift = filters.start - previous_start
     compare_rows = [
@@ -166,13 +186,13 @@ def _dashboard(request: WorkspaceRequest) -> HttpResponse:
         {
             "filters": filters,
             "bounds": bounds,
-            "options": selectors.filter_options(request.workspace.pk),
+            "options": facts.filter_options(request.workspace.pk),
             "tiles": _tiles(request, filters),
             "dimension": dimension,
             "dimension_label": DIMENSION_LABELS[dimension],
             "dimensions": DIMENSION_LABELS,
             "table": table,
-            "table_kpis": [(k, _kpi_label(k), kpis.KPIS[k]) for k in selectors.TABLE_KPIS],
+            "table_kpis": [(k, _kpi_label(k), kpis.KPIS[k]) for k in dashboards.TABLE_KPIS],
             "metric": metric,
             "metric_choices": [
                 (k, _kpi_label(k))
@@ -215,10 +235,10 @@ def _dashboard(request: WorkspaceRequest) -> HttpResponse:
     return render(request, "analytics/dashboard.html", context)
 
 
-def _periods_left_out(request: WorkspaceRequest, filters: selectors.Filters) -> list[str]:
+def _periods_left_out(request: WorkspaceRequest, filters: facts.Filters) -> list[str]:
     """The whole-period imports the daily chart cannot show, for the note beside it: "Google Ads 27 Jan –
     23 Feb 2026 (12 rows)", sources by their names and dates in the reader's language."""
-    found = selectors.periods_left_out(request.workspace.pk, filters)
+    found = dashboards.periods_left_out(request.workspace.pk, filters)
     names = dict(
         DataSource.objects.filter(workspace=request.workspace, key__in={row["source"] for row in found}).values_list(
             "key", "name"
@@ -251,8 +271,8 @@ def _bar(rows: list[dict[str, Any]], dimension: str, value: str, title: str, fmt
     return _svg(spec)
 
 
-def _export(kind: str, dimension: str, rows: list[dict[str, Any]], filters: selectors.Filters) -> HttpResponse:
-    header = [dimension, "currency", *selectors.TABLE_KPIS, "estimated"]
+def _export(kind: str, dimension: str, rows: list[dict[str, Any]], filters: facts.Filters) -> HttpResponse:
+    header = [dimension, "currency", *dashboards.TABLE_KPIS, "estimated"]
     data = [[row.get(name) for name in header] for row in rows]
     name = f"alur-{dimension}-{filters.start.isoformat()}-{filters.end.isoformat()}"
     if kind == "csv":
@@ -425,7 +445,7 @@ def sources(request: WorkspaceRequest) -> HttpResponse:
 
 @workspace_view(Action.ANALYTICS_VIEW)
 def okr(request: WorkspaceRequest) -> HttpResponse:
-    with selectors.facts_shared():  # the page's queries share one open table of facts
+    with facts.facts_shared():  # the page's queries share one open table of facts
         return _okr(request)
 
 
@@ -475,7 +495,7 @@ def _okr(request: WorkspaceRequest) -> HttpResponse:
         diagnosis = None
         if link is not None and link.last_value is not None:
             try:
-                diagnosis = selectors.diagnosis(request.workspace, link, conversions=conversions, memo=memo)
+                diagnosis = keyresults_selectors.diagnosis(request.workspace, link, conversions=conversions, memo=memo)
             except warehouse.WarehouseBusy:
                 diagnosis = None
         # The value shown is the key result's: the mark belongs to it only while it is the data's reading.
@@ -525,19 +545,19 @@ def _okr(request: WorkspaceRequest) -> HttpResponse:
 
 @workspace_view(Action.ANALYTICS_VIEW)
 def budget(request: WorkspaceRequest) -> HttpResponse:
-    with selectors.facts_shared():  # the page's queries share one open table of facts
+    with facts.facts_shared():  # the page's queries share one open table of facts
         return _budget(request)
 
 
 def _budget(request: WorkspaceRequest) -> HttpResponse:
-    bounds = selectors.data_range(request.workspace.pk)
+    bounds = facts.data_range(request.workspace.pk)
     default = bounds[1] if bounds else dt.date.today()
     try:
         month = dt.date.fromisoformat(request.GET["month"] + "-01") if request.GET.get("month") else default.replace(day=1)
     except ValueError:
         messages.error(request, _("Write the month as YYYY-MM."))
         month = default.replace(day=1)
-    overview = selectors.budget_overview(request.workspace, month)
+    overview = budget_selectors.budget_overview(request.workspace, month)
     currency = request.workspace.currency
     chart = charts.planned_vs_actual(
         overview["lines"],
@@ -592,7 +612,7 @@ def alerts(request: WorkspaceRequest) -> HttpResponse:
             _errors(request, error)
     items = list(AnomalyAlert.objects.filter(workspace=request.workspace)[:200])
     for item in items:
-        item.sentence = selectors.alert_sentence(item)  # type: ignore[attr-defined]
+        item.sentence = alerts_selectors.alert_sentence(item)  # type: ignore[attr-defined]
     return render(request, "analytics/alerts.html", {"alerts": items, "config": config, "can_manage": can_manage})
 
 
@@ -694,18 +714,22 @@ def _attribution_csv(table: dict[str, Any], name: str) -> HttpResponse:
     return response
 
 
-def _path_file_table(upload: Any, params: selectors.AttributionParams, sep: str, errors: dict[str, str]) -> dict[str, Any] | None:
+def _path_file_table(
+    upload: Any, params: attribution_selectors.AttributionParams, sep: str, errors: dict[str, str]
+) -> dict[str, Any] | None:
     """Every model over an uploaded path file (nothing is kept)."""
     from alur.analytics import attribution
 
     if upload.size == 0:
         errors["file"] = _("The file is empty. Export the paths again and upload the downloaded file.")
         return None
-    if upload.size > selectors.PATH_FILE_MAX_BYTES:
-        errors["file"] = _("The file is larger than %(limit)s MB.") % {"limit": selectors.PATH_FILE_MAX_BYTES // 1024**2}
+    if upload.size > attribution_selectors.PATH_FILE_MAX_BYTES:
+        errors["file"] = _("The file is larger than %(limit)s MB.") % {
+            "limit": attribution_selectors.PATH_FILE_MAX_BYTES // 1024**2
+        }
         return None
     try:
-        return selectors.attribution_of_upload(upload.chunks(), params=params, sep=sep)
+        return attribution_selectors.attribution_of_upload(upload.chunks(), params=params, sep=sep)
     except attribution.PathFileError as error:
         errors["file"] = _(error.template) % error.params if error.params else _(error.template)
     return None
@@ -716,9 +740,9 @@ def attribution(request: WorkspaceRequest) -> HttpResponse:
     """All attribution models side by side: over the workspace's journeys (GET, with the period, a campaign
     and the models' parameters from the query string), or over an uploaded path file (POST; not stored)."""
     data = request.POST if request.method == "POST" else request.GET
-    params, errors = selectors.attribution_params(data)
+    params, errors = attribution_selectors.attribution_params(data)
     measure = "value" if data.get("measure") == "value" else "conversions"
-    overview = selectors.journey_overview(request.workspace.pk)
+    overview = attribution_selectors.journey_overview(request.workspace.pk)
     bounds, journey_campaigns = overview if overview else (None, [])
     context: dict[str, Any] = {
         "params": params,
@@ -728,7 +752,9 @@ def attribution(request: WorkspaceRequest) -> HttpResponse:
         "bounds": bounds,
         "currency": request.workspace.currency,
         "labels": ATTRIBUTION_MODEL_LABELS,
-        "explanations": [(ATTRIBUTION_MODEL_LABELS[m], ATTRIBUTION_MODEL_HELP[m]) for m in selectors.ATTRIBUTION_MODELS],
+        "explanations": [
+            (ATTRIBUTION_MODEL_LABELS[m], ATTRIBUTION_MODEL_HELP[m]) for m in attribution_selectors.ATTRIBUTION_MODELS
+        ],
         "can_import": can(request, Action.ANALYTICS_IMPORT),
         "sep": data.get("sep") or ">",
         "file_name": "",
@@ -757,7 +783,9 @@ def attribution(request: WorkspaceRequest) -> HttpResponse:
         campaign = (data.get("campaign") or "").strip() or None
         if bounds is not None:
             try:
-                table = selectors.attribution_compare(request.workspace, start=start, end=end, params=params, campaign=campaign)
+                table = attribution_selectors.attribution_compare(
+                    request.workspace, start=start, end=end, params=params, campaign=campaign
+                )
             except warehouse.WarehouseBusy:
                 messages.error(request, _("The data is being imported right now; try again in a minute."))
             if table is not None and data.get("export") == "csv":
@@ -907,7 +935,7 @@ def _plan_preview(values: dict[str, Any], variants: list[dict[str, Any]]) -> dic
     if any(s <= 0 for s in shares):
         shares = [1.0] * len(shares)
     is_relative = str(values.get("mde_relative", "")).lower() in ("1", "on", "true", "yes")
-    plan = selectors.experiment_plan_for(
+    plan = experiments_selectors.experiment_plan_for(
         metric=str(values.get("metric") or "conversion"),
         mde=numbers["mde"],
         mde_relative=is_relative,
@@ -1175,7 +1203,7 @@ def experiment_detail(request: WorkspaceRequest, experiment_id: int) -> HttpResp
             errors = _field_errors(error)
             experiment = _experiment_or_404(request, experiment_id)  # nothing was written: show what is stored
             variants = list(experiment.variants.all())
-    found = selectors.experiment_analysis(experiment)
+    found = experiments_selectors.experiment_analysis(experiment)
     analysis, plan = found["analysis"], found["plan"]
     guardrails = [
         {

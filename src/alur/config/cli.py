@@ -128,9 +128,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     from django.utils import translation
 
     from alur.accounts.models import Membership, Workspace
-    from alur.analytics import numbers, receipts
+    from alur.analytics import numbers
     from alur.analytics.imports.layout import parse_period
     from alur.analytics.models import DataSource, Import
+    from alur.analytics.selectors import imports as receipts
     from alur.analytics.services import imports, sources
     from alur.core.roles import Role
 

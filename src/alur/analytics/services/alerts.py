@@ -16,19 +16,14 @@ from django.utils.translation import gettext as _
 
 from alur.accounts.models import Membership, User, Workspace
 from alur.accounts.selectors import membership_of
-from alur.analytics import selectors
-from alur.analytics.models import (
-    AnalyticsSettings,
-    AnomalyAlert,
-)
+from alur.analytics.models import AnalyticsSettings, AnomalyAlert
+from alur.analytics.selectors import alerts as selectors
 from alur.core.audit import audit_record
 from alur.core.notifications import notify
 from alur.core.policy import Action, require
 from alur.core.roles import Role
 
 log = logging.getLogger(__name__)
-
-
 ALERT_RECIPIENT_ROLES = (Role.MANAGER, Role.PERFORMANCE_MARKETER, Role.DATA_ANALYST)
 
 

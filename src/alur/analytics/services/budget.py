@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from alur.accounts.models import Workspace
-from alur.analytics import selectors
+from alur.analytics.selectors import budget as selectors
+from alur.analytics.selectors import facts
 
 
 def budget_actuals_refresh(workspace: Workspace) -> int:
@@ -18,7 +19,7 @@ def budget_actuals_refresh(workspace: Workspace) -> int:
     actuals = selectors.spend_by_campaign_channel_month(workspace)
     changed = 0
     for line in BudgetLine.objects.filter(workspace=workspace):
-        key = (line.campaign_id, selectors.channel_key(line.channel), line.month.replace(day=1))
+        key = (line.campaign_id, facts.channel_key(line.channel), line.month.replace(day=1))
         if key not in actuals:
             continue
         amount = actuals[key].amount.quantize(Decimal("0.01"))

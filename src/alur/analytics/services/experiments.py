@@ -21,11 +21,9 @@ from django.utils.translation import gettext as _
 
 from alur.accounts.models import Membership, User, Workspace
 from alur.accounts.selectors import membership_of
-from alur.analytics import numbers, selectors, stats
-from alur.analytics.models import (
-    Experiment,
-    ExperimentVariant,
-)
+from alur.analytics import numbers, stats
+from alur.analytics.models import Experiment, ExperimentVariant
+from alur.analytics.selectors import experiments as selectors
 from alur.campaigns.models import Campaign
 from alur.core.audit import audit_record
 from alur.core.policy import Action, require
@@ -36,8 +34,6 @@ EXPERIMENT_FIELDS = (
     "baseline_rate", "baseline_mean", "baseline_std", "daily_visitors", "is_sequential", "pull_dimension", "pull_visitors",
     "owner",
 )  # fmt: skip
-
-
 MAX_VARIANTS = 8
 
 

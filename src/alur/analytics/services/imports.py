@@ -35,11 +35,7 @@ from alur.analytics.imports import messages as import_messages
 from alur.analytics.imports.layout import Period
 from alur.analytics.imports.run import ImportSpec, run_import
 from alur.analytics.imports.touchpoints import run_touchpoint_import
-from alur.analytics.models import (
-    DataSource,
-    Import,
-    SourceFormat,
-)
+from alur.analytics.models import DataSource, Import, SourceFormat
 from alur.analytics.services.alerts import anomalies_scan
 from alur.analytics.services.budget import budget_actuals_refresh
 from alur.analytics.services.keyresults import key_results_refresh

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 
 from alur.accounts.models import User, Workspace
 from alur.accounts.selectors import membership_of
-from alur.analytics import kpis, selectors
-from alur.analytics.models import (
-    KeyResultMetric,
-)
+from alur.analytics import kpis
+from alur.analytics.models import KeyResultMetric
+from alur.analytics.selectors import facts
+from alur.analytics.selectors import keyresults as selectors
 from alur.campaigns.services import kpi_review
 from alur.core.audit import audit_record
 from alur.core.policy import Action, require
@@ -37,7 +37,7 @@ def key_result_link(
         raise ValidationError({"kpi": _("Choose one of the KPIs Alur computes.")})
     if mode not in KeyResultMetric.Mode.values:
         raise ValidationError({"mode": _("Choose how the value is counted.")})
-    clean_filters = {k: v for k, v in (filters or {}).items() if k in selectors.FILTER_FIELDS and v not in (None, "", [])}
+    clean_filters = {k: v for k, v in (filters or {}).items() if k in facts.FILTER_FIELDS and v not in (None, "", [])}
     link, _created = KeyResultMetric.objects.update_or_create(
         key_result=key_result, defaults={"workspace": key_result.workspace, "kpi": kpi, "mode": mode, "filters": clean_filters}
     )

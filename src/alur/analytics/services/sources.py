@@ -14,11 +14,7 @@ from alur.accounts.models import User, Workspace
 from alur.accounts.selectors import membership_of
 from alur.analytics import warehouse
 from alur.analytics.imports.staging import TEXT_DIMENSIONS
-from alur.analytics.models import (
-    CampaignMapping,
-    DataSource,
-    SourceFormat,
-)
+from alur.analytics.models import CampaignMapping, DataSource, SourceFormat
 from alur.core.audit import audit_record
 from alur.core.policy import Action, require
 from alur.core.validation import refuse_nul_characters
@@ -31,8 +27,6 @@ BUILTIN_SOURCES: tuple[tuple[str, str, str], ...] = (
     ("linkedin_ads", "LinkedIn Ads", SourceFormat.LINKEDIN_ADS),
     ("journeys", "Customer journeys", SourceFormat.TOUCHPOINTS),
 )
-
-
 MAPPABLE_FIELDS = ("date", *TEXT_DIMENSIONS, "currency", *warehouse.FACT_METRICS)
 
 

@@ -18,9 +18,9 @@ from typing import Any
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
-from alur.analytics import selectors
 from alur.analytics.imports import messages
 from alur.analytics.models import Import
+from alur.analytics.selectors.facts import campaign_ids
 
 
 def notice_text(notice: Mapping[str, Any]) -> str:
@@ -64,7 +64,7 @@ def receipt(imp: Import) -> dict[str, Any]:
 
 def unmapped_campaigns(imp: Import) -> list[str]:
     """The file's campaigns that no Alur campaign matches yet (by mapping, name or UTM slug)."""
-    known = selectors.campaign_ids(imp.workspace_id)
+    known = campaign_ids(imp.workspace_id)
     return [c for c in (imp.report or {}).get("campaigns", []) if c.lower() not in known]
 
 
