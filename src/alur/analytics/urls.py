@@ -1,7 +1,16 @@
 from __future__ import annotations
 
-from alur.analytics.views import urlpatterns as view_patterns
+from alur.analytics.views import alerts, attribution, budget, dashboards, experiments, imports, keyresults, sources
 
 app_name = "analytics"
 
-urlpatterns = [*view_patterns]
+urlpatterns = [
+    *dashboards.urlpatterns,
+    *imports.urlpatterns,
+    *sources.urlpatterns,
+    *keyresults.urlpatterns,
+    *budget.urlpatterns,
+    *alerts.urlpatterns,
+    *attribution.urlpatterns,
+    *experiments.urlpatterns,
+]
