@@ -175,6 +175,39 @@ def test_budget_lines_in_rupiah_per_channel_and_month(team: Team, campaign: Camp
     assert BudgetLine.objects.count() == 1
 
 
+def test_actual_spend_from_imported_data_is_recorded_by_the_system_with_an_audit_of_each_change(
+    team: Team, campaign: Campaign
+) -> None:
+    worker = team.user(Role.CAMPAIGN_MANAGER)
+    january, february = dt.date(2027, 1, 1), dt.date(2027, 2, 1)
+    services.budget_line_set(actor=worker, campaign=campaign, channel="ads", month=january, planned="15000000", actual="1000000")
+    services.budget_line_set(actor=worker, campaign=campaign, channel="sem", month=january, planned="5000000")
+    services.budget_line_set(actor=worker, campaign=campaign, channel="ads", month=february, planned="15000000")
+    actuals = {
+        (campaign.pk, "ads", january): Decimal("2500000.0049"),  # a share of a whole-period report: to the cent
+        (campaign.pk, "sem", january): Decimal("750000"),
+        (campaign.pk, "social", january): Decimal("99000"),  # spend without a budget line creates none
+    }
+
+    assert services.budget_actuals_record_automatic(workspace=team.workspace, actuals=actuals) == 2
+
+    lines = {(line.channel, line.month): line for line in BudgetLine.objects.filter(campaign=campaign)}
+    assert set(lines) == {("ads", january), ("sem", january), ("ads", february)}
+    assert (lines["ads", january].planned, lines["ads", january].actual) == (Decimal("15000000"), Decimal("2500000.00"))
+    assert lines["sem", january].actual == Decimal("750000.00")
+    assert lines["ads", february].actual is None  # no imported spend for it: kept as it was
+    events = {e.after["channel"]: e for e in AuditEvent.objects.filter(action="campaign.budget_actual")}
+    assert set(events) == {"ads", "sem"}
+    assert events["ads"].actor is None and events["ads"].actor_label == "system"
+    assert events["ads"].object_id == str(campaign.pk)
+    assert events["ads"].before == {"channel": "ads", "month": "2027-01-01", "actual": "1000000.00"}
+    assert events["ads"].after == {"channel": "ads", "month": "2027-01-01", "actual": "2500000.00"}
+    assert events["sem"].before == {"channel": "sem", "month": "2027-01-01", "actual": None}
+    # The same figures again change nothing and add no record.
+    assert services.budget_actuals_record_automatic(workspace=team.workspace, actuals=actuals) == 0
+    assert AuditEvent.objects.filter(action="campaign.budget_actual").count() == 2
+
+
 def test_only_planners_create_campaigns(team: Team) -> None:
     for role in (Role.CONTENT_CREATOR, Role.CLIENT, Role.APPROVER):
         with pytest.raises(PermissionDenied):

@@ -18,6 +18,7 @@ class CampaignsConfig(AppConfig):
                 "campaign.output": _("Stage output written"),
                 "campaign.checklist": _("Checklist item ticked"),
                 "campaign.budget": _("Budget line set"),
+                "campaign.budget_actual": _("Actual spend recorded from imported data"),
                 "campaign.approval_request": _("Submitted for approval"),
                 "campaign.approve": _("Plan approved"),
                 "campaign.send_back": _("Plan sent back"),

@@ -7,6 +7,7 @@ only through its stage's gate; when it cannot, the ValidationError lists exactly
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -430,6 +431,42 @@ def budget_increase_decide(*, actor: User, request: BudgetIncreaseRequest, is_ap
             after={"channel": locked.channel, "month": locked.month.isoformat(), "to": str(locked.requested_planned)},
         )
     return locked
+
+
+def budget_actuals_record_automatic(*, workspace: Workspace, actuals: Mapping[tuple[int, str, dt.date], Decimal]) -> int:
+    """Actual spend from imported data (the system acts, not a person). ``actuals`` maps (campaign id, channel,
+    first day of the month) to the amount spent in the workspace currency; each budget line of the workspace
+    with an entry takes that amount, to the cent. A line without an entry keeps its actual, no line is
+    created, and the plan stays the person's. One transaction; one audit record per line that changed, with
+    its actual before and after. Returns how many lines changed."""
+    if not actuals:
+        return 0
+    changed = 0
+    with transaction.atomic():
+        lines = (
+            BudgetLine.objects.select_for_update(of=("self",))
+            .filter(workspace=workspace, campaign_id__in={campaign_id for campaign_id, _channel, _month in actuals})
+            .select_related("campaign")
+            .order_by("pk")
+        )
+        for line in lines:
+            amount = actuals.get((line.campaign_id, line.channel, line.month))
+            if amount is None or line.actual == amount.quantize(Decimal("0.01")):
+                continue
+            before = line.actual
+            line.actual = amount.quantize(Decimal("0.01"))
+            line.save(update_fields=["actual"])
+            where = {"channel": line.channel, "month": line.month.isoformat()}
+            audit_record(
+                actor=None,
+                workspace=workspace,
+                action="campaign.budget_actual",
+                obj=line.campaign,
+                before={**where, "actual": None if before is None else str(before)},
+                after={**where, "actual": str(line.actual)},
+            )
+            changed += 1
+    return changed
 
 
 def campaign_settings_update(

@@ -1,12 +1,11 @@
-"""Budget actuals from imported spend: the budget lines' actual spend per campaign, channel and month."""
+"""Budget actuals from imported spend. The budget lines are the campaigns context's: analytics hands it the
+amounts, and its service writes them and audits each change."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from alur.accounts.models import Workspace
 from alur.analytics.selectors import budget as selectors
-from alur.analytics.selectors import facts
+from alur.campaigns.services import budget_actuals_record_automatic
 
 
 def budget_actuals_refresh(workspace: Workspace) -> int:
@@ -14,17 +13,5 @@ def budget_actuals_refresh(workspace: Workspace) -> int:
     the budget lines that exist (the plan stays the person's). A month that counts a share of a whole-period
     report holds an estimate (:func:`selectors.spend_by_campaign_channel_month`); the budget page marks it.
     Returns how many lines changed."""
-    from alur.campaigns.models import BudgetLine
-
     actuals = selectors.spend_by_campaign_channel_month(workspace)
-    changed = 0
-    for line in BudgetLine.objects.filter(workspace=workspace):
-        key = (line.campaign_id, facts.channel_key(line.channel), line.month.replace(day=1))
-        if key not in actuals:
-            continue
-        amount = actuals[key].amount.quantize(Decimal("0.01"))
-        if line.actual != amount:
-            line.actual = amount
-            line.save(update_fields=["actual"])
-            changed += 1
-    return changed
+    return budget_actuals_record_automatic(workspace=workspace, actuals={key: spent.amount for key, spent in actuals.items()})
