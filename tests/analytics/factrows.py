@@ -14,7 +14,8 @@ import pyarrow.parquet as pq
 
 from alur.accounts.models import Membership, Workspace
 from alur.analytics import factstore, warehouse
-from alur.analytics.imports.run import STORED_COLUMNS, ImportResult
+from alur.analytics.imports.run import ImportResult
+from alur.analytics.imports.writing import STORED_COLUMNS
 from alur.analytics.models import DataSource, Import
 from alur.analytics.selectors import facts
 from alur.analytics.services import sources

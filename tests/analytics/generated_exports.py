@@ -99,19 +99,23 @@ def expected_totals(facts: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 
 def expected_rows(facts: Sequence[dict[str, Any]]) -> Counter[tuple[Any, ...]]:
-    """The stored rows: a blank figure of a metric the file gives is zero, a metric it does not give is NULL."""
-    present = {name for name in CANONICAL_METRICS if any(f.get(name) is not None for f in facts)}
+    """The stored rows: a blank figure stays empty (NULL), as does a metric the file does not give."""
     rows = []
     for fact in facts:
         dimensions = tuple(fact.get(d, "" if d == "account" else None) for d in DIMENSIONS)
-        metrics = tuple((fact.get(m) or 0) if m in present else None for m in CANONICAL_METRICS)
+        metrics = tuple(fact.get(m) for m in CANONICAL_METRICS)
         rows.append(dimensions + metrics)
     return Counter(rows)
 
 
 def stored_rows(output: Path) -> Counter[tuple[Any, ...]]:
-    columns = ", ".join((*DIMENSIONS, *CANONICAL_METRICS))
-    return Counter(duckdb.sql(f"SELECT {columns} FROM read_parquet('{output}')").fetchall())
+    """The rows as readers see them: a column the file does not hold is empty; a fast-path file's own totals
+    lines (``_total``) are left out."""
+    relation = f"read_parquet('{output}')"
+    have = {row[0] for row in duckdb.sql(f"DESCRIBE SELECT * FROM {relation}").fetchall()}
+    columns = ", ".join(c if c in have else f"NULL AS {c}" for c in (*DIMENSIONS, *CANONICAL_METRICS))
+    where = "WHERE NOT coalesce(_total, false)" if "_total" in have else ""
+    return Counter(duckdb.sql(f"SELECT {columns} FROM {relation} {where}").fetchall())
 
 
 def repeated_count(facts: Sequence[dict[str, Any]]) -> int:

@@ -1,7 +1,8 @@
 """Where imported facts live, how a newer file replaces older facts, and how dashboards read them.
 
 On DuckDB (the default warehouse) every import writes its facts to a Parquet file of its own in the fact
-directory beside the warehouse file (``facts/<workspace>/``), listed in the app database
+directory beside the warehouse file (``facts/workspace_id=<w>/source=<s>/import_id=<i>/``: what every row of
+the file shares is said once, by the folder, and read back from it), listed in the app database
 (:class:`~alur.analytics.models.FactFile`). A dashboard opens an in-memory DuckDB over the workspace's
 current files: it never takes a lock, so it keeps answering while an import writes — DuckDB lets only one
 process open a database file, which made every page wait for a running import before. An import's success
@@ -47,7 +48,8 @@ from django.utils import timezone
 from alur.analytics import warehouse
 from alur.analytics.imports.messages import Notice, warning
 from alur.analytics.imports.reading import literal
-from alur.analytics.imports.run import STORED_COLUMNS, ImportResult
+from alur.analytics.imports.run import ImportResult
+from alur.analytics.imports.writing import STORED_COLUMNS
 from alur.analytics.models import DataSource, FactFile, Import
 
 log = logging.getLogger(__name__)
@@ -74,9 +76,19 @@ def incoming_path(workspace_id: int, import_id: int) -> Path:
         import tempfile
 
         return Path(tempfile.mkdtemp(prefix="alur-facts-")) / f"{import_id}.parquet"
-    target = directory / str(int(workspace_id)) / "incoming"
+    target = directory / _workspace_dir(workspace_id) / "incoming"
     target.mkdir(parents=True, exist_ok=True)
     return target / f"{int(import_id)}-{uuid.uuid4().hex[:12]}.parquet"
+
+
+def _workspace_dir(workspace_id: int) -> str:
+    return f"workspace_id={int(workspace_id)}"
+
+
+def _import_dir(workspace_id: int, source: str, import_id: int) -> str:
+    """A fact file's folder names what is the same for every row in it — workspace, source, import — so the
+    file does not repeat them on every row (DuckDB reads them from the path: hive partitioning)."""
+    return f"{_workspace_dir(workspace_id)}/source={source}/import_id={int(import_id)}"
 
 
 # ------------------------------------------------------------------------------------------------ writing
@@ -96,12 +108,13 @@ def publish(*, imp: Import, output: Path, result: ImportResult) -> Published:
     directory = fact_dir()
     if directory is None:
         return _publish_table(imp, output, span)
-    workspace_dir = directory / str(imp.workspace_id)
+    workspace_dir = directory / _workspace_dir(imp.workspace_id)
     workspace_dir.mkdir(parents=True, exist_ok=True)
     with _locked(workspace_dir / ".lock"):
         DataSource.objects.select_for_update().filter(pk=imp.source_id).first()
         published = _replace_files(imp, workspace_dir, span)
-        final = workspace_dir / f"{imp.pk}-{uuid.uuid4().hex[:12]}.parquet"
+        final = directory / _import_dir(imp.workspace_id, imp.source.key, imp.pk) / f"{uuid.uuid4().hex[:12]}.parquet"
+        final.parent.mkdir(parents=True, exist_ok=True)
         output.replace(final)
         FactFile.objects.create(
             workspace_id=imp.workspace_id,
@@ -167,7 +180,7 @@ def _replace_files(imp: Import, workspace_dir: Path, span: tuple[list[str], dt.d
             published.notices.extend(_lost_periods(periods, start, end))
             published.replaced += removed
             if removed < earlier.rows:
-                kept = workspace_dir / f"{earlier.imp_id}-{uuid.uuid4().hex[:12]}.parquet"
+                kept = (directory / earlier.path).parent / f"{uuid.uuid4().hex[:12]}.parquet"
                 con.execute(f"COPY (SELECT * FROM {relation} WHERE NOT ({condition})) TO {literal(str(kept))} (FORMAT parquet)")
                 left = con.execute(
                     f"SELECT count(*), min(date), max(date_end), list(DISTINCT account) FROM read_parquet({literal(str(kept))})"
@@ -204,7 +217,16 @@ def _publish_table(imp: Import, output: Path, span: tuple[list[str], dt.date, dt
             raise RuntimeError("Imports into this warehouse engine are not supported; use DuckDB or PostgreSQL.")
         reader = duckdb.connect()
         try:
-            batches = reader.execute(f"SELECT {names} FROM read_parquet({literal(str(output))})").fetch_record_batch(50_000)
+            relation = f"read_parquet({literal(str(output))})"
+            columns = {row[0] for row in reader.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()}
+            data = "WHERE NOT coalesce(_total, false)" if "_total" in columns else ""  # the export's own totals lines
+            constants = {
+                "workspace_id": str(int(imp.workspace_id)),
+                "source": literal(imp.source.key),
+                "import_id": str(int(imp.pk)),
+            }
+            select = ", ".join(name if name in columns else f"{constants.get(name, 'NULL')} AS {name}" for name in STORED_COLUMNS)
+            batches = reader.execute(f"SELECT {select} FROM {relation} {data}").fetch_record_batch(50_000)
             with pg.transaction(), pg.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"alur-facts:{imp.workspace_id}:{imp.source.key}"])
                 cursor.execute(f"SELECT count(*) FROM {warehouse.FACTS} WHERE {where}")
@@ -237,7 +259,7 @@ def sweep() -> int:
     old.delete()
     known = set(FactFile.objects.values_list("path", flat=True))
     cutoff = (timezone.now() - dt.timedelta(days=1)).timestamp()
-    for leftover in [*directory.glob("*/*.parquet"), *directory.glob("*/incoming/*.parquet")]:
+    for leftover in directory.glob("workspace_id=*/**/*.parquet"):
         if str(leftover.relative_to(directory)) not in known and leftover.stat().st_mtime < cutoff:
             leftover.unlink(missing_ok=True)
             deleted += 1
@@ -265,7 +287,12 @@ def facts_table(workspace_id: int, campaign_ids: dict[str, int]) -> Iterator[ibi
     con = ibis.duckdb.connect()
     try:
         if paths:
-            table = con.read_parquet(paths, table_name="facts", union_by_name=True)
+            files = ", ".join(literal(p) for p in paths)
+            con.raw_sql(
+                f"CREATE TEMP VIEW facts AS SELECT * FROM read_parquet([{files}], union_by_name = true, "
+                "hive_partitioning = true, hive_types = {'workspace_id': BIGINT, 'source': VARCHAR, 'import_id': BIGINT})"
+            )
+            table = con.table("facts")
         else:
             table = con.create_table("facts", schema=warehouse.stored_fact_schema(), temp=True)
         yield _with_campaigns(_complete(table), campaign_ids)
@@ -274,7 +301,10 @@ def facts_table(workspace_id: int, campaign_ids: dict[str, int]) -> Iterator[ibi
 
 
 def _complete(table: ibis.Table) -> ibis.Table:
-    """Every stored column, in the schema's types: files written before a metric existed lack its column."""
+    """Every stored column, in the schema's types: files written before a metric existed lack its column. A file
+    written by the fast path keeps the export's own totals lines, marked ``_total``: they are never facts."""
+    if "_total" in table.columns:
+        table = table.filter(table._total.isnull() | ~table._total).drop("_total", "_total_label")
     schema = warehouse.stored_fact_schema()
     missing = {name: ibis.null(kind) for name, kind in schema.items() if name not in table.columns}
     if "campaign_id" in table.columns:  # warehouses from before campaigns were joined when reading

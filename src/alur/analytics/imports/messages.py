@@ -210,7 +210,7 @@ WARNINGS: Mapping[str, str] = {
         "assumed. Set the source's currency if that is wrong."
     ),
     "currency_from_values": gettext_noop("The amounts are written with their currency (%(currency)s)."),
-    "blank_values": gettext_noop("Cells blank or “--”, counted as zero: %(columns)s."),
+    "blank_values": gettext_noop("Cells blank or “--” (no figure; they add nothing): %(columns)s."),
     "metric_all_blank": gettext_noop(
         'The column "%(header)s" is empty in every row, so nothing is counted for %(field)s from this file (the '
         "report may not break them down this way)."

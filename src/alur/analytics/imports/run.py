@@ -22,24 +22,19 @@ from typing import Any
 
 import duckdb
 
-from alur.analytics.imports import checks, receipt, staging
+from alur.analytics.imports import checks, fast, receipt, staging
 from alur.analytics.imports.columns import match_columns
 from alur.analytics.imports.layout import Layout, Period
 from alur.analytics.imports.messages import ImportFailed, Notice, problem, warning
-from alur.analytics.imports.platforms import CANONICAL_METRICS, FORMATS, INTEGER_METRICS, MONEY_METRICS
-from alur.analytics.imports.reading import TableSource, literal, open_file
+from alur.analytics.imports.platforms import FORMATS, MONEY_METRICS
+from alur.analytics.imports.reading import TableSource, open_file
 from alur.analytics.imports.staging import Dating, Defaults, PlannedTable
+from alur.analytics.imports.writing import STORED_COLUMNS, write_facts
 from alur.analytics.numbers import DecimalStyle
 
 __all__ = ["STORED_COLUMNS", "ImportResult", "ImportSpec", "run_import"]
 
 ProgressCallback = Callable[[int, str], None]
-# The columns of a fact file, in order (the warehouse's fact schema without what it adds when reading).
-STORED_DIMENSIONS = (
-    "workspace_id", "date", "date_end", "source", "account", "channel", "campaign", "ad_set", "ad", "region", "device",
-    "currency",
-)  # fmt: skip
-STORED_COLUMNS = (*STORED_DIMENSIONS, *CANONICAL_METRICS, "import_id")
 
 
 @dataclass(frozen=True)
@@ -114,12 +109,16 @@ def run_import(path: Path, spec: ImportSpec, *, output: Path, progress: Progress
         con = duckdb.connect()
         try:
             steps = _Progress(con, progress)
-            typed = _stage(con, plans, spec, layout, steps)
-            result = _receipt(con, plans, spec, notices, typed=typed)
+            written = _stage(con, plans, spec, layout, steps, output)
+            result = _receipt(con, plans, spec, notices)
             result.tables_unused = unused
-            with steps.band(85, 100, "saving"):
-                write_facts(con, spec, result, output)
+            if not written:
+                with steps.band(85, 100, "saving"):
+                    write_facts(con, set(result.totals), plans, output)
             return result
+        except BaseException:
+            output.unlink(missing_ok=True)
+            raise
         finally:
             con.close()
 
@@ -189,10 +188,15 @@ def _dating(
 
 
 def _stage(
-    con: duckdb.DuckDBPyConnection, plans: Sequence[PlannedTable], spec: ImportSpec, layout: Layout | None, steps: _Progress
+    con: duckdb.DuckDBPyConnection,
+    plans: Sequence[PlannedTable],
+    spec: ImportSpec,
+    layout: Layout | None,
+    steps: _Progress,
+    output: Path,
 ) -> bool:
-    """Read and stage every table; raises with the problems of the cells. Returns whether every table was
-    read natively typed (the fast path)."""
+    """Read and stage every table; raises with the problems of the cells. Returns whether the facts were
+    already written to ``output`` (the fast path)."""
     defaults = Defaults(
         source=spec.source,
         account=spec.default_account,
@@ -212,20 +216,22 @@ def _stage(
         styles.append(style)
     if problems:
         raise ImportFailed(problems)
-    with steps.band(0, 60, "reading"):
-        typed = staging.stage(con, plans, styles, defaults, metrics)
-    with steps.band(60, 75, "checking"):
+    with steps.band(0, 75, "reading"):
+        written = len(plans) == 1 and fast.stage_to_parquet(con, plans[0], styles[0], defaults, metrics, output=output)
+        if not written:
+            staging.stage(con, plans, styles, defaults, metrics)
+    with steps.band(75, 85, "checking"):
         problems = checks.cell_problems(con, plans)
     if problems:
         raise ImportFailed(problems)
-    return typed
+    return written
 
 
 # ------------------------------------------------------------------------------------------------- receipt
 
 
 def _receipt(
-    con: duckdb.DuckDBPyConnection, plans: Sequence[PlannedTable], spec: ImportSpec, notices: list[Notice], *, typed: bool
+    con: duckdb.DuckDBPyConnection, plans: Sequence[PlannedTable], spec: ImportSpec, notices: list[Notice]
 ) -> ImportResult:
     data = receipt.DATA_ROWS
     summary = con.execute(
@@ -310,32 +316,6 @@ def _currency_notices(
 
 
 # --------------------------------------------------------------------------------------------------- output
-
-
-def write_facts(con: duckdb.DuckDBPyConnection, spec: ImportSpec, result: ImportResult, output: Path) -> None:
-    """The data rows as a Parquet file of facts (:data:`STORED_COLUMNS`): blank figures of a metric the file
-    gives count as zero (the receipt said so); a metric the file does not give — no column, or a column blank
-    in every row — stays empty, so it never reads as a real zero."""
-    present = set(result.totals)
-    values = []
-    for name in STORED_COLUMNS:
-        if name == "workspace_id":
-            values.append(f"{int(spec.workspace_id)}::BIGINT AS workspace_id")
-        elif name == "import_id":
-            values.append(f"{int(spec.import_id)}::BIGINT AS import_id")
-        elif name == "source":
-            values.append(f"{literal(spec.source)} AS source")
-        elif name == "account":
-            values.append("coalesce(account, '') AS account")
-        elif name in CANONICAL_METRICS:
-            kind = "BIGINT" if name in INTEGER_METRICS else "DECIMAL(18,4)"
-            values.append(f"{'coalesce(' + name + ', 0)' if name in present else 'NULL'}::{kind} AS {name}")
-        else:
-            values.append(name)
-    con.execute("SET preserve_insertion_order = false")  # facts have no order; writing without one is faster
-    con.execute(
-        f"COPY (SELECT {', '.join(values)} FROM staged WHERE {receipt.DATA_ROWS}) TO {literal(str(output))} (FORMAT parquet)"
-    )
 
 
 class _Progress:

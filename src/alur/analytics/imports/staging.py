@@ -1,11 +1,9 @@
 """Reading a table into DuckDB and turning its cells into facts: the ``staged`` table.
 
-Two ways in (:func:`stage`). When the file has one table and a sample shows only plain numbers and ISO dates,
-DuckDB's CSV reader parses the cells natively and the rows go straight into ``staged_base`` in one pass (a
-file that surprises the typed reader later is simply read again as text). Otherwise each table's cells are
-read as text into ``raw_<n>`` and parsed by :mod:`.sqlparse` into ``staged_base``. The view ``staged`` adds
-the row numbers of a typed read and marks the summary row. It holds every row of the file below the header,
-totals lines included, with
+Each table's cells are read as text into ``raw_<n>`` and parsed by :mod:`.sqlparse` into ``staged_base``
+(:func:`stage`); the view ``staged`` marks the summary row. (A large clean file takes :mod:`.fast` instead,
+whose ``staged`` is a view of the same columns over the facts it wrote.) It holds every row of the file below
+the header, totals lines included, with
 
 * ``table_no``, ``line_no`` — which table, and the row number as a spreadsheet shows it;
 * ``is_total``/``total_label`` — a totals line (:mod:`.totals`); ``is_summary`` — a platform's summary row
@@ -22,7 +20,7 @@ Nothing is dropped here: checks (:mod:`.checks`) refuse the file or the rows are
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -38,7 +36,7 @@ from alur.analytics.imports.reading import TableSource, literal, quote
 from alur.analytics.imports.totals import total_label_sql
 from alur.analytics.numbers import DecimalStyle
 
-__all__ = ["Dating", "PlannedTable", "stage", "summary_rows", "table_sql"]
+__all__ = ["Dating", "PlannedTable", "stage", "summary_rows", "table_sql", "typed_query"]
 
 TEXT_DIMENSIONS = LABEL_DIMENSIONS
 SAMPLE_ROWS = 5000
@@ -187,42 +185,22 @@ def stage(
     styles: Sequence[ColumnStyles],
     defaults: Defaults,
     metrics: Sequence[str],
-) -> bool:
-    """Build ``staged`` (see the module docstring); returns whether the rows were read natively typed."""
-    typed = (
-        len(plans) == 1
-        and styles[0].typed
-        and bool(styles[0].numbers)
-        and _stage_typed(con, plans[0], styles[0], defaults, metrics)
-    )
-    if not typed:
-        selects = []
-        for plan, style in zip(plans, styles, strict=True):
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {plan.raw} AS SELECT * FROM {plan.source.relation()}")
-            plan.has_raw = True
-            selects.append(table_sql(plan, style, defaults, typed=False, metrics=metrics, relation=plan.raw))
-        con.execute(f"CREATE OR REPLACE TEMP TABLE staged_base AS {' UNION ALL '.join(f'({s})' for s in selects)}")
-        spread_value_currency(con, plans)
-        con.execute("CREATE OR REPLACE TEMP VIEW staged_lines AS SELECT * FROM staged_base")
-    else:
-        # A table filled from the file in order numbers its rows as the file does.
-        offset = plans[0].source.row_offset or 0
-        con.execute(
-            f"CREATE OR REPLACE TEMP VIEW staged_lines AS SELECT * REPLACE (rowid + {offset} AS line_no) FROM staged_base"
-        )
+) -> None:
+    """Build ``staged`` from the file read as text (see the module docstring; the fast path is :mod:`.fast`)."""
+    selects = []
+    for plan, style in zip(plans, styles, strict=True):
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {plan.raw} AS SELECT * FROM {plan.source.relation()}")
+        plan.has_raw = True
+        selects.append(table_sql(plan, style, defaults, typed=False, metrics=metrics, relation=plan.raw).select())
+    con.execute(f"CREATE OR REPLACE TEMP TABLE staged_base AS {' UNION ALL '.join(f'({s})' for s in selects)}")
+    spread_value_currency(con, plans)
     summary = " OR ".join(f"(table_no = {table} AND line_no = {line})" for table, line in summary_rows(con, plans))
-    con.execute(f"CREATE OR REPLACE TEMP VIEW staged AS SELECT *, {summary or 'false'} AS is_summary FROM staged_lines")
-    return typed
+    con.execute(f"CREATE OR REPLACE TEMP VIEW staged AS SELECT *, {summary or 'false'} AS is_summary FROM staged_base")
 
 
-def _stage_typed(
-    con: duckdb.DuckDBPyConnection, plan: PlannedTable, styles: ColumnStyles, defaults: Defaults, metrics: Sequence[str]
-) -> bool:
-    """Parse the table with DuckDB's own CSV reader straight into ``staged_base``: one pass. False when a cell
-    does not fit the types the sample promised (the caller reads the table as text then)."""
+def typed_query(plan: PlannedTable, styles: ColumnStyles, defaults: Defaults, metrics: Sequence[str]) -> TableQuery | None:
+    """The table read by DuckDB's own CSV reader, numbers and dates parsed natively (for :mod:`.fast`)."""
     source = plan.source
-    if len(set(styles.numbers.values())) != 1:
-        return False
     style = next(iter(styles.numbers.values()))
     types = {_name(source, plan.match.columns[m]): "DECIMAL(18,4)" for m in styles.numbers}
     for header in _date_headers(plan):
@@ -230,13 +208,7 @@ def _stage_typed(
     separators = "thousands=',', decimal_separator='.'" if style == "en" else "thousands='.', decimal_separator=','"
     nulls = "[" + ", ".join(literal(n) for n in _NULL_STRINGS) + "]"
     relation = source.relation(types, options=f"{separators}, nullstr={nulls}", strict=True)
-    select = table_sql(plan, styles, defaults, typed=True, metrics=metrics, relation=relation, line_sql="NULL::BIGINT")
-    try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE staged_base AS {select}")
-    except duckdb.Error:
-        con.execute("DROP TABLE IF EXISTS staged_base")
-        return False
-    return True
+    return table_sql(plan, styles, defaults, typed=True, metrics=metrics, relation=relation, line_sql="NULL::BIGINT")
 
 
 def _name(source: TableSource, header: str) -> str:
@@ -257,8 +229,36 @@ def _date_headers(plan: PlannedTable) -> list[str]:
     return headers
 
 
+def _trimmed(cell: str) -> str:
+    """``nullif(trim(cell), '')``, trimming only the few cells that need it: trimming every cell costs about a
+    third of reading the file."""
+    padded = f"starts_with({cell}, ' ') OR ends_with({cell}, ' ')"
+    return f"(CASE WHEN {padded} THEN nullif(trim({cell}), '') ELSE nullif({cell}, '') END)"
+
+
 def _is_empty(raw: str) -> str:
     return f"(coalesce(lower(trim({raw})), '') IN {_EMPTY_SQL})"
+
+
+_CONSTANT_SQL = re.compile(r"^(?:NULL::\w+(?:\(\d+,\d+\))?|true|false|-?\d+|'(?:[^']|'')*')$")
+
+
+@dataclass(frozen=True)
+class TableQuery:
+    """How a table's rows become ``staged``'s columns: ``inner`` expressions over the cells (``cells_sql``), then
+    ``outer`` expressions over those (the names ``staged`` has, in the same order for every table)."""
+
+    inner: dict[str, str]
+    outer: dict[str, str]
+    cells_sql: str
+
+    def select(self) -> str:
+        """Every column computed in one query (what is materialised on the text path)."""
+        return f"SELECT {_columns(self.outer)} FROM (SELECT {_columns(self.inner)} FROM {self.cells_sql})"
+
+
+def _columns(expressions: Mapping[str, str]) -> str:
+    return ", ".join(f"{sql} AS {quote(name)}" for name, sql in expressions.items())
 
 
 def table_sql(
@@ -270,28 +270,27 @@ def table_sql(
     metrics: Sequence[str],
     relation: str,
     line_sql: str | None = None,
-) -> str:
-    """The query giving the table's rows in ``staged_base``'s columns (the same for every table, in the same
-    order). The inner query reads ``relation`` once; the outer one names the results and derives the checks."""
+) -> TableQuery:
+    """How the table's rows become ``staged``'s columns (the same for every table, in the same order)."""
     source, match = plan.source, plan.match
     raw_of = {canonical: source.column_sql[header] for canonical, header in match.columns.items()}
     typed_columns = {source.column_sql[h] for h in _typed_headers(plan)} if typed else set()
     cells = [source.column_sql[h] for h in dict.fromkeys(source.headers) if h in source.column_sql]
     # The first non-empty cell holds a totals label, if any. A cell DuckDB parsed as a number or a date cannot
     # be a label, so a row whose first cell parsed is settled at once (an empty string stops the search).
-    first = [f"CASE WHEN {c} IS NOT NULL THEN '' END" if c in typed_columns else f"nullif(trim({c}), '')" for c in cells]
+    first = [f"CASE WHEN {c} IS NOT NULL THEN '' END" if c in typed_columns else _trimmed(c) for c in cells]
     first_cell = f"coalesce({', '.join(first)})" if first else "NULL::VARCHAR"
     cell_currency = "NULL::VARCHAR"
     if "currency" in raw_of:
-        code = f"trim({raw_of['currency']})"
-        cell_currency = f"CASE WHEN coalesce({code}, '') IN {_NAME_EMPTY_SQL} THEN NULL ELSE upper({code}) END"
+        code = f"coalesce({_trimmed(raw_of['currency'])}, '')"
+        cell_currency = f"CASE WHEN {code} IN {_NAME_EMPTY_SQL} THEN NULL ELSE upper({code}) END"
     # Values used twice are computed once, a level below (DuckDB does not share a repeated expression).
     keep_rowid = ", rowid" if line_sql is None and source.row_offset is not None else ""  # a raw table numbers by rowid
     cells_sql = f"(SELECT *{keep_rowid}, {first_cell} AS __first, {cell_currency} AS __cell_currency FROM {relation})"
     inner: dict[str, str] = {
         "table_no": str(plan.number),
         "line_no": line_sql or source.row_sql,
-        "is_total": f"coalesce({total_label_sql('__first')}, false)",
+        "is_total": _is_total_sql(plan, raw_of, typed=typed),
         "first_cell": "__first",
         **_dating_sql(plan, styles, raw_of, typed=typed),
         "value_currency": _value_currency_sql(raw_of, typed=typed),
@@ -299,7 +298,7 @@ def table_sql(
     }
     for name in TEXT_DIMENSIONS:
         if name in raw_of:
-            inner[name] = f"nullif(trim({raw_of[name]}), '')"
+            inner[name] = _trimmed(raw_of[name])
         elif name == "account":
             inner[name] = literal(defaults.account)
         elif name == "channel":
@@ -314,8 +313,8 @@ def table_sql(
         raw = raw_of.get(name)
         if raw is None:
             continue
-        if typed:
-            inner[name], inner[f"{name}__empty"] = raw, f"{raw} IS NULL"
+        if typed:  # the typed reader turned blank cells into NULL
+            inner[name] = raw
         else:
             inner[name], inner[f"{name}__empty"] = sqlparse.number_sql(raw, styles.numbers[name]), _is_empty(raw)
 
@@ -337,13 +336,22 @@ def table_sql(
             # A blank cell counts as zero (the receipt says so), in a derived figure too.
             outer[name] = f"greatest(coalesce({difference.minuend}, 0) - coalesce({difference.subtrahend}, 0), 0)"
             outer[f"{name}__bad"], outer[f"{name}__empty"] = "false", "false"
+        elif typed:
+            outer.update({name: name, f"{name}__bad": "false", f"{name}__empty": f"({name} IS NULL)"})
         else:
             outer[name] = name
             outer[f"{name}__bad"] = f"({name} IS NULL AND NOT {name}__empty)"
             outer[f"{name}__empty"] = f"{name}__empty"
-    inner_sql = ", ".join(f"{expression} AS {quote(column)}" for column, expression in inner.items())
-    outer_sql = ", ".join(f"{expression} AS {quote(column)}" for column, expression in outer.items())
-    return f"SELECT {outer_sql} FROM (SELECT {inner_sql} FROM {cells_sql})"
+    return TableQuery(inner, outer, cells_sql)
+
+
+def _is_total_sql(plan: PlannedTable, raw_of: dict[str, str], *, typed: bool) -> str:
+    """Whether the row is a totals line (its first non-empty cell, ``__first``, is a totals label). Read typed, a
+    row with a date is data: only the rows without one need the label looked at."""
+    label = f"coalesce({total_label_sql('__first')}, false)"
+    if typed and "date" in raw_of and plan.dating in (Dating.DAILY, Dating.ROW_PERIOD):
+        return f"CASE WHEN {raw_of['date']} IS NOT NULL THEN false ELSE {label} END"
+    return label
 
 
 def _dating_sql(plan: PlannedTable, styles: ColumnStyles, raw_of: dict[str, str], *, typed: bool) -> dict[str, str]:
@@ -393,7 +401,7 @@ def summary_rows(con: duckdb.DuckDBPyConnection, plans: Sequence[PlannedTable]) 
             continue
         empty = " AND ".join(f"coalesce({d}, '') IN {_NAME_EMPTY_SQL}" for d in labels)
         first = con.execute(
-            f"SELECT line_no, {empty} FROM staged_lines WHERE table_no = ? AND NOT is_total ORDER BY line_no LIMIT 1",
+            f"SELECT line_no, {empty} FROM staged_base WHERE table_no = ? AND NOT is_total ORDER BY line_no LIMIT 1",
             [plan.number],
         ).fetchone()
         if first is not None and first[1]:

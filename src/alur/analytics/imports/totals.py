@@ -39,10 +39,11 @@ def is_file_total_label(label: str) -> bool:
 
 
 def total_label_sql(first_cell_sql: str) -> str:
-    """SQL ``TRUE`` when the row's first non-empty cell (an expression) is a totals label. The cheap prefix
-    test runs first; the regular expression only on the few cells that pass it."""
-    cell = f"lower(trim({first_cell_sql}))"
+    """SQL ``TRUE`` when the row's first non-empty cell (an expression, already trimmed) is a totals label. A
+    cheap test of the first letter runs first (DuckDB evaluates the rest of a conjunction only on the rows that
+    pass it), the regular expression only on the few cells that pass all."""
+    first = f"lower(left({first_cell_sql}, 1))"
     return (
-        f"(({cell} LIKE 't%' OR {cell} LIKE 'g%' OR {cell} LIKE 'j%' OR {cell} LIKE 's%') "
-        f"AND regexp_full_match({cell}, '(?s)({_LABELS})(\\s*:.*|\\s+(of|dari)\\s.*)?'))"
+        f"({first} IN ('t', 'g', 'j', 's') "
+        f"AND regexp_full_match(lower({first_cell_sql}), '(?s)({_LABELS})(\\s*:.*|\\s+(of|dari)\\s.*)?'))"
     )
