@@ -156,6 +156,13 @@ def _lost_periods(rows: Sequence[tuple[Any, ...]], start: dt.date, end: dt.date)
     ]
 
 
+def _fact_file(con: duckdb.DuckDBPyConnection, path: Path) -> str:
+    """One fact file as a relation with ``date_end`` (a file of one-day facts does not write it)."""
+    relation = f"read_parquet({literal(str(path))})"
+    columns = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()}
+    return relation if "date_end" in columns else f"(SELECT *, date AS date_end FROM {relation})"
+
+
 def _replace_files(imp: Import, workspace_dir: Path, span: tuple[list[str], dt.date, dt.date]) -> Published:
     accounts, start, end = span
     directory = workspace_dir.parent
@@ -169,7 +176,7 @@ def _replace_files(imp: Import, workspace_dir: Path, span: tuple[list[str], dt.d
         for earlier in candidates:
             if not set(earlier.accounts) & set(accounts):
                 continue
-            relation = f"read_parquet({literal(str(directory / earlier.path))})"
+            relation = _fact_file(con, directory / earlier.path)
             found = con.execute(f"SELECT count(*) FROM {relation} WHERE {condition}").fetchone()
             removed = int(found[0]) if found else 0
             if not removed:
@@ -224,6 +231,7 @@ def _publish_table(imp: Import, output: Path, span: tuple[list[str], dt.date, dt
                 "workspace_id": str(int(imp.workspace_id)),
                 "source": literal(imp.source.key),
                 "import_id": str(int(imp.pk)),
+                "date_end": "date",  # a file of one-day facts does not write their last day
             }
             select = ", ".join(name if name in columns else f"{constants.get(name, 'NULL')} AS {name}" for name in STORED_COLUMNS)
             batches = reader.execute(f"SELECT {select} FROM {relation} {data}").fetch_record_batch(50_000)
@@ -306,6 +314,12 @@ def _complete(table: ibis.Table) -> ibis.Table:
     if "_total" in table.columns:
         table = table.filter(table._total.isnull() | ~table._total).drop("_total", "_total_label")
     schema = warehouse.stored_fact_schema()
+    # A file of one-day facts does not write their last day: it is the date.
+    table = (
+        table.mutate(date_end=table.date_end.coalesce(table.date))
+        if "date_end" in table.columns
+        else table.mutate(date_end=table.date)
+    )
     missing = {name: ibis.null(kind) for name, kind in schema.items() if name not in table.columns}
     if "campaign_id" in table.columns:  # warehouses from before campaigns were joined when reading
         table = table.drop("campaign_id")

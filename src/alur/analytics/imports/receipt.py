@@ -164,10 +164,15 @@ def _identical_rows(con: duckdb.DuckDBPyConnection, plans: Sequence[PlannedTable
         if not cells:
             continue
         relation, row = plan.cells_sql()
+        # Totals lines are left out by their row number where ``staged`` has the file's (the text path).
+        data = (
+            f"JOIN staged s ON s.table_no = {plan.number} AND s.line_no = r.line AND NOT s.is_total AND NOT s.is_summary"
+            if plan.has_raw
+            else ""
+        )
         groups = con.execute(
             f"SELECT list(r.line ORDER BY r.line) FROM (SELECT {row} AS line, "
-            f"hash({', '.join(f'{c}::VARCHAR' for c in cells)}) AS h FROM {relation}) r "
-            f"JOIN staged s ON s.table_no = {plan.number} AND s.line_no = r.line AND NOT s.is_total AND NOT s.is_summary "
+            f"hash({', '.join(f'{c}::VARCHAR' for c in cells)}) AS h FROM {relation}) r {data} "
             "GROUP BY r.h HAVING count(*) > 1 ORDER BY min(r.line) LIMIT 5"
         ).fetchall()
         notices.extend(warning("identical_rows", rows=", ".join(str(n) for n in lines[:5])) for (lines,) in groups)

@@ -218,10 +218,13 @@ def _stage(
         raise ImportFailed(problems)
     with steps.band(0, 75, "reading"):
         written = len(plans) == 1 and fast.stage_to_parquet(con, plans[0], styles[0], defaults, metrics, output=output)
+        if written and checks.cell_problems(con, plans):  # the text path names the rows and cells
+            output.unlink(missing_ok=True)
+            written = False
         if not written:
             staging.stage(con, plans, styles, defaults, metrics)
     with steps.band(75, 85, "checking"):
-        problems = checks.cell_problems(con, plans)
+        problems = [] if written else checks.cell_problems(con, plans)
     if problems:
         raise ImportFailed(problems)
     return written

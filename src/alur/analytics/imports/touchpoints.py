@@ -31,6 +31,8 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+from duckdb.func import PythonUDFType
+from duckdb.sqltypes import VARCHAR
 
 from alur.analytics import numbers, warehouse
 from alur.analytics.imports import sqlparse
@@ -208,7 +210,7 @@ def _load(
             [None if v is None or not v.strip() else pseudonym(key, identity_kind, v) for v in values.to_pylist()], pa.string()
         )
 
-    con.create_function("alur_pseudonym", hash_values, [duckdb.typing.VARCHAR], duckdb.typing.VARCHAR, type="arrow")  # type: ignore[arg-type,attr-defined]
+    con.create_function("alur_pseudonym", hash_values, [VARCHAR], VARCHAR, type=PythonUDFType.ARROW)
     try:
         con.execute(f"CREATE TEMP TABLE raw AS SELECT * FROM {relation}")
     except duckdb.Error as error:

@@ -14,7 +14,7 @@ import duckdb
 
 from alur.analytics.imports.platforms import CANONICAL_METRICS, INTEGER_METRICS, LABEL_DIMENSIONS
 from alur.analytics.imports.reading import literal
-from alur.analytics.imports.staging import PlannedTable
+from alur.analytics.imports.staging import Dating, PlannedTable
 
 __all__ = ["DATA_ROWS", "STORED_COLUMNS", "STORED_DIMENSIONS", "write_facts", "written_dimensions"]
 
@@ -28,10 +28,12 @@ DATA_ROWS = "NOT is_total AND NOT is_summary"
 
 
 def written_dimensions(plans: Sequence[PlannedTable]) -> list[str]:
-    """The dimensions a fact file holds: the dates, the account, channel and currency (always), and the other
-    names where the file has them."""
+    """The dimensions a fact file holds: the date (and the last day of each row's period, unless every row is
+    one day: readers take the date then), the account, channel and currency, and the other names where the
+    file has them."""
     names = [d for d in LABEL_DIMENSIONS if d in ("account", "channel") or any(d in p.match.columns for p in plans)]
-    return ["date", "date_end", *names, "currency"]
+    daily = all(p.dating == Dating.DAILY for p in plans)
+    return ["date", *([] if daily else ["date_end"]), *names, "currency"]
 
 
 def write_facts(con: duckdb.DuckDBPyConnection, present: Collection[str], plans: Sequence[PlannedTable], output: Path) -> None:
