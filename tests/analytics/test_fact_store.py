@@ -152,3 +152,35 @@ def test_retired_fact_files_are_deleted_after_their_grace_period(team: Any, ware
     assert factstore.sweep() == 1
     assert not (directory / retired.path).exists()
     assert Decimal(str(stored_facts(team.workspace.pk)[0]["spend"])) == Decimal("1350000")
+
+
+GA4_TRAFFIC = """# ----------------------------------------
+# Traffic acquisition: Session primary channel group (Default Channel Group)
+# Start date: 20261101
+# End date: 20261130
+Session primary channel group (Default channel group),Sessions,Engaged sessions,Key events,Total revenue
+Organic Search,1200,700,30,4500000
+Paid Social,800,300,12,1800000
+"""
+
+GA4_EVENTS = """# ----------------------------------------
+# Events: Event name
+# Start date: 20261101
+# End date: 20261130
+Event name,Event count,Total users,Total revenue
+purchase,42,40,6300000
+page_view,9000,2000,0
+"""
+
+
+def test_another_kind_of_report_of_the_same_days_says_which_figures_it_no_longer_counts(team: Any, warehouse_url: str) -> None:
+    """GA4's traffic and events reports of one property and month replace each other in one source (counting both
+    would count the revenue twice): the receipt says the sessions are gone and how to keep both."""
+    traffic = _import(team, GA4_TRAFFIC, "Traffic_acquisition.csv", source="ga4")
+    assert traffic.status == Import.Status.SUCCEEDED, traffic.report
+    events = _import(team, GA4_EVENTS, "Events_Event_name.csv", source="ga4")
+    assert events.status == Import.Status.SUCCEEDED, events.report
+    lost = next(w for w in events.report["warnings"] if w["code"] == "replaced_metrics")
+    assert lost["params"]["file"] == "Traffic_acquisition.csv"
+    assert {"sessions", "engaged_sessions", "conversions"} <= set(lost["params"]["fields"])
+    assert sum(r["sessions"] or 0 for r in stored_facts(team.workspace.pk)) == 0

@@ -107,12 +107,12 @@ def publish(*, imp: Import, output: Path, result: ImportResult) -> Published:
     span = (accounts, result.date_from, result.date_to)
     directory = fact_dir()
     if directory is None:
-        return _publish_table(imp, output, span)
+        return _publish_table(imp, output, span, list(result.totals))
     workspace_dir = directory / _workspace_dir(imp.workspace_id)
     workspace_dir.mkdir(parents=True, exist_ok=True)
     with _locked(workspace_dir / ".lock"):
         DataSource.objects.select_for_update().filter(pk=imp.source_id).first()
-        published = _replace_files(imp, workspace_dir, span)
+        published = _replace_files(imp, workspace_dir, span, list(result.totals))
         final = directory / _import_dir(imp.workspace_id, imp.source.key, imp.pk) / f"{uuid.uuid4().hex[:12]}.parquet"
         final.parent.mkdir(parents=True, exist_ok=True)
         output.replace(final)
@@ -163,7 +163,25 @@ def _fact_file(con: duckdb.DuckDBPyConnection, path: Path) -> str:
     return relation if "date_end" in columns else f"(SELECT *, date AS date_end FROM {relation})"
 
 
-def _replace_files(imp: Import, workspace_dir: Path, span: tuple[list[str], dt.date, dt.date]) -> Published:
+def _lost_metrics(
+    con: duckdb.DuckDBPyConnection, relation: str, condition: str, earlier: Import, metrics: Sequence[str]
+) -> list[Notice]:
+    """Figures the replaced facts had and the new file does not (two kinds of report of one source and the same
+    days — GA4's traffic and events — replace each other): said, with the way to keep both."""
+    columns = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()}
+    candidates = [m for m in warehouse.FACT_METRICS if m in columns and m not in metrics]
+    if not candidates:
+        return []
+    counts = con.execute(f"SELECT {', '.join(f'count({m})' for m in candidates)} FROM {relation} WHERE {condition}").fetchone()
+    lost = [m for m, n in zip(candidates, counts or (), strict=True) if n]
+    if not lost:
+        return []
+    return [warning("replaced_metrics", file=earlier.original_name, fields=lost)]
+
+
+def _replace_files(
+    imp: Import, workspace_dir: Path, span: tuple[list[str], dt.date, dt.date], metrics: Sequence[str]
+) -> Published:
     accounts, start, end = span
     directory = workspace_dir.parent
     published = Published()
@@ -185,6 +203,7 @@ def _replace_files(imp: Import, workspace_dir: Path, span: tuple[list[str], dt.d
                 f"SELECT DISTINCT import_id, date, date_end FROM {relation} WHERE {condition} AND date_end <> date ORDER BY 2"
             ).fetchall()
             published.notices.extend(_lost_periods(periods, start, end))
+            published.notices.extend(_lost_metrics(con, relation, condition, earlier.imp, metrics))
             published.replaced += removed
             if removed < earlier.rows:
                 kept = (directory / earlier.path).parent / f"{uuid.uuid4().hex[:12]}.parquet"
@@ -209,7 +228,7 @@ def _replace_files(imp: Import, workspace_dir: Path, span: tuple[list[str], dt.d
     return published
 
 
-def _publish_table(imp: Import, output: Path, span: tuple[list[str], dt.date, dt.date]) -> Published:
+def _publish_table(imp: Import, output: Path, span: tuple[list[str], dt.date, dt.date], metrics: Sequence[str]) -> Published:
     """PostgreSQL (or another engine Ibis reaches with a psycopg connection): delete and COPY in one
     transaction, serialised per workspace and source by an advisory lock."""
     accounts, start, end = span
@@ -242,6 +261,15 @@ def _publish_table(imp: Import, output: Path, span: tuple[list[str], dt.date, dt
                 periods = f"SELECT DISTINCT import_id, date, date_end FROM {warehouse.FACTS} WHERE {where} AND date_end <> date"
                 cursor.execute(periods + " ORDER BY 2")
                 published.notices = _lost_periods(cursor.fetchall(), start, end)
+                candidates = [m for m in warehouse.FACT_METRICS if m not in metrics]
+                if candidates and published.replaced:
+                    counts = ", ".join(f"count({m})" for m in candidates)
+                    cursor.execute(f"SELECT min(import_id), {counts} FROM {warehouse.FACTS} WHERE {where}")
+                    first, *found = cursor.fetchone()
+                    lost = [m for m, n in zip(candidates, found, strict=True) if n]
+                    earlier = Import.objects.filter(pk=first).values_list("original_name", flat=True).first() or "?"
+                    if lost:
+                        published.notices.append(warning("replaced_metrics", file=earlier, fields=lost))
                 cursor.execute(f"DELETE FROM {warehouse.FACTS} WHERE {where}")
                 with cursor.copy(f"COPY {warehouse.FACTS} ({names}) FROM STDIN") as copy:
                     for batch in batches:

@@ -239,6 +239,11 @@ WARNINGS: Mapping[str, str] = {
     "tables_not_used": gettext_noop("Tables not imported (no figures Alur keeps, or no rows): %(tables)s."),
     "tables_used": gettext_noop("Tables imported: %(tables)s."),
     "replaced_earlier": gettext_noop("Rows of earlier imports for the same days that this file replaced: %(rows)s."),
+    "replaced_metrics": gettext_noop(
+        'The earlier import "%(file)s" of the same source and days had %(fields)s, which this file does not: they '
+        "are no longer counted for those days. To keep two kinds of report of the same days (GA4's traffic and "
+        "events, say), import each into a source of its own."
+    ),
     "replaced_period": gettext_noop(
         'The earlier whole-period figures of "%(file)s" (%(period)s) overlapped this file and were replaced whole: '
         "the days of that period outside this file are no longer counted. Import a file covering them again if needed."

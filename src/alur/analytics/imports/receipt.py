@@ -146,7 +146,14 @@ def row_warnings(con: duckdb.DuckDBPyConnection, plans: Sequence[PlannedTable], 
     keys = ", ".join(["date", "date_end", *mapped, "currency"])
     repeated = con.execute(f"SELECT count(*) - count(DISTINCT hash({keys})) FROM staged WHERE {DATA_ROWS}").fetchone()
     if repeated and repeated[0]:
-        breakdowns = [h for p in plans for h in p.match.ignored if h.strip().casefold() in _BREAKDOWN_HEADERS]
+        # The columns the report is broken down by: named breakdowns (Age, Placement…), and any other column it
+        # has that Alur neither keeps nor knows as a ratio, an ID or a setting (GA4's "Landing page", "Event name").
+        breakdowns = [
+            h
+            for p in plans
+            for h in p.match.ignored
+            if h.strip().casefold() in _BREAKDOWN_HEADERS or h not in p.match.known_unused
+        ]
         if breakdowns:
             columns = ", ".join(f'"{h}"' for h in dict.fromkeys(breakdowns))
             notices.append(warning("repeated_rows", count=repeated[0], columns=columns))
