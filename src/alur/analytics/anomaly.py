@@ -90,6 +90,9 @@ MIN_DAYS_FOR_LEVEL = 4
 ONE_DAY = timedelta(days=1)
 
 
+WINDOW_WEEKS = 8  # same weekdays a day is judged against (step 2)
+
+
 @dataclass(frozen=True)
 class Anomaly:
     """One flagged day: the value, the band ``[low, high]`` around ``expected`` that would not have
@@ -149,7 +152,7 @@ def detect(
     series: Sequence[tuple[date, float | None]],
     *,
     better: Better = "either",
-    window_weeks: int = 8,
+    window_weeks: int = WINDOW_WEEKS,
     threshold: float = 3.5,
     critical: float = 5.0,
     min_history: int = 14,

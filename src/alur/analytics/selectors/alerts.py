@@ -33,9 +33,13 @@ def anomalies(workspace: Any, *, threshold: float = 3.5, recent_days: int = 30) 
             return []
         first, last = bounds
         since = last - dt.timedelta(days=recent_days - 1)
+        # A day is judged against the same weekday of the weeks before it and their own preceding weeks: twice
+        # that window before the first day judged is history enough (earlier days change no verdict that matters
+        # here), and keeps the scan of years of data from pulling every day of every campaign.
+        history = max(first, since - dt.timedelta(days=14 * anomaly.WINDOW_WEEKS + 14))
         for dimension in ("channel", "campaign"):
             wanted = [*SCAN_KPIS, "impressions", "clicks", "sessions"]
-            rows = kpis.execute(kpis.rollup(facts, wanted, by=[dimension], grain="day", start=first, end=last))
+            rows = kpis.execute(kpis.rollup(facts, wanted, by=[dimension], grain="day", start=history, end=last))
             groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
             for row in rows:
                 groups[(row.get(dimension) or "", row.get("currency") or "")].append(row)
