@@ -40,7 +40,7 @@ __all__ = ["Dating", "PlannedTable", "stage", "summary_rows", "table_sql", "type
 
 TEXT_DIMENSIONS = LABEL_DIMENSIONS
 SAMPLE_ROWS = 5000
-_AMBIGUOUS_RE = "^[^0-9]*[1-9][0-9]?[0-9]?[.,][0-9]{3}[^0-9]*$"  # "1.234" / "12,500": thousands or decimals?
+AMBIGUOUS_RE = "^[^0-9]*[1-9][0-9]?[0-9]?[.,][0-9]{3}[^0-9]*$"  # "1.234" / "12,500": thousands or decimals?
 _EMPTY_SQL = "('', '-', '--', '---', '—', '–', 'n/a', 'na', 'n.a.', 'null', 'none', '(not set)')"
 _NAME_EMPTY_SQL = "('', '-', '--', '---', '—', '–')"
 # Native parsing is tried when every sampled cell has one of these shapes (or is empty).
@@ -142,21 +142,12 @@ def decide_styles(
             separators = {c for v in values for c in v if c in ".,"}
             style = "id" if separators == {"."} else "en"
         if style is None:
-            ambiguous = next((v for v in values if re.fullmatch(_AMBIGUOUS_RE, v.strip())), None)
+            ambiguous = next((v for v in values if re.fullmatch(AMBIGUOUS_RE, v.strip())), None)
             if ambiguous is not None:
                 try:
                     numbers.parse_number(ambiguous)
                 except numbers.AmbiguousNumber:
-                    digits = re.sub(r"[^0-9.,]", "", ambiguous)
-                    problems.append(
-                        problem(
-                            "number_ambiguous",
-                            column=columns[name],
-                            value=ambiguous,
-                            id_reading=digits.replace(".", "").replace(",", "."),
-                            en_reading=digits.replace(",", ""),
-                        )
-                    )
+                    problems.append(ambiguous_problem(ambiguous, columns[name]))
                     continue
             style = "en"
         styles[name] = style
@@ -236,7 +227,20 @@ def _trimmed(cell: str) -> str:
     return f"(CASE WHEN {padded} THEN nullif(trim({cell}), '') ELSE nullif({cell}, '') END)"
 
 
-def _is_empty(raw: str) -> str:
+def ambiguous_problem(value: str, column: str | None) -> Notice:
+    """``1.234`` where nothing settles the style: refused with both readings, never guessed."""
+    digits = re.sub(r"[^0-9.,]", "", value)
+    return problem(
+        "number_ambiguous",
+        column=column,
+        value=value,
+        id_reading=digits.replace(".", "").replace(",", "."),
+        en_reading=digits.replace(",", ""),
+    )
+
+
+def is_empty_sql(raw: str) -> str:
+    """``TRUE`` for a cell that means "no value": blank, a dash, "n/a", "(not set)"."""
     return f"(coalesce(lower(trim({raw})), '') IN {_EMPTY_SQL})"
 
 
@@ -316,7 +320,7 @@ def table_sql(
         if typed:  # the typed reader turned blank cells into NULL
             inner[name] = raw
         else:
-            inner[name], inner[f"{name}__empty"] = sqlparse.number_sql(raw, styles.numbers[name]), _is_empty(raw)
+            inner[name], inner[f"{name}__empty"] = sqlparse.number_sql(raw, styles.numbers[name]), is_empty_sql(raw)
 
     outer: dict[str, str] = {name: name for name in ("table_no", "line_no", "is_total")}
     outer["total_label"] = "CASE WHEN is_total THEN first_cell END"
@@ -371,7 +375,7 @@ def _dating_sql(plan: PlannedTable, styles: ColumnStyles, raw_of: dict[str, str]
     if plan.dating == Dating.ROW_PERIOD and plan.match.period_end:
         end_raw = plan.source.column_sql[plan.match.period_end]
         end = end_raw if typed else sqlparse.date_sql(end_raw, form)
-        return {"date": day, "period_end": end, "period_end_empty": f"{end_raw} IS NULL" if typed else _is_empty(end_raw)}
+        return {"date": day, "period_end": end, "period_end_empty": f"{end_raw} IS NULL" if typed else is_empty_sql(end_raw)}
     return {"date": day, **no_end}
 
 

@@ -39,9 +39,9 @@ from alur.analytics.imports import sqlparse
 from alur.analytics.imports.messages import ImportFailed, Notice, problem
 from alur.analytics.imports.reading import literal as _literal
 from alur.analytics.imports.reading import open_file
+from alur.analytics.imports.staging import AMBIGUOUS_RE, ambiguous_problem, is_empty_sql
 
 MAX_PROBLEMS = 50
-_AMBIGUOUS_RE = "^[^0-9]*[1-9][0-9]?[0-9]?[.,][0-9]{3}[^0-9]*$"
 
 IDENTITY_ALIASES: dict[str, tuple[str, ...]] = {
     "journey": (
@@ -122,10 +122,6 @@ class TouchpointResult:
 def _find(headers: Sequence[str], aliases: Sequence[str]) -> str | None:
     wanted = {a.lower() for a in aliases}
     return next((h for h in headers if h.strip().lower() in wanted), None)
-
-
-def _is_empty(raw: str) -> str:
-    return f"(coalesce(lower(trim({raw})), '') IN ('', '-', '--', 'n/a', 'null', 'none'))"
 
 
 def _text(message: str, *, row: int | None = None, column: str | None = None, value: str | None = None) -> Notice:
@@ -234,18 +230,10 @@ def _load(
         style = numbers.detect_decimal_style(r[0] for r in con.execute(f"SELECT {value_raw} FROM raw LIMIT 5000").fetchall())
         if style is None:
             ambiguous = con.execute(
-                f"SELECT {value_raw} FROM raw WHERE regexp_matches(trim({value_raw}), '{_AMBIGUOUS_RE}') LIMIT 1"
+                f"SELECT {value_raw} FROM raw WHERE regexp_matches(trim({value_raw}), '{AMBIGUOUS_RE}') LIMIT 1"
             ).fetchone()
             if ambiguous:
-                digits = re.sub(r"[^0-9.,]", "", ambiguous[0])
-                found = problem(
-                    "number_ambiguous",
-                    column=columns["value"],
-                    value=ambiguous[0],
-                    id_reading=digits.replace(".", "").replace(",", "."),
-                    en_reading=digits.replace(",", ""),
-                )
-                raise ImportFailed([found])
+                raise ImportFailed([ambiguous_problem(ambiguous[0], columns["value"])])
             style = "en"
     converted_raw = raw_of[columns["converted"]] if columns["converted"] else None
     select = [
@@ -261,7 +249,7 @@ def _load(
         if converted_raw
         else "false AS converted",
         f"{sqlparse.number_sql(value_raw, style)} AS value" if value_raw else "NULL::DECIMAL(18,4) AS value",
-        f"{_is_empty(value_raw)} AS value_empty" if value_raw else "true AS value_empty",
+        f"{is_empty_sql(value_raw)} AS value_empty" if value_raw else "true AS value_empty",
     ]
     con.execute(f"CREATE TEMP TABLE staged AS SELECT {', '.join(select)} FROM raw")
     checks = [
