@@ -1,5 +1,5 @@
 """What an import tells the marketer: every problem and warning is a :class:`Notice` — a key and its
-parameters — translated only when it is shown (:func:`alur.analytics.services.imports.notice_text` in the
+parameters — translated only when it is shown (:func:`alur.analytics.selectors.imports.notice_text` in the
 reader's language; :func:`english` here, for logs and API clients that want one language).
 
 Framework-free: the texts are marked with :func:`gettext_noop` (a no-op of this module that Django's
