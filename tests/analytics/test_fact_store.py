@@ -184,3 +184,31 @@ def test_another_kind_of_report_of_the_same_days_says_which_figures_it_no_longer
     assert lost["params"]["file"] == "Traffic_acquisition.csv"
     assert {"sessions", "engaged_sessions", "conversions"} <= set(lost["params"]["fields"])
     assert sum(r["sessions"] or 0 for r in stored_facts(team.workspace.pk)) == 0
+
+
+def test_facts_an_older_installation_kept_in_the_warehouse_table_move_into_fact_files(team: Any, warehouse_url: str) -> None:
+    """Before fact files, a DuckDB warehouse kept the facts in its performance_facts table: the periodic sweep moves
+    them, per import, so an upgraded installation still shows them."""
+    from alur.analytics import warehouse
+
+    if factstore.fact_dir() is None:
+        pytest.skip("fact files exist on the DuckDB warehouse only; PostgreSQL keeps rows")
+    sources.sources_ensure(team.workspace)
+    source = DataSource.objects.get(workspace=team.workspace, key="google_ads")
+    imp = Import.objects.create(
+        workspace=team.workspace, source=source, original_name="old.csv", sha256="x", created_by=team.members[Role.MANAGER],
+        status=Import.Status.SUCCEEDED, rows=2,
+    )  # fmt: skip
+    with warehouse.session(warehouse_url) as con:
+        con.raw_sql(
+            f"INSERT INTO {warehouse.FACTS} (workspace_id, date, date_end, source, account, channel, campaign, currency, "
+            f"clicks, spend, import_id) VALUES ({team.workspace.pk}, DATE '2026-10-01', DATE '2026-10-01', 'google_ads', '', "
+            f"'Search', 'Kopi', 'IDR', 10, 1000, {imp.pk}), ({team.workspace.pk}, DATE '2026-10-02', DATE '2026-10-02', "
+            f"'google_ads', '', 'Search', 'Kopi', 'IDR', 5, 500, {imp.pk})"
+        )
+    assert factstore.adopt_table_facts() == 2
+    assert factstore.adopt_table_facts() == 0  # moved once
+    assert sorted((r["date"], r["clicks"]) for r in stored_facts(team.workspace.pk)) == [
+        (D(2026, 10, 1), 10),
+        (D(2026, 10, 2), 5),
+    ]

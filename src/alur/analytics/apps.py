@@ -17,6 +17,7 @@ class AnalyticsConfig(AppConfig):
 
         register("analytics_imports_recover", imports.imports_recover)
         register("analytics_fact_files", factstore.sweep)
+        register("analytics_table_facts", factstore.adopt_table_facts)
 
         register_action_labels(
             {

@@ -43,6 +43,7 @@ from typing import Any
 import duckdb
 import ibis
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from alur.analytics import warehouse
@@ -55,6 +56,7 @@ from alur.analytics.models import DataSource, FactFile, Import
 log = logging.getLogger(__name__)
 
 RETIRED_GRACE = dt.timedelta(hours=1)
+_TABLES_EMPTIED: set[str] = set()  # warehouse URLs whose old facts table this process found empty
 
 
 def fact_dir(url: str | None = None) -> Path | None:
@@ -300,6 +302,46 @@ def sweep() -> int:
             leftover.unlink(missing_ok=True)
             deleted += 1
     return deleted
+
+
+def adopt_table_facts() -> int:
+    """Move facts a DuckDB warehouse kept in its ``performance_facts`` table (before fact files) into fact files,
+    one per import, so an upgraded installation keeps showing them; run by the periodic sweep until the table
+    is empty. Rows whose import no longer exists stay (and are logged). Returns how many rows moved."""
+    directory = fact_dir()
+    url = settings.WAREHOUSE_URL
+    if directory is None or url in _TABLES_EMPTIED or not Path(url.removeprefix("duckdb://")).exists():
+        return 0
+    moved = 0
+    with warehouse.session(url) as connection:
+        con = connection.con
+        groups = con.execute(
+            f"SELECT workspace_id, source, import_id, count(*), min(date), max(coalesce(date_end, date)), "
+            f"list(DISTINCT coalesce(account, '')) FROM {warehouse.FACTS} GROUP BY ALL"
+        ).fetchall()
+        imports = {i.pk: i for i in Import.objects.filter(pk__in=[g[2] for g in groups if g[2] is not None])}
+        for workspace_id, source, import_id, rows, first, last, accounts in groups:
+            imp = imports.get(import_id)
+            if imp is None or imp.workspace_id != workspace_id:
+                log.warning("facts of import %s (workspace %s) have no import record; left in the table", import_id, workspace_id)
+                continue
+            target = directory / _import_dir(workspace_id, source, import_id) / f"{uuid.uuid4().hex[:12]}.parquet"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            where = f"workspace_id = {int(workspace_id)} AND source = {literal(source)} AND import_id = {int(import_id)}"
+            columns = ", ".join(c for c in STORED_COLUMNS if c not in ("workspace_id", "source", "import_id"))
+            con.execute(
+                f"COPY (SELECT {columns} FROM {warehouse.FACTS} WHERE {where}) TO {literal(str(target))} (FORMAT parquet)"
+            )
+            with transaction.atomic():
+                FactFile.objects.create(
+                    workspace_id=workspace_id, source=source, imp=imp, path=str(target.relative_to(directory)), rows=rows,
+                    date_from=first, date_to=last, accounts=sorted(accounts),
+                )  # fmt: skip
+                con.execute(f"DELETE FROM {warehouse.FACTS} WHERE {where}")
+            moved += rows
+    if not groups:  # nothing left to move: this process need not open the warehouse file for it again
+        _TABLES_EMPTIED.add(url)
+    return moved
 
 
 # ------------------------------------------------------------------------------------------------ reading
