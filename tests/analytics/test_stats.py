@@ -428,3 +428,16 @@ def test_a_winner_over_a_control_without_conversions_is_told_in_points() -> None
     assert verdict_sentence(analysis.verdict) == (
         "Variant B wins: 2.00 points higher conversion rate than control (95% CI +1.13 points to +2.87 points)."
     )
+
+
+def test_counts_are_read_as_the_file_writes_numbers_else_in_the_given_style() -> None:
+    settled = "variant;visitors;conversions\nA;48.000;1.200\nB;1.048.000;1.250\n"  # "1.048.000": Indonesian
+    assert [(r.visitors, r.conversions) for r in read_counts_csv(settled)] == [(48000, 1200), (1048000, 1250)]
+    unsettled = "variant;visitors;conversions\nA;48.000;120\nB;50.000;125\n"
+    assert read_counts_csv(unsettled, style="id")[0].visitors == 48000
+    with pytest.raises(CountsFileError) as caught:
+        read_counts_csv(unsettled)
+    assert caught.value.message == (
+        "Row 2, column 'visitors': '48.000' could be 48000 (Indonesian style) or 48 (English style); "
+        "write it without a thousands separator."
+    )

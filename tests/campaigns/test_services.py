@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from alur.campaigns import services
 from alur.campaigns.models import BudgetLine, Campaign, StageTransition, WorkflowDefinition
@@ -236,7 +237,8 @@ def test_only_planners_create_campaigns(team: Team) -> None:
     ],
 )
 def test_amounts_are_read_in_indonesian_and_english_forms(text: str, expected: str) -> None:
-    assert Decimal(services.normalize_amount_text(text)) == Decimal(expected)
+    with translation.override("id"):
+        assert services.normalize_amount_decimal(text) == Decimal(expected)
 
 
 def test_the_accountable_person_is_the_one_who_passes_the_gate(team: Team, campaign: Campaign) -> None:

@@ -690,11 +690,24 @@ _VALUE_COLUMNS = ("value_sum", "value_sum_sq")
 _COVARIATE_COLUMNS = ("pre_sum", "pre_sum_sq", "cross_sum")
 
 
-def _parse_number(text: str, *, row: int, column: str, whole: bool) -> float:
+def _parse_number(text: str, *, row: int, column: str, whole: bool, style: numbers.DecimalStyle | None = None) -> float:
+    """One count, read by the product's one number reader; ``style`` settles "48.000"."""
     cleaned = text.strip()
     try:
-        value = float(cleaned)
-    except ValueError:
+        value = float(numbers.parse_number(cleaned, hint=style))
+    except numbers.AmbiguousNumber as error:
+        raise CountsFileError(
+            gettext_noop(
+                "Row %(row)s, column '%(column)s': '%(value)s' could be %(id_reading)s (Indonesian style) or "
+                "%(en_reading)s (English style); write it without a thousands separator."
+            ),
+            row=row,
+            column=column,
+            value=cleaned,
+            id_reading=format(error.readings["id"].normalize(), "f"),
+            en_reading=format(error.readings["en"].normalize(), "f"),
+        ) from None
+    except numbers.NumberError:
         raise CountsFileError(
             gettext_noop("Row %(row)s, column '%(column)s': '%(value)s' is not a number."), row=row, column=column, value=cleaned
         ) from None
@@ -712,10 +725,12 @@ def _parse_number(text: str, *, row: int, column: str, whole: bool) -> float:
     return value
 
 
-def read_counts_csv(text: str) -> list[VariantCounts]:
+def read_counts_csv(text: str, *, style: numbers.DecimalStyle | None = None) -> list[VariantCounts]:
     """Read ``variant,visitors,conversions[,value_sum,value_sum_sq][,pre_sum,pre_sum_sq,cross_sum]``; the
     first data row is control. The delimiter (``,`` ``;`` or tab) is detected from the header; column
-    names are matched case-insensitively. Raises :class:`CountsFileError` naming the row and column."""
+    names are matched case-insensitively. Numbers are read as the file writes them (``1.234,5`` or
+    ``1,234.5`` elsewhere in it settles ``48.000``), else in ``style`` (the workspace's); with neither,
+    ``48.000`` is refused with both readings. Raises :class:`CountsFileError` naming the row and column."""
     text = text.lstrip("\ufeff")
     lines = text.splitlines()
     header_index = next((i for i, line in enumerate(lines) if line.strip()), None)
@@ -749,6 +764,9 @@ def read_counts_csv(text: str) -> list[VariantCounts]:
             )
     has_values = _VALUE_COLUMNS[0] in index
     has_covariate = _COVARIATE_COLUMNS[0] in index
+    numeric = [i for name, i in index.items() if name in (*_REQUIRED[1:], *_VALUE_COLUMNS, *_COVARIATE_COLUMNS)]
+    data = rows[header_index + 1 :]
+    style = numbers.detect_decimal_style(row[i] for row in data for i in numeric if i < len(row)) or style
 
     variants: list[VariantCounts] = []
     seen: dict[str, int] = {}
@@ -781,7 +799,7 @@ def read_counts_csv(text: str) -> list[VariantCounts]:
         seen[name] = line_number
         parsed: dict[str, float | None] = {}
         for column in (*_REQUIRED[1:], *(_VALUE_COLUMNS if has_values else ()), *(_COVARIATE_COLUMNS if has_covariate else ())):
-            value = _parse_number(cell(column), row=line_number, column=column, whole=column == "visitors")
+            value = _parse_number(cell(column), row=line_number, column=column, whole=column == "visitors", style=style)
             if value < 0 and column in ("visitors", "conversions", "value_sum_sq", "pre_sum_sq"):
                 raise CountsFileError(
                     gettext_noop("Row %(row)s, column '%(column)s': %(value)s is negative; counts cannot be below zero."),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -42,6 +42,7 @@ from alur.campaigns.prioritisation import RICE_IMPACTS, ice_score, rice_score
 from alur.campaigns.templates_data import CHANNELS, brief_template
 from alur.campaigns.workflow import DEFAULT_DEFINITION, DefinitionError, Missing, parse_workflow
 from alur.core.audit import audit_record, snapshot
+from alur.core.forms import read_number
 from alur.core.policy import Action, require
 from alur.core.validation import refuse_nul_characters
 from alur.strategy.models import KeyResult
@@ -297,30 +298,20 @@ def checklist_mark(*, actor: User, campaign: Campaign, stage_key: str, item_key:
         )
 
 
-def normalize_amount_text(text: str) -> str:
-    """Read money as Indonesians and English speakers write it: "1.500.000,50", "1,500,000.50",
-    "15.000.000" and "1500000" are all understood. A single dot followed by exactly three digits
-    ("15.000") is a thousands separator: money is not written with three decimals."""
-    text = text.strip().replace(" ", "").replace("\u00a0", "")
-    if "," in text and ("." not in text or text.rfind(",") > text.rfind(".")):
-        return text.replace(".", "").replace(",", ".")
-    text = text.replace(",", "")
-    if text.count(".") > 1 or (text.count(".") == 1 and len(text) - text.rfind(".") - 1 == 3):
-        return text.replace(".", "")
-    return text
-
-
 def normalize_amount_decimal(text: str) -> Decimal:
-    """An amount typed by a person, as a Decimal (see :func:`normalize_amount_text`); ValidationError if not a number."""
-    return _parse_amount(text, "amount")
+    """An amount typed by a person, as a Decimal read in the active language (see :func:`_parse_amount`);
+    ValidationError if not a number."""
+    return _parse_amount(text, "amount", money=False)
 
 
-def _parse_amount(value: Any, field: str) -> Decimal:
-    try:
-        amount = Decimal(normalize_amount_text(str(value)))
-    except (InvalidOperation, ValueError):
-        raise ValidationError({field: _("%(value)s is not an amount of money.") % {"value": value}}) from None
-    if not amount.is_finite() or amount < 0:
+def _parse_amount(value: Any, field: str, workspace: Workspace | None = None, *, money: bool = True) -> Decimal:
+    """An amount as the workspace writes numbers ("1.500.000,50" or "1,500,000.50"; "15.000" by the
+    workspace language), read by the product's one reader. ``money``: the amount is in the workspace
+    currency; in one without minor units (rupiah) "15.000" is always 15000, never three decimals."""
+    language = workspace.language if workspace is not None else None
+    currency = workspace.currency if workspace is not None and money else None
+    amount = read_number(value, field=field, language=language, currency=currency)
+    if amount < 0:
         raise ValidationError({field: _("An amount is zero or more.")})
     if amount >= MAX_BUDGET:
         raise ValidationError({field: _("This amount is too large.")})
@@ -340,8 +331,8 @@ def budget_line_set(
     if channel not in CHANNELS:
         raise ValidationError({"channel": _("Choose channels from: %(channels)s.") % {"channels": ", ".join(CHANNELS)}})
     first_of_month = month.replace(day=1)
-    planned_amount = _parse_amount(planned, "planned")
-    actual_amount = _parse_amount(actual, "actual") if actual not in (None, "") else None
+    planned_amount = _parse_amount(planned, "planned", campaign.workspace)
+    actual_amount = _parse_amount(actual, "actual", campaign.workspace) if actual not in (None, "") else None
     threshold = selectors.campaign_settings(campaign.workspace).spend_approval_threshold
     with transaction.atomic():
         line = BudgetLine.objects.select_for_update().filter(campaign=campaign, channel=channel, month=first_of_month).first()
@@ -475,7 +466,7 @@ def campaign_settings_update(
     """Change the workspace's campaign rules; a value left as ``None`` keeps what is there."""
     require(actor, membership_of(actor, workspace), Action.WORKSPACE_UPDATE)
     values = (("spend_approval_threshold", spend_approval_threshold), ("launch_readiness_threshold", launch_readiness_threshold))
-    changes = {field: _parse_amount(value, field) for field, value in values if value not in (None, "")}
+    changes = {field: _parse_amount(value, field, workspace) for field, value in values if value not in (None, "")}
     fields = ("spend_approval_threshold", "launch_readiness_threshold")
     with transaction.atomic():
         settings_row, _created = CampaignSettings.objects.select_for_update().get_or_create(workspace=workspace)
@@ -732,10 +723,10 @@ def initiative_create(
         raise ValidationError({"title": _("Name the initiative, e.g. TikTok creator program in Surabaya.")})
     if campaign is not None and campaign.workspace_id != workspace.pk:
         raise ValidationError({"campaign": _("Choose a campaign of this workspace.")})
-    impact_value = _parse_amount(impact, "impact")
+    impact_value = _parse_amount(impact, "impact", workspace, money=False)
     if impact_value not in RICE_IMPACTS:
         raise ValidationError({"impact": _("Impact is one of 0.25 (minimal), 0.5 (low), 1 (medium), 2 (high) or 3 (massive).")})
-    effort = _parse_amount(effort_weeks, "effort_weeks")
+    effort = _parse_amount(effort_weeks, "effort_weeks", workspace, money=False)
     if effort <= 0:
         raise ValidationError({"effort_weeks": _("Effort is more than zero person-weeks.")})
     values = {
@@ -832,7 +823,7 @@ def task_create(
     refuse_nul_characters(title=title, **{f"checklist_{i}": text for i, text in enumerate(checklist or [])})
     if len(title.strip()) < 3:
         raise ValidationError({"title": _("Name the task, e.g. Write the launch email.")})
-    hours = _parse_amount(estimate_hours, "estimate_hours")
+    hours = _parse_amount(estimate_hours, "estimate_hours", campaign.workspace, money=False)
     if hours > 1000:
         raise ValidationError({"estimate_hours": _("An estimate is at most 1000 hours; split bigger work into tasks.")})
     _check_task_owner(campaign, owner)

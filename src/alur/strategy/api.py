@@ -15,6 +15,7 @@ from ninja import Field, Router, Schema, Status
 from alur.accounts.api import ErrorOut, api_membership, require_write_scope
 from alur.accounts.models import Membership, User
 from alur.accounts.selectors import workspace_members
+from alur.core.forms import NUMBER_TEXT, NumberInput
 from alur.core.policy import Action, require
 from alur.strategy import selectors, services
 from alur.strategy.models import BusinessGoal, KeyResult, Objective
@@ -42,12 +43,16 @@ class KeyResultIn(Schema):
     metric: str = Field("", max_length=120)
     unit: str = Field("", max_length=30)
     direction: DirectionName
-    start_value: Decimal = Decimal(0)
-    target_value: Decimal | None = Field(None, description="The target; or give target_change_percent instead.")
-    target_change_percent: Decimal | None = Field(None, description="Target relative to the start, e.g. 50 for 'sebesar 50%'.")
+    start_value: NumberInput = Field(Decimal(0), description=NUMBER_TEXT)
+    target_value: NumberInput | None = Field(
+        None, description="The target; or give target_change_percent instead. " + NUMBER_TEXT
+    )
+    target_change_percent: NumberInput | None = Field(
+        None, description="Target relative to the start, e.g. 50 for 'sebesar 50%'. " + NUMBER_TEXT
+    )
     deadline: dt.date | None = None
     owner: str = Field(description="Email of the member who owns the key result.")
-    weight: Decimal = Decimal(1)
+    weight: NumberInput = Field(Decimal(1), description=NUMBER_TEXT)
 
 
 class KeyResultOut(Schema):
@@ -95,7 +100,7 @@ class ObjectiveOut(Schema):
 
 
 class CheckInIn(Schema):
-    value: Decimal
+    value: NumberInput = Field(description=NUMBER_TEXT)
     confidence: int = Field(ge=0, le=10)
     comment: str = ""
 

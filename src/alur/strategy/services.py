@@ -7,7 +7,7 @@ Each service asks the policy, runs in one transaction and appends an audit recor
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_noop
 from alur.accounts.models import Membership, User, Workspace
 from alur.accounts.selectors import membership_of
 from alur.core.audit import audit_record, snapshot
+from alur.core.forms import read_number
 from alur.core.policy import Action, require
 from alur.core.validation import refuse_nul_characters
 from alur.strategy import scoring
@@ -35,13 +36,10 @@ def _member_user(workspace: Workspace, user: User | None, *, field: str = "owner
     return user
 
 
-def _decimal(value: Any, field: str) -> Decimal:
-    try:
-        number = Decimal(str(value).strip().replace(",", ".")) if not isinstance(value, Decimal) else value
-    except (InvalidOperation, ValueError):
-        raise ValidationError({field: _("%(value)s is not a number.") % {"value": value}}) from None
-    if not number.is_finite():
-        raise ValidationError({field: _("%(value)s is not a number.") % {"value": value}})
+def _decimal(value: Any, field: str, workspace: Workspace | None = None) -> Decimal:
+    """A number given on a page, by the API or the command line, read as the workspace writes numbers
+    ("48.000" is 48000 in an Indonesian workspace); without a workspace, in the active language."""
+    number = read_number(value, field=field, language=workspace.language if workspace is not None else None)
     if abs(number) >= Decimal("1e14"):
         raise ValidationError({field: _("This number is too large.")})
     return number
@@ -236,16 +234,16 @@ def key_result_create(
         chosen = Direction(direction)
     except ValueError:
         raise ValidationError({"direction": _("Choose how the metric should move.")}) from None
-    start = _decimal(start_value if start_value not in (None, "") else 0, "start_value")
+    start = _decimal(start_value if start_value not in (None, "") else 0, "start_value", objective.workspace)
     if chosen == Direction.MILESTONE:
         start, target = Decimal(0), Decimal(1)
     elif target_change_percent not in (None, ""):
-        percent = _decimal(target_change_percent, "target_change_percent")
+        percent = _decimal(target_change_percent, "target_change_percent", objective.workspace)
         if percent <= 0:
             raise ValidationError({"target_change_percent": _("Give the change as a positive percentage, e.g. 50.")})
         target = target_from_change(chosen, start, percent)
     elif target_value not in (None, ""):
-        target = _decimal(target_value, "target_value")
+        target = _decimal(target_value, "target_value", objective.workspace)
     else:
         raise smart_error([scoring.SmartProblem("measurable", "target_value", "no_target")], objective.period)
     key_result = KeyResult(
@@ -259,7 +257,7 @@ def key_result_create(
         target_value=target,
         deadline=deadline,  # type: ignore[misc]
         owner=owner,
-        weight=_decimal(weight if weight not in (None, "") else 1, "weight"),
+        weight=_decimal(weight if weight not in (None, "") else 1, "weight", objective.workspace),
         created_by=actor,
     )
     _check_key_result(key_result)
@@ -287,7 +285,7 @@ def key_result_check_in(
     recorded_at = recorded_at or now
     if recorded_at > now:
         raise ValidationError({"recorded_at": _("A check-in cannot be dated in the future.")})
-    number = _decimal(value, "value")
+    number = _decimal(value, "value", key_result.workspace)
     try:
         confidence_level = int(str(confidence).strip())
     except ValueError:

@@ -23,11 +23,13 @@ router = Router(tags=["analytics"])
 
 class VariantIn(Schema):
     name: str
-    traffic_share: float | None = Field(None, description="Percent of the traffic; equal shares when left out.")
+    traffic_share: float | str | None = Field(None, description="Percent of the traffic; equal shares when left out.")
     data_value: str = Field("", description="The ad, ad set or campaign carrying this variant in imported data.")
 
 
 class ExperimentIn(Schema):
+    """Numbers may be given as text, read as the workspace writes numbers ("48.000" is 48000 in Indonesian)."""
+
     name: str
     hypothesis: str = ""
     campaign: int | None = None
@@ -35,14 +37,14 @@ class ExperimentIn(Schema):
     metric: str = Field("conversion", description="conversion (a rate) or mean (an average value per visitor)")
     metric_name: str = ""
     guardrails: list[str] = Field([], description="Names of guardrail metrics: events that must not rise.")
-    mde: float = Field(..., description="Minimum detectable effect: absolute (0.01 = one point of a rate) or relative.")
+    mde: float | str = Field(..., description="Minimum detectable effect: absolute (0.01 = one point of a rate) or relative.")
     mde_relative: bool = False
-    alpha: float = 0.05
-    power: float = 0.8
-    baseline_rate: float | None = Field(None, description="Today's conversion rate as a fraction (0.04 = 4%).")
-    baseline_mean: float | None = None
-    baseline_std: float | None = None
-    daily_visitors: float | None = None
+    alpha: float | str = 0.05
+    power: float | str = 0.8
+    baseline_rate: float | str | None = Field(None, description="Today's conversion rate as a fraction (0.04 = 4%).")
+    baseline_mean: float | str | None = None
+    baseline_std: float | str | None = None
+    daily_visitors: float | str | None = None
     is_sequential: bool = False
     pull_dimension: str = Field("ad", description="ad, ad_set or campaign")
     pull_visitors: str = Field("clicks", description="clicks or sessions")
@@ -57,14 +59,14 @@ class ExperimentPatch(Schema):
     metric: str | None = None
     metric_name: str | None = None
     guardrails: list[str] | None = None
-    mde: float | None = None
+    mde: float | str | None = None
     mde_relative: bool | None = None
-    alpha: float | None = None
-    power: float | None = None
-    baseline_rate: float | None = None
-    baseline_mean: float | None = None
-    baseline_std: float | None = None
-    daily_visitors: float | None = None
+    alpha: float | str | None = None
+    power: float | str | None = None
+    baseline_rate: float | str | None = None
+    baseline_mean: float | str | None = None
+    baseline_std: float | str | None = None
+    daily_visitors: float | str | None = None
     is_sequential: bool | None = None
     pull_dimension: str | None = None
     pull_visitors: str | None = None

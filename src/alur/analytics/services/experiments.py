@@ -16,16 +16,17 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from alur.accounts.models import Membership, User, Workspace
 from alur.accounts.selectors import membership_of
-from alur.analytics import numbers, stats
+from alur.analytics import stats
 from alur.analytics.models import Experiment, ExperimentVariant
 from alur.analytics.selectors import experiments as selectors
 from alur.campaigns.models import Campaign
+from alur.core import numbers as core_numbers
 from alur.core.audit import audit_record
+from alur.core.forms import number_error_message, number_style
 from alur.core.policy import Action, require
 from alur.core.validation import refuse_nul_characters
 
@@ -37,30 +38,25 @@ EXPERIMENT_FIELDS = (
 MAX_VARIANTS = 8
 
 
-def _decimal_hint() -> str:
-    return "id" if (get_language() or "id").startswith("id") else "en"
-
-
-def read_number(value: Any, *, percent_allowed: bool = True) -> float | None:
-    """A person's number: ``None``/empty → None; ``"4%"`` → 0.04; ``"0,05"`` → 0.05. Raises ValueError."""
+def read_number(value: Any, *, percent_allowed: bool = True, language: str | None = None) -> float | None:
+    """A person's number, read by the product's one reader with the workspace ``language`` (else the
+    active one) settling "48.000": ``None``/empty → None; ``"4%"`` → 0.04; ``"0,05"`` → 0.05. Raises
+    :class:`~alur.core.numbers.NumberError` (a ValueError; :class:`~alur.core.numbers.AmbiguousNumber`
+    for "48.000" without a language)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if isinstance(value, bool):
-        raise ValueError(value)
-    if isinstance(value, int | float):
-        number = float(value)
-        if not math.isfinite(number):
-            raise ValueError(value)
-        return number
-    text = str(value).strip()
-    is_percent = text.endswith("%")
-    if is_percent and not percent_allowed:
-        raise ValueError(text)
-    try:
-        parsed = float(numbers.parse_number(text, hint=_decimal_hint()))  # type: ignore[arg-type]
-    except numbers.ParseError as error:
-        raise ValueError(text) from error
-    return parsed / 100 if is_percent else parsed
+    reading = core_numbers.read(value, hint=number_style(language), percent=None if percent_allowed else False)
+    number = float(reading.value)
+    if not math.isfinite(number):
+        raise core_numbers.NumberError(f'"{value}" is too large.', value=str(value))
+    return number / 100 if reading.is_percent else number
+
+
+def _number_problem(error: ValueError, language: str | None, fallback: str) -> str:
+    """The ambiguity message of the one reader for "48.000", else this field's own ``fallback``."""
+    if isinstance(error, core_numbers.AmbiguousNumber):
+        return number_error_message(error, number_style(language))
+    return fallback
 
 
 def _read_bool(value: Any) -> bool:
@@ -101,9 +97,11 @@ def _experiment_values(workspace: Workspace, values: Mapping[str, Any], errors: 
         if name not in values:
             continue
         try:
-            cleaned[name] = read_number(values[name])
-        except ValueError:
-            errors[name] = _("“%(value)s” is not a number; write e.g. 0.05 or 5%%.") % {"value": values[name]}
+            cleaned[name] = read_number(values[name], language=workspace.language)
+        except ValueError as error:
+            errors[name] = _number_problem(
+                error, workspace.language, _("“%(value)s” is not a number; write e.g. 0.05 or 5%%.") % {"value": values[name]}
+            )
     if "campaign" in values:
         campaign_id = values["campaign"]
         if campaign_id in (None, ""):
@@ -149,7 +147,7 @@ def _check_plan(experiment: Any, errors: dict[str, str]) -> None:
         errors["daily_visitors"] = _("Give the visitors per day as a positive number, or leave it empty.")
 
 
-def _read_variant_specs(specs: Any, errors: dict[str, str]) -> list[dict[str, Any]]:
+def _read_variant_specs(specs: Any, errors: dict[str, str], language: str | None = None) -> list[dict[str, Any]]:
     """Variants as ``[{"name", "traffic_share", "data_value"}]`` (the first is the control); shares are
     percentages that must add up to 100."""
     if not isinstance(specs, list) or not all(isinstance(s, Mapping) for s in specs):
@@ -161,7 +159,7 @@ def _read_variant_specs(specs: Any, errors: dict[str, str]) -> list[dict[str, An
         if not name:
             continue
         try:
-            share = read_number(spec.get("traffic_share"), percent_allowed=True)
+            share = read_number(spec.get("traffic_share"), percent_allowed=True, language=language)
         except ValueError:
             errors["variants"] = _("Variant %(row)s: the traffic share “%(value)s” is not a number.") % {
                 "row": index, "value": spec.get("traffic_share"),
@@ -197,7 +195,9 @@ def experiment_create(
     refuse_nul_characters(**{k: v for k, v in values.items() if isinstance(v, str)})
     errors: dict[str, str] = {}
     cleaned = _experiment_values(workspace, {"metric": "conversion", **values}, errors)
-    specs = _read_variant_specs(list(variants) if variants is not None else [{"name": _("Control")}, {"name": "B"}], errors)
+    specs = _read_variant_specs(
+        list(variants) if variants is not None else [{"name": _("Control")}, {"name": "B"}], errors, workspace.language
+    )
     experiment = Experiment(workspace=workspace, owner=cleaned.pop("owner", actor), created_by=actor)
     for name, value in cleaned.items():
         setattr(experiment, name, value)
@@ -259,7 +259,7 @@ def experiment_variants_set(*, actor: User, experiment: Any, variants: Sequence[
     name stays; the name in imported data may change at any time before the experiment is concluded."""
     require(actor, membership_of(actor, experiment.workspace), Action.EXPERIMENT_MANAGE, experiment)
     errors: dict[str, str] = {}
-    specs = _read_variant_specs(variants, errors)
+    specs = _read_variant_specs(variants, errors, experiment.workspace.language)
     if errors:
         raise ValidationError(errors)
     existing = {v.name.lower(): v for v in experiment.variants.all()}
@@ -295,11 +295,11 @@ def experiment_variants_set(*, actor: User, experiment: Any, variants: Sequence[
     return kept
 
 
-def _count(value: Any, field: str, errors: dict[str, str], *, required: bool = True) -> float | None:
+def _count(value: Any, field: str, errors: dict[str, str], *, required: bool = True, language: str | None = None) -> float | None:
     try:
-        number = read_number(value, percent_allowed=False)
-    except ValueError:
-        errors[field] = _("“%(value)s” is not a number.") % {"value": value}
+        number = read_number(value, percent_allowed=False, language=language)
+    except ValueError as error:
+        errors[field] = _number_problem(error, language, _("“%(value)s” is not a number.") % {"value": value})
         return None
     if number is None:
         if required:
@@ -315,6 +315,7 @@ def _counts_rows(experiment: Any, rows: Sequence[Mapping[str, Any]]) -> tuple[li
     "value_sum_sq", "guardrails": {name: count}}]``; every variant must be present. Field errors are keyed
     ``<variant id>-<field>`` (the counts form names its inputs so)."""
     variants = {v.name.lower(): v for v in experiment.variants.all()}
+    language = experiment.workspace.language
     errors: dict[str, str] = {}
     seen: dict[int, dict[str, Any]] = {}
     for index, row in enumerate(rows, start=1):
@@ -328,10 +329,10 @@ def _counts_rows(experiment: Any, rows: Sequence[Mapping[str, Any]]) -> tuple[li
             errors[f"row-{index}"] = _("Row %(row)s: variant “%(name)s” appears twice.") % {"row": index, "name": variant.name}
             continue
         key = f"{variant.pk}-"
-        visitors = _count(row.get("visitors"), key + "visitors", errors)
-        conversions = _count(row.get("conversions"), key + "conversions", errors)
-        value_sum = _count(row.get("value_sum"), key + "value_sum", errors, required=False)
-        value_sum_sq = _count(row.get("value_sum_sq"), key + "value_sum_sq", errors, required=False)
+        visitors = _count(row.get("visitors"), key + "visitors", errors, language=language)
+        conversions = _count(row.get("conversions"), key + "conversions", errors, language=language)
+        value_sum = _count(row.get("value_sum"), key + "value_sum", errors, required=False, language=language)
+        value_sum_sq = _count(row.get("value_sum_sq"), key + "value_sum_sq", errors, required=False, language=language)
         if visitors is not None and visitors != int(visitors):
             errors[key + "visitors"] = _("Visitors are a whole number.")
         if visitors is not None and conversions is not None and conversions > visitors:
@@ -359,7 +360,7 @@ def _counts_rows(experiment: Any, rows: Sequence[Mapping[str, Any]]) -> tuple[li
             guardrails = dict(variant.guardrail_counts or {})
         for name in experiment.guardrails if given is not None else ():
             raw = given.get(name) if isinstance(given, Mapping) else None
-            number = _count(raw, f"{key}guardrail-{name}", errors, required=False)
+            number = _count(raw, f"{key}guardrail-{name}", errors, required=False, language=language)
             if number is not None:
                 guardrails[name] = number
         seen[variant.pk] = {
@@ -409,7 +410,7 @@ def experiment_counts_import(*, actor: User, experiment: Any, text: str) -> None
     abtest``), all-or-nothing: a wrong row writes nothing and the message names the row and column."""
     require(actor, membership_of(actor, experiment.workspace), Action.EXPERIMENT_MANAGE, experiment)
     try:
-        counts = stats.read_counts_csv(text)
+        counts = stats.read_counts_csv(text, style=number_style(experiment.workspace.language))
     except stats.CountsFileError as error:
         raise ValidationError({"file": _(error.template) % error.params}) from None
     rows = [

@@ -104,23 +104,23 @@ def _form_context(
         "pull_visitors": Experiment.PullVisitors.choices,
         "campaigns": Campaign.objects.filter(workspace=request.workspace).order_by("name"),
         "members": Membership.objects.filter(workspace=request.workspace).select_related("user").order_by("user__full_name"),
-        "plan": _plan_preview(values, variants),
+        "plan": _plan_preview(values, variants, request.workspace.language),
     }
 
 
-def _plan_preview(values: dict[str, Any], variants: list[dict[str, Any]]) -> dict[str, Any]:
+def _plan_preview(values: dict[str, Any], variants: list[dict[str, Any]], language: str | None = None) -> dict[str, Any]:
     """The sample size and duration for the form's current numbers (unreadable numbers: no plan yet)."""
     numbers: dict[str, float | None] = {}
     for name in PLAN_FIELDS:
         try:
-            numbers[name] = services.read_number(values.get(name))
+            numbers[name] = services.read_number(values.get(name), language=language)
         except ValueError:
             numbers[name] = None
     shares: list[float] = []
     named = [v for v in variants if str(v.get("name") or "").strip()]
     for variant in named:
         try:
-            share = services.read_number(variant.get("traffic_share"))
+            share = services.read_number(variant.get("traffic_share"), language=language)
         except ValueError:
             share = None
         if share is not None and str(variant.get("traffic_share") or "").strip().endswith("%"):
@@ -220,7 +220,9 @@ def experiment_plan_preview(request: WorkspaceRequest) -> HttpResponse:
     values = {name: request.GET.get(name, "") for name in (*PLAN_FIELDS, "metric", "mde_relative")}
     names, shares = request.GET.getlist("variant_name"), request.GET.getlist("variant_share")
     variants = [{"name": n, "traffic_share": s} for n, s in zip(names, shares + [""] * len(names), strict=False)]
-    return render(request, "analytics/_experiment_plan.html", {"plan": _plan_preview(values, variants)})
+    return render(
+        request, "analytics/_experiment_plan.html", {"plan": _plan_preview(values, variants, request.workspace.language)}
+    )
 
 
 def _result_rows(experiment: Experiment, variants: list[ExperimentVariant], analysis: Any) -> list[dict[str, Any]]:
