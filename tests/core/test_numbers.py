@@ -97,6 +97,35 @@ def test_read_tells_percent_and_currency() -> None:
     assert read("Rp 1.000", hint="id") == (D(1000), False, "IDR")
     with pytest.raises(NumberError, match="is a percentage where an amount was expected"):
         read("5%", percent=False)
+    for nothing in (None, [], True, float("nan"), D("Infinity")):
+        with pytest.raises(NumberError):
+            read(nothing)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1,5 jt", D(1500000)),
+        ("1,5jt", D(1500000)),
+        ("48 rb", D(48000)),
+        ("48 ribu", D(48000)),
+        ("10k", D(10000)),
+        ("Rp 2,5 juta", D(2500000)),
+        ("2 miliar", D(2000000000)),
+        ("-1,5 jt", D(-1500000)),
+        ("1.500 jt", D(1500000000)),  # Indonesian hint: 1.500 is one thousand five hundred
+    ],
+)
+def test_people_may_shorten_big_numbers(text: str, expected: Decimal) -> None:
+    assert read(text, hint="id", words=True).value == expected
+    with pytest.raises(NumberError):
+        read(text, hint="id")  # files are read without words, as the importer's SQL reads them
+
+
+def test_words_do_not_make_a_percentage_or_a_bare_word_a_number() -> None:
+    for text in ("5%jt", "jt", "k", "1,5 M"):
+        with pytest.raises(NumberError):
+            read(text, hint="id", words=True)
 
 
 def test_style_of_language() -> None:
@@ -150,6 +179,7 @@ def test_the_workspace_language_decides_else_the_active_one() -> None:
     with translation.override("id"):
         assert read_number("48.000", field="x") == D(48000)
         assert read_number(D("48.000"), field="x", language="id") == D(48)  # a number stays the number it is
+        assert read_number("1,5 jt", field="x", language="id") == D(1500000)
 
 
 @pytest.mark.parametrize(

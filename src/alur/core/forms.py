@@ -93,10 +93,10 @@ def read_number(
 ) -> Decimal:
     """A number a person gave, from a form, an API text field or the command line, as :mod:`alur.core.numbers`
     reads it with the workspace ``language`` (else the active one) settling ``48.000``; a JSON number
-    passes as is. ``currency``: the amount's currency (see :func:`alur.core.numbers.read`). Raises
-    ``ValidationError({field: message})`` in the person's language."""
+    passes as is; "1,5 jt" and "48 rb" are understood. ``currency``: the amount's currency (see
+    :func:`alur.core.numbers.read`). Raises ``ValidationError({field: message})`` in the person's language."""
     style = number_style(language)
     try:
-        return read(value, hint=style, currency=currency, percent=percent).value
+        return read(value, hint=style, currency=currency, percent=percent, words=True).value
     except NumberError as error:
         raise ValidationError({field: number_error_message(error, style)}) from None

@@ -20,6 +20,8 @@ The rules, in order:
 * an amount in a currency without minor units (rupiah, yen, won, dong …), marked in the text
   (``Rp 48.000``) when there is no hint, or given as ``currency`` by the caller (a budget in the
   workspace currency), is never read with three decimals: ``48.000`` is 48000.
+* what a person types (``words=True``, never a file) may be shortened: ``1,5 jt``, ``48 rb``, ``10k``,
+  ``2 miliar``.
 
 Every failure raises a :class:`NumberError` (a :class:`ValueError`) whose message names the value and the
 forms we expected; :class:`AmbiguousNumber` also carries the two readings so that a page can say
@@ -302,6 +304,16 @@ def _unsigned_value(num: str, hint: DecimalStyle | None, text: str, *, thousands
     return readings[hint]
 
 
+# How people shorten big numbers when typing ("1,5 jt", "48 rb", "10k"); "M" is left out on purpose: a
+# million in English, a billion (miliar) in Indonesian.
+_SCALE_WORDS: dict[str, int] = {
+    "k": 10**3, "rb": 10**3, "ribu": 10**3, "jt": 10**6, "juta": 10**6, "miliar": 10**9, "milyar": 10**9, "triliun": 10**12,
+}  # fmt: skip
+_SCALE_RE = re.compile(
+    r"^(?P<rest>.*[0-9)])(?P<word>" + "|".join(sorted(_SCALE_WORDS, key=len, reverse=True)) + r")\.?$", re.IGNORECASE
+)
+
+
 class Reading(NamedTuple):
     """A number as read: its value (percentage points when ``is_percent``) and the currency it was marked with."""
 
@@ -316,13 +328,18 @@ def read(
     hint: DecimalStyle | None = None,
     currency: str | None = None,
     percent: bool | None = None,
+    words: bool = False,
 ) -> Reading:
     """Read one number with what was written around it; see the module docstring for the rules.
 
     ``hint``: the decimal style that settles ``48.000`` (``"id"`` or ``"en"``). ``currency``: the
     currency the amount is in whatever its marker (a budget in the workspace currency); a currency
     without minor units reads ``48.000`` as 48000. ``percent``: ``True`` insists on ``%``, ``False``
-    refuses it, ``None`` accepts either."""
+    refuses it, ``None`` accepts either. ``words``: a person typed it, so ``1,5 jt``, ``48 rb``/``48 ribu``,
+    ``10k``, ``2 miliar`` are understood (files are read without, as the importer's SQL twin reads them)."""
+    if words and isinstance(text, str) and (scaled := _SCALE_RE.match(_clean(text))):
+        base = read(scaled["rest"], hint=hint, currency=currency, percent=False if percent is None else percent)
+        return Reading(base.value * _SCALE_WORDS[scaled["word"].lower()], base.is_percent, base.currency)
     if isinstance(text, bool):
         raise NumberError(f'"{text}" is a yes/no value, not a number.', value=str(text))
     if isinstance(text, Decimal):
@@ -335,6 +352,8 @@ def read(
         if text != text or text in (float("inf"), float("-inf")):
             raise NumberError(f'"{text}" is not a finite number.', value=str(text))
         return Reading(Decimal(repr(text)), False, None)
+    if not isinstance(text, str):  # None, a list sent to the API …
+        raise NumberError(f'Could not read "{text}" as a number. {NUMBER_FORMS}', value=str(text))
     if hint not in (None, "id", "en"):
         raise ValueError(f"hint must be 'id', 'en' or None, not {hint!r}")
     cleaned, parens = _strip_parens(_clean(text), text)

@@ -45,7 +45,7 @@ def read_number(value: Any, *, percent_allowed: bool = True, language: str | Non
     for "48.000" without a language)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    reading = core_numbers.read(value, hint=number_style(language), percent=None if percent_allowed else False)
+    reading = core_numbers.read(value, hint=number_style(language), percent=None if percent_allowed else False, words=True)
     number = float(reading.value)
     if not math.isfinite(number):
         raise core_numbers.NumberError(f'"{value}" is too large.', value=str(value))
