@@ -353,9 +353,9 @@ def cmd_attribution(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(rows, indent=2))
     else:
-        import csv
+        from alur.core.exports import csv_dict_writer
 
-        writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
+        writer = csv_dict_writer(sys.stdout, fields, lineterminator="\n")
         writer.writeheader()
         writer.writerows({k: (f"{v:.12g}" if isinstance(v, float) else v) for k, v in row.items()} for row in rows)
     return 0
