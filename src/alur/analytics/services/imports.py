@@ -317,11 +317,25 @@ def _rows_csv(fields: list[str], rows: Iterable[Mapping[str, Any]]) -> str:
 def import_retry(*, actor: User, imp: Import) -> Import:
     """Queue a failed import again (after the source's settings were corrected)."""
     require(actor, membership_of(actor, imp.workspace), Action.ANALYTICS_IMPORT, imp)
-    if imp.status != Import.Status.FAILED or not imp.file:
-        raise ValidationError({"status": _("Only a failed import can be tried again.")})
-    Import.objects.filter(pk=imp.pk).update(status=Import.Status.QUEUED, progress=0, stage="", report={})
-    audit_record(actor=actor, workspace=imp.workspace, action="analytics.import_retry", obj=imp)
-    transaction.on_commit(lambda: import_run.enqueue(imp.pk))
+    refused = ValidationError({"status": _("Only a failed import can be tried again.")})
+    if not imp.file:
+        raise refused
+    with transaction.atomic():
+        # Claimed by status, so two people retrying at once queue it once.
+        claimed = Import.objects.filter(pk=imp.pk, status=Import.Status.FAILED).update(
+            status=Import.Status.QUEUED, progress=0, stage="", report={}, heartbeat_at=timezone.now()
+        )
+        if not claimed:
+            raise refused
+        audit_record(
+            actor=actor,
+            workspace=imp.workspace,
+            action="analytics.import_retry",
+            obj=imp,
+            before={"status": Import.Status.FAILED.value},
+            after={"status": Import.Status.QUEUED.value},
+        )
+        transaction.on_commit(partial(import_run.enqueue, imp.pk))
     imp.refresh_from_db()
     return imp
 
