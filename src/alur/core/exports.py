@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from defusedcsv import csv as defusedcsv
+from defusedcsv import csv as defusedcsv  # type: ignore[import-untyped]
 
 FORMULA_STARTS = frozenset("=+-@|%\t\r\n＝＋－＠｜％")
 _PLAIN_NUMBER = re.compile(r"^[-+]?[0-9][0-9,.]*$|^[-+]?\.[0-9]+$")
