@@ -629,6 +629,22 @@ def task_dependency(request: WorkspaceRequest, campaign_id: int) -> HttpResponse
 
 @require_POST
 @workspace_view(Action.CAMPAIGN_VIEW)
+def task_dependency_remove(request: WorkspaceRequest, campaign_id: int, task_id: int, depends_on_id: int) -> HttpResponse:
+    """Let a task no longer wait for another one."""
+    campaign = selectors.campaign_visible(request.membership, campaign_id)
+    task = selectors.task_of(request.membership, campaign, task_id)
+    other = selectors.task_of(request.membership, campaign, depends_on_id)
+    try:
+        services.task_remove_dependency(actor=request_user(request), task=task, depends_on=other)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Dependency removed."))
+    return redirect("campaigns:task_board", slug=request.workspace.slug, campaign_id=campaign.pk)
+
+
+@require_POST
+@workspace_view(Action.CAMPAIGN_VIEW)
 def task_checklist(request: WorkspaceRequest, campaign_id: int, task_id: int) -> HttpResponse:
     campaign = selectors.campaign_visible(request.membership, campaign_id)
     task = selectors.task_of(request.membership, campaign, task_id)
