@@ -389,9 +389,12 @@ def budget_line_set(
     return line
 
 
-def budget_increase_decide(*, actor: User, request: BudgetIncreaseRequest, is_approved: bool) -> BudgetIncreaseRequest:
+def budget_increase_decide(
+    *, actor: User, request: BudgetIncreaseRequest, is_approved: bool, comment: str = ""
+) -> BudgetIncreaseRequest:
     """The person accountable for the budget decides: the Accountable of the planning stage when the
-    RACI names one, otherwise a manager. Nobody decides on their own request."""
+    RACI names one, otherwise a manager. Nobody decides on their own request. A comment is kept in the audit log."""
+    refuse_nul_characters(comment=comment)
     campaign = request.campaign
     accountable = RaciAssignment.objects.filter(
         campaign=campaign, stage_key="planning", letter=RaciAssignment.Letter.ACCOUNTABLE
@@ -428,7 +431,12 @@ def budget_increase_decide(*, actor: User, request: BudgetIncreaseRequest, is_ap
             workspace=campaign.workspace,
             action="campaign.budget_increase_approve" if is_approved else "campaign.budget_increase_reject",
             obj=campaign,
-            after={"channel": locked.channel, "month": locked.month.isoformat(), "to": str(locked.requested_planned)},
+            after={
+                "channel": locked.channel,
+                "month": locked.month.isoformat(),
+                "to": str(locked.requested_planned),
+                **({"comment": comment.strip()} if comment.strip() else {}),
+            },
         )
     return locked
 
@@ -913,6 +921,25 @@ def task_add_dependency(*, actor: User, task: Task, depends_on: Task) -> Task:
             action="task.dependency",
             obj=task,
             after={"depends_on": depends_on.pk, "title": depends_on.title},
+        )
+    return task
+
+
+def task_remove_dependency(*, actor: User, task: Task, depends_on: Task) -> Task:
+    """``task`` no longer waits for ``depends_on``; removing a dependency that does not exist is refused."""
+    require(actor, membership_of(actor, task.workspace), Action.TASK_MANAGE, task)
+    with transaction.atomic():
+        removed, _rows = Task.depends_on.through.objects.filter(from_task=task, to_task=depends_on).delete()
+        if not removed:
+            raise ValidationError(
+                {"depends_on": _("“%(task)s” does not wait for “%(other)s”.") % {"task": task.title, "other": depends_on.title}}
+            )
+        audit_record(
+            actor=actor,
+            workspace=task.workspace,
+            action="task.dependency_remove",
+            obj=task,
+            before={"depends_on": depends_on.pk, "title": depends_on.title},
         )
     return task
 
