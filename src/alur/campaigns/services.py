@@ -42,7 +42,8 @@ from alur.campaigns.prioritisation import RICE_IMPACTS, ice_score, rice_score
 from alur.campaigns.templates_data import CHANNELS, brief_template
 from alur.campaigns.workflow import DEFAULT_DEFINITION, DefinitionError, Missing, parse_workflow
 from alur.core.audit import audit_record, snapshot
-from alur.core.policy import Action, require
+from alur.core.notifications import notify
+from alur.core.policy import Action, decide, require
 from alur.core.validation import refuse_nul_characters
 from alur.strategy.models import KeyResult
 
@@ -583,7 +584,29 @@ def approval_request(*, actor: User, campaign: Campaign) -> Campaign:
             obj=locked,
             after={"stage": locked.stage_key},
         )
+        _notify_plan_approvers(actor, locked)
     return locked
+
+
+def _notify_plan_approvers(actor: User, campaign: Campaign) -> None:
+    """Tell everyone the policy lets approve this plan (never the submitter, never its creator) that it waits.
+    One notice per decision round: submitting again while it waits adds none."""
+    from django.urls import reverse
+
+    approvers = [
+        member.user
+        for member in Membership.objects.filter(workspace=campaign.workspace).select_related("user")
+        if member.user_id != actor.pk and decide(member.user, member, Action.CAMPAIGN_APPROVE_PLAN, campaign)
+    ]
+    rounds = GateApproval.objects.filter(campaign=campaign, stage_key=campaign.stage_key).count()
+    notify(
+        workspace=campaign.workspace,
+        recipients=approvers,
+        kind="plan_approval_requested",
+        message=_("The plan of “%(campaign)s” is waiting for your approval.") % {"campaign": campaign.name},
+        url=reverse("campaigns:campaign_detail", args=[campaign.workspace.slug, campaign.pk]),
+        dedupe_key=f"plan:{campaign.pk}:{campaign.stage_key}:{rounds}",
+    )
 
 
 def approval_decide(*, actor: User, campaign: Campaign, is_approved: bool, comment: str = "") -> GateApproval:
