@@ -240,6 +240,24 @@ def campaign_detail(request: HttpRequest, slug: str, campaign_id: int) -> Campai
     return _campaign_out(_campaign(request, slug, campaign_id)[1])
 
 
+class CampaignPatch(Schema):
+    """Only the fields given change. A date given as null is cleared; content can be scheduled only inside the dates."""
+
+    name: str | None = Field(None, max_length=150)
+    start_date: dt.date | None = None
+    end_date: dt.date | None = Field(None, description="On or after start_date.")
+
+
+@router.patch("/workspaces/{slug}/campaigns/{campaign_id}", response=ANSWERS)
+def campaign_update(request: HttpRequest, slug: str, campaign_id: int, payload: CampaignPatch) -> CampaignOut:
+    membership, campaign = _write(request, slug, campaign_id)
+    changes = payload.dict(exclude_unset=True)
+    if "name" in changes and changes["name"] is None:
+        raise ValidationError({"name": _("Name the campaign, e.g. Ramadan 2027 Gift Boxes.")})
+    services.campaign_update(actor=_user(request), campaign=campaign, **changes)
+    return _fresh(membership, campaign)
+
+
 @router.patch("/workspaces/{slug}/campaigns/{campaign_id}/brief", response=ANSWERS)
 def brief_update(request: HttpRequest, slug: str, campaign_id: int, payload: BriefPatch) -> CampaignOut:
     membership, campaign = _write(request, slug, campaign_id)

@@ -27,6 +27,7 @@ urlpatterns = [
     ),
     path("w/<slug:slug>/campaigns/<int:campaign_id>/tasks/<int:task_id>/checklist/", views.task_checklist, name="task_checklist"),
     path("w/<slug:slug>/campaigns/<int:campaign_id>/", views.campaign_detail, name="campaign_detail"),
+    path("w/<slug:slug>/campaigns/<int:campaign_id>/edit/", views.campaign_edit, name="campaign_edit"),
     path("w/<slug:slug>/campaigns/<int:campaign_id>/brief/", views.brief_save, name="brief_save"),
     path("w/<slug:slug>/campaigns/<int:campaign_id>/outputs/", views.output_save, name="output_save"),
     path("w/<slug:slug>/campaigns/<int:campaign_id>/checklist/", views.checklist_toggle, name="checklist_toggle"),

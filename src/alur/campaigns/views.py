@@ -22,7 +22,7 @@ from alur.accounts.forms import add_service_errors
 from alur.accounts.models import Membership
 from alur.accounts.selectors import workspace_members
 from alur.campaigns import selectors, services
-from alur.campaigns.forms import CHANNEL_LABELS, BriefForm, BudgetLineForm, CampaignCreateForm
+from alur.campaigns.forms import CHANNEL_LABELS, BriefForm, BudgetLineForm, CampaignCreateForm, CampaignEditForm
 from alur.campaigns.models import BudgetIncreaseRequest, Campaign, GateApproval, Playbook, StageTransition, Task
 from alur.campaigns.planning import gantt_bars, week_start
 from alur.campaigns.workflow import definition_from_rows, diagram_svg, editor_rows, mermaid
@@ -142,6 +142,28 @@ def _detail_context(request: WorkspaceRequest, campaign: Campaign, *, brief_form
         "members": _members(request),
         "all_stages": [(view.stage.key, view.name) for view in selectors.stage_overview(campaign)],
     }
+
+
+@workspace_view(Action.CAMPAIGN_MANAGE)
+def campaign_edit(request: WorkspaceRequest, campaign_id: int) -> HttpResponse:
+    """Rename the campaign or move its dates (the window its content can be scheduled in)."""
+    campaign = selectors.campaign_visible(request.membership, campaign_id)
+    form = CampaignEditForm(
+        request.POST or None,
+        initial={"name": campaign.name, "start_date": campaign.start_date, "end_date": campaign.end_date},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.campaign_update(actor=request_user(request), campaign=campaign, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Campaign name and dates saved."))
+                return redirect("campaigns:campaign_detail", slug=request.workspace.slug, campaign_id=campaign.pk)
+        status = 422
+    return render(request, "campaigns/campaign_edit.html", {"form": form, "campaign": campaign}, status=status)
 
 
 @workspace_view(Action.CAMPAIGN_VIEW)
