@@ -253,7 +253,12 @@ def test_a_campaigns_name_and_dates_are_edited_through_the_api(team: Team, make_
         "post",
         base,
         planner,
-        {"name": "Lebaran 2027", "owner": team.user(Role.CAMPAIGN_MANAGER).email, "start_date": "2027-03-01", "end_date": "2027-03-31"},
+        {
+            "name": "Lebaran 2027",
+            "owner": team.user(Role.CAMPAIGN_MANAGER).email,
+            "start_date": "2027-03-01",
+            "end_date": "2027-03-31",
+        },
     ).json()
     url = f"{base}/{created['id']}"
     changed = call("patch", url, planner, {"name": "Lebaran & mudik 2027", "end_date": "2027-04-15"})

@@ -407,7 +407,9 @@ def test_submitting_a_plan_notifies_those_who_may_approve_it(team: Team, campaig
     services.approval_request(actor=planner, campaign=campaign)
     assert notices.count() == 2
     # Sent back and submitted again: a new round, a new notice.
-    services.approval_decide(actor=team.user(Role.MANAGER), campaign=campaign, is_approved=False, comment="Anggaran kurang jelas.")
+    services.approval_decide(
+        actor=team.user(Role.MANAGER), campaign=campaign, is_approved=False, comment="Anggaran kurang jelas."
+    )
     services.approval_request(actor=planner, campaign=campaign)
     assert Notification.objects.filter(kind="plan_approval_requested", recipient=second_manager).count() == 2
 

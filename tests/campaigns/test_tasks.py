@@ -285,7 +285,10 @@ def test_the_board_with_several_tasks_adds_removes_and_refuses_dependency_loops(
 
     # A task of another campaign is not found, and a member without planning rights is refused.
     other = services.campaign_create(
-        actor=team.user(Role.CAMPAIGN_MANAGER), workspace=team.workspace, name="Kampanye lain", owner=team.user(Role.CAMPAIGN_MANAGER)
+        actor=team.user(Role.CAMPAIGN_MANAGER),
+        workspace=team.workspace,
+        name="Kampanye lain",
+        owner=team.user(Role.CAMPAIGN_MANAGER),
     )
     stranger = task(team, other, "Tugas kampanye lain")
     assert client.post(add, {"task": design.pk, "depends_on": stranger.pk}).status_code == 404

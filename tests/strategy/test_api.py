@@ -150,9 +150,7 @@ def test_goals_objective_changes_and_the_review_through_the_api(team: Team, obje
     assert reviewed.status_code == 200 and reviewed.json()["review_grade"] == "0.00"
 
 
-def test_a_key_result_is_edited_and_deleted_through_the_api(
-    team: Team, objective: Objective, make_token: TokenMaker
-) -> None:
+def test_a_key_result_is_edited_and_deleted_through_the_api(team: Team, objective: Objective, make_token: TokenMaker) -> None:
     import datetime as dt
 
     from alur.core.models import AuditEvent

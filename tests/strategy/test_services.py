@@ -240,7 +240,10 @@ def test_a_key_result_is_deleted_with_its_check_ins_unless_a_campaign_counts_on_
     assert event.before["check_ins"] == 1
 
     campaign = campaigns.campaign_create(
-        actor=team.user(Role.CAMPAIGN_MANAGER), workspace=team.workspace, name="Kampanye lead", owner=team.user(Role.CAMPAIGN_MANAGER)
+        actor=team.user(Role.CAMPAIGN_MANAGER),
+        workspace=team.workspace,
+        name="Kampanye lead",
+        owner=team.user(Role.CAMPAIGN_MANAGER),
     )
     campaigns.campaign_update(actor=team.user(Role.CAMPAIGN_MANAGER), campaign=campaign, key_result_ids=[leads.pk])
     with pytest.raises(ValidationError, match="Kampanye lead"):

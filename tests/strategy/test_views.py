@@ -303,7 +303,10 @@ def test_a_key_result_is_deleted_after_confirmation(team: Team, objective: Objec
 
     linked = _key_result(team, objective, title="Mendapatkan 20.000 followers dari kampanye")
     campaign = campaigns.campaign_create(
-        actor=team.user(Role.CAMPAIGN_MANAGER), workspace=team.workspace, name="Kampanye followers", owner=team.user(Role.CAMPAIGN_MANAGER)
+        actor=team.user(Role.CAMPAIGN_MANAGER),
+        workspace=team.workspace,
+        name="Kampanye followers",
+        owner=team.user(Role.CAMPAIGN_MANAGER),
     )
     campaigns.campaign_update(actor=team.user(Role.CAMPAIGN_MANAGER), campaign=campaign, key_result_ids=[linked.pk])
     linked_url = reverse("strategy:key_result_delete", args=[team.workspace.slug, linked.pk])

@@ -305,14 +305,14 @@ def budget_line_set(request: HttpRequest, slug: str, campaign_id: int, payload: 
 
 
 @router.post("/workspaces/{slug}/campaigns/{campaign_id}/budget-requests/{request_id}/decision", response=ANSWERS)
-def budget_request_decide(request: HttpRequest, slug: str, campaign_id: int, request_id: int, payload: CampaignDecisionIn) -> CampaignOut:
+def budget_request_decide(
+    request: HttpRequest, slug: str, campaign_id: int, request_id: int, payload: CampaignDecisionIn
+) -> CampaignOut:
     membership, campaign = _write(request, slug, campaign_id)
     pending = selectors.budget_requests_pending(campaign).filter(pk=request_id).first()
     if pending is None:
         raise Http404
-    services.budget_increase_decide(
-        actor=_user(request), request=pending, is_approved=payload.approve, comment=payload.comment
-    )
+    services.budget_increase_decide(actor=_user(request), request=pending, is_approved=payload.approve, comment=payload.comment)
     return _fresh(membership, campaign)
 
 

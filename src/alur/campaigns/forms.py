@@ -46,7 +46,10 @@ class CampaignEditForm(StyledFormMixin, forms.Form):
     name = forms.CharField(label=_("Campaign name"), max_length=150)
     start_date = forms.DateField(label=_("Start"), widget=DateInput, required=False)
     end_date = forms.DateField(
-        label=_("End"), widget=DateInput, required=False, help_text=_("Posts of this campaign can be scheduled only between the dates.")
+        label=_("End"),
+        widget=DateInput,
+        required=False,
+        help_text=_("Posts of this campaign can be scheduled only between the dates."),
     )
 
 

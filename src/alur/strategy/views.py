@@ -312,7 +312,7 @@ def key_result_delete(request: WorkspaceRequest, key_result_id: int) -> HttpResp
         {
             "key_result": key_result,
             "check_ins": key_result.check_ins.count(),
-            "campaigns": list(key_result.campaigns.order_by("name")),  # type: ignore[attr-defined]
+            "campaigns": list(key_result.campaigns.order_by("name")),
             "has_data_link": hasattr(key_result, "metric_link"),
         },
     )

@@ -43,9 +43,7 @@ def key_result_link(
         before = {"kpi": current.kpi, "mode": current.mode, "filters": current.filters} if current is not None else None
         if not kpi:
             KeyResultMetric.objects.filter(key_result=key_result).delete()
-            audit_record(
-                actor=actor, workspace=key_result.workspace, action="analytics.kr_unlink", obj=key_result, before=before
-            )
+            audit_record(actor=actor, workspace=key_result.workspace, action="analytics.kr_unlink", obj=key_result, before=before)
             return None
         link, _created = KeyResultMetric.objects.update_or_create(
             key_result=key_result,
