@@ -189,6 +189,12 @@ def test_tasks_through_the_api(team: Team, make_token: TokenMaker) -> None:
     assert call("post", f"{tasks}/{second['id']}/move", planner, {"status": "done"}).status_code == 422
     assert call("post", f"{tasks}/{first['id']}/move", planner, {"status": "done"}).json()["status"] == "done"
     assert [t["title"] for t in call("get", tasks, planner).json()] == ["Tulis artikel", "Riset kata kunci"]
+    removed = call("delete", f"{tasks}/{second['id']}/dependencies/{first['id']}", planner)
+    assert removed.status_code == 200 and removed.json()["depends_on"] == []
+    assert call("delete", f"{tasks}/{second['id']}/dependencies/{first['id']}", planner).status_code == 422
+    _, designer = make_token(team.user(Role.DESIGNER), team.workspace, scope="write")
+    call("post", f"{tasks}/{second['id']}/dependencies", planner, {"depends_on": first["id"]})
+    assert call("delete", f"{tasks}/{second['id']}/dependencies/{first['id']}", designer).status_code == 403
 
 
 def test_playbooks_through_the_api(team: Team, make_token: TokenMaker) -> None:

@@ -583,6 +583,20 @@ def task_dependency(request: HttpRequest, slug: str, campaign_id: int, task_id: 
     return _task_out(task)
 
 
+@router.delete(
+    "/workspaces/{slug}/campaigns/{campaign_id}/tasks/{task_id}/dependencies/{depends_on_id}",
+    response={200: TaskOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def task_dependency_remove(request: HttpRequest, slug: str, campaign_id: int, task_id: int, depends_on_id: int) -> TaskOut:
+    """The task no longer waits for ``depends_on_id``; 422 when it did not."""
+    membership, campaign = _write(request, slug, campaign_id)
+    task = selectors.task_of(membership, campaign, task_id)
+    services.task_remove_dependency(
+        actor=_user(request), task=task, depends_on=selectors.task_of(membership, campaign, depends_on_id)
+    )
+    return _task_out(task)
+
+
 class PlaybookIn(Schema):
     name: str = Field(max_length=120)
     kind: Literal["launch", "qa", "brand"]
