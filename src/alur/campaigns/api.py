@@ -112,9 +112,14 @@ class BudgetLineIn(Schema):
     actual: str | None = None
 
 
-class DecisionIn(Schema):
-    approve: bool
-    comment: str = ""
+class CampaignDecisionIn(Schema):
+    """A decision on a submitted plan or on a budget increase request (named apart from the content approvals'
+    ``DecisionIn``, which takes a verdict and a reason)."""
+
+    approve: bool = Field(description="true approves, false sends the plan back or rejects the request.")
+    comment: str = Field(
+        "", max_length=2000, description="Why: kept with a plan decision (required to send a plan back) and in the audit log."
+    )
 
 
 class KpiReviewIn(Schema):
@@ -235,6 +240,24 @@ def campaign_detail(request: HttpRequest, slug: str, campaign_id: int) -> Campai
     return _campaign_out(_campaign(request, slug, campaign_id)[1])
 
 
+class CampaignPatch(Schema):
+    """Only the fields given change. A date given as null is cleared; content can be scheduled only inside the dates."""
+
+    name: str | None = Field(None, max_length=150)
+    start_date: dt.date | None = None
+    end_date: dt.date | None = Field(None, description="On or after start_date.")
+
+
+@router.patch("/workspaces/{slug}/campaigns/{campaign_id}", response=ANSWERS)
+def campaign_update(request: HttpRequest, slug: str, campaign_id: int, payload: CampaignPatch) -> CampaignOut:
+    membership, campaign = _write(request, slug, campaign_id)
+    changes = payload.dict(exclude_unset=True)
+    if "name" in changes and changes["name"] is None:
+        raise ValidationError({"name": _("Name the campaign, e.g. Ramadan 2027 Gift Boxes.")})
+    services.campaign_update(actor=_user(request), campaign=campaign, **changes)
+    return _fresh(membership, campaign)
+
+
 @router.patch("/workspaces/{slug}/campaigns/{campaign_id}/brief", response=ANSWERS)
 def brief_update(request: HttpRequest, slug: str, campaign_id: int, payload: BriefPatch) -> CampaignOut:
     membership, campaign = _write(request, slug, campaign_id)
@@ -282,36 +305,43 @@ def budget_line_set(request: HttpRequest, slug: str, campaign_id: int, payload: 
 
 
 @router.post("/workspaces/{slug}/campaigns/{campaign_id}/budget-requests/{request_id}/decision", response=ANSWERS)
-def budget_request_decide(request: HttpRequest, slug: str, campaign_id: int, request_id: int, payload: DecisionIn) -> CampaignOut:
+def budget_request_decide(
+    request: HttpRequest, slug: str, campaign_id: int, request_id: int, payload: CampaignDecisionIn
+) -> CampaignOut:
     membership, campaign = _write(request, slug, campaign_id)
     pending = selectors.budget_requests_pending(campaign).filter(pk=request_id).first()
     if pending is None:
         raise Http404
-    services.budget_increase_decide(actor=_user(request), request=pending, is_approved=payload.approve)
+    services.budget_increase_decide(actor=_user(request), request=pending, is_approved=payload.approve, comment=payload.comment)
     return _fresh(membership, campaign)
 
 
-class CampaignSettingsIO(Schema):
+class CampaignSettingsIn(Schema):
     spend_approval_threshold: Decimal = Field(ge=0, description="Extra spend above this, on an approved plan, needs approval.")
     launch_readiness_threshold: Decimal = Field(
         ge=0, description="Campaigns planned above this need launch readiness to go live."
     )
 
 
-@router.get("/workspaces/{slug}/campaign-settings", response={200: CampaignSettingsIO, 403: ErrorOut, 404: ErrorOut})
-def campaign_settings(request: HttpRequest, slug: str) -> CampaignSettingsIO:
+class CampaignSettingsOut(CampaignSettingsIn):
+    """The same rules as read back (amounts as decimal strings); a name of its own so that the document keeps
+    both the accepted input and the answer."""
+
+
+@router.get("/workspaces/{slug}/campaign-settings", response={200: CampaignSettingsOut, 403: ErrorOut, 404: ErrorOut})
+def campaign_settings(request: HttpRequest, slug: str) -> CampaignSettingsOut:
     membership = api_membership(request, slug)
     require(_user(request), membership, Action.CAMPAIGN_VIEW)
     rules = selectors.campaign_settings(membership.workspace)
-    return CampaignSettingsIO(
+    return CampaignSettingsOut(
         spend_approval_threshold=rules.spend_approval_threshold, launch_readiness_threshold=rules.launch_readiness_threshold
     )
 
 
 @router.put(
-    "/workspaces/{slug}/campaign-settings", response={200: CampaignSettingsIO, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+    "/workspaces/{slug}/campaign-settings", response={200: CampaignSettingsOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 )
-def campaign_settings_update(request: HttpRequest, slug: str, payload: CampaignSettingsIO) -> CampaignSettingsIO:
+def campaign_settings_update(request: HttpRequest, slug: str, payload: CampaignSettingsIn) -> CampaignSettingsOut:
     membership = api_membership(request, slug)
     require_write_scope(request)
     row = services.campaign_settings_update(
@@ -320,7 +350,7 @@ def campaign_settings_update(request: HttpRequest, slug: str, payload: CampaignS
         spend_approval_threshold=payload.spend_approval_threshold,
         launch_readiness_threshold=payload.launch_readiness_threshold,
     )
-    return CampaignSettingsIO(
+    return CampaignSettingsOut(
         spend_approval_threshold=row.spend_approval_threshold, launch_readiness_threshold=row.launch_readiness_threshold
     )
 
@@ -333,7 +363,7 @@ def approval_request(request: HttpRequest, slug: str, campaign_id: int) -> Campa
 
 
 @router.post("/workspaces/{slug}/campaigns/{campaign_id}/approval-decision", response=ANSWERS)
-def approval_decide(request: HttpRequest, slug: str, campaign_id: int, payload: DecisionIn) -> CampaignOut:
+def approval_decide(request: HttpRequest, slug: str, campaign_id: int, payload: CampaignDecisionIn) -> CampaignOut:
     membership, campaign = _write(request, slug, campaign_id)
     services.approval_decide(actor=_user(request), campaign=campaign, is_approved=payload.approve, comment=payload.comment)
     return _fresh(membership, campaign)
@@ -549,6 +579,20 @@ def task_dependency(request: HttpRequest, slug: str, campaign_id: int, task_id: 
     task = selectors.task_of(membership, campaign, task_id)
     services.task_add_dependency(
         actor=_user(request), task=task, depends_on=selectors.task_of(membership, campaign, payload.depends_on)
+    )
+    return _task_out(task)
+
+
+@router.delete(
+    "/workspaces/{slug}/campaigns/{campaign_id}/tasks/{task_id}/dependencies/{depends_on_id}",
+    response={200: TaskOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def task_dependency_remove(request: HttpRequest, slug: str, campaign_id: int, task_id: int, depends_on_id: int) -> TaskOut:
+    """The task no longer waits for ``depends_on_id``; 422 when it did not."""
+    membership, campaign = _write(request, slug, campaign_id)
+    task = selectors.task_of(membership, campaign, task_id)
+    services.task_remove_dependency(
+        actor=_user(request), task=task, depends_on=selectors.task_of(membership, campaign, depends_on_id)
     )
     return _task_out(task)
 

@@ -22,7 +22,7 @@ from alur.accounts.forms import add_service_errors
 from alur.accounts.models import Membership
 from alur.accounts.selectors import workspace_members
 from alur.campaigns import selectors, services
-from alur.campaigns.forms import CHANNEL_LABELS, BriefForm, BudgetLineForm, CampaignCreateForm
+from alur.campaigns.forms import CHANNEL_LABELS, BriefForm, BudgetLineForm, CampaignCreateForm, CampaignEditForm
 from alur.campaigns.models import BudgetIncreaseRequest, Campaign, GateApproval, Playbook, StageTransition, Task
 from alur.campaigns.planning import gantt_bars, week_start
 from alur.campaigns.workflow import definition_from_rows, diagram_svg, editor_rows, mermaid
@@ -142,6 +142,28 @@ def _detail_context(request: WorkspaceRequest, campaign: Campaign, *, brief_form
         "members": _members(request),
         "all_stages": [(view.stage.key, view.name) for view in selectors.stage_overview(campaign)],
     }
+
+
+@workspace_view(Action.CAMPAIGN_MANAGE)
+def campaign_edit(request: WorkspaceRequest, campaign_id: int) -> HttpResponse:
+    """Rename the campaign or move its dates (the window its content can be scheduled in)."""
+    campaign = selectors.campaign_visible(request.membership, campaign_id)
+    form = CampaignEditForm(
+        request.POST or None,
+        initial={"name": campaign.name, "start_date": campaign.start_date, "end_date": campaign.end_date},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.campaign_update(actor=request_user(request), campaign=campaign, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Campaign name and dates saved."))
+                return redirect("campaigns:campaign_detail", slug=request.workspace.slug, campaign_id=campaign.pk)
+        status = 422
+    return render(request, "campaigns/campaign_edit.html", {"form": form, "campaign": campaign}, status=status)
 
 
 @workspace_view(Action.CAMPAIGN_VIEW)
@@ -624,6 +646,22 @@ def task_dependency(request: WorkspaceRequest, campaign_id: int) -> HttpResponse
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Dependency added."))
+    return redirect("campaigns:task_board", slug=request.workspace.slug, campaign_id=campaign.pk)
+
+
+@require_POST
+@workspace_view(Action.CAMPAIGN_VIEW)
+def task_dependency_remove(request: WorkspaceRequest, campaign_id: int, task_id: int, depends_on_id: int) -> HttpResponse:
+    """Let a task no longer wait for another one."""
+    campaign = selectors.campaign_visible(request.membership, campaign_id)
+    task = selectors.task_of(request.membership, campaign, task_id)
+    other = selectors.task_of(request.membership, campaign, depends_on_id)
+    try:
+        services.task_remove_dependency(actor=request_user(request), task=task, depends_on=other)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Dependency removed."))
     return redirect("campaigns:task_board", slug=request.workspace.slug, campaign_id=campaign.pk)
 
 

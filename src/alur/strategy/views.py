@@ -3,6 +3,8 @@ tree, and the quarterly review. Views parse, call one service, and render."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -241,6 +243,79 @@ def key_result_create(request: WorkspaceRequest, objective_id: int) -> HttpRespo
     context = _objective_context(request, objective_id, key_result_form=form)
     context["open_key_result_form"] = True
     return render(request, "strategy/objective_detail.html", context, status=422)
+
+
+def _plain(number: Decimal) -> str:
+    """A stored number as typed: 15000 rather than 15000.0000 or 1.5E+4."""
+    return format(number.normalize(), "f")
+
+
+@workspace_view(Action.OBJECTIVE_MANAGE)
+def key_result_edit(request: WorkspaceRequest, key_result_id: int) -> HttpResponse:
+    key_result = selectors.key_result_visible(request.membership, key_result_id)
+    initial = {
+        "title": key_result.title,
+        "metric": key_result.metric,
+        "unit": key_result.unit,
+        "direction": key_result.direction,
+        "start_value": _plain(key_result.start_value),
+        "target_value": _plain(key_result.target_value),
+        "deadline": key_result.deadline,
+        "owner": key_result.owner_id,
+        "weight": _plain(key_result.weight),
+    }
+    form = KeyResultForm(request.POST or None, initial=initial)
+    form.set_members(_members(request))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.key_result_update(
+                    actor=request_user(request),
+                    key_result=key_result,
+                    title=data["title"],
+                    metric=data["metric"],
+                    unit=data["unit"],
+                    direction=data["direction"],
+                    start_value=data["start_value"],
+                    target_value=data["target_value"] or key_result.target_value,
+                    target_change_percent=data["target_change_percent"],
+                    deadline=data["deadline"],
+                    owner=_member(request, data["owner"]),
+                    weight=data["weight"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Key result saved."))
+                return redirect("strategy:objective_detail", slug=request.workspace.slug, objective_id=key_result.objective_id)
+        status = 422
+    return render(request, "strategy/key_result_form.html", {"form": form, "key_result": key_result}, status=status)
+
+
+@workspace_view(Action.OBJECTIVE_MANAGE)
+def key_result_delete(request: WorkspaceRequest, key_result_id: int) -> HttpResponse:
+    """GET asks to confirm (saying what goes with it, or why it cannot go); POST deletes."""
+    key_result = selectors.key_result_visible(request.membership, key_result_id)
+    if request.method == "POST":
+        try:
+            services.key_result_delete(actor=request_user(request), key_result=key_result)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("strategy:key_result_delete", slug=request.workspace.slug, key_result_id=key_result.pk)
+        messages.success(request, _("Key result “%(title)s” deleted.") % {"title": key_result.title})
+        return redirect("strategy:objective_detail", slug=request.workspace.slug, objective_id=key_result.objective_id)
+    return render(
+        request,
+        "strategy/key_result_delete.html",
+        {
+            "key_result": key_result,
+            "check_ins": key_result.check_ins.count(),
+            "campaigns": list(key_result.campaigns.order_by("name")),
+            "has_data_link": hasattr(key_result, "metric_link"),
+        },
+    )
 
 
 @require_POST
