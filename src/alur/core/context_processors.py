@@ -8,7 +8,7 @@ from django.http import HttpRequest
 
 from alur.accounts.selectors import memberships_for_user
 from alur.core.notifications import unread_count
-from alur.core.policy import allowed_actions
+from alur.core.policy import allowed_actions, decide_workspace_create
 
 NATIVE_LANGUAGE_NAMES = [("id", "Bahasa Indonesia"), ("en", "English")]
 
@@ -21,6 +21,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "current_membership": membership,
         "current_workspace": membership.workspace if membership is not None else None,
         "my_memberships": memberships,
+        "may_create_workspace": bool(decide_workspace_create(user, (m.role for m in memberships))),
         "can": {action.value.replace(".", "_") for action in allowed_actions(membership)},
         # Each language in its own name, so a person can find theirs whatever the page's language.
         "alur_languages": NATIVE_LANGUAGE_NAMES,
