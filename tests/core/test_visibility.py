@@ -543,3 +543,28 @@ def test_single_object_decisions_follow_the_same_rule(world: World) -> None:
             listed = set(scope(model._default_manager.all(), membership).values_list("pk", flat=True))
             for obj in model._default_manager.filter(workspace=world.team.workspace):
                 assert bool(decide(user, membership, action, obj)) is (obj.pk in listed), (role, obj)
+
+
+def test_the_migration_opens_client_threads_and_keeps_team_talk_internal(world: World, thread: ContentItem) -> None:
+    """Comments written before the flag existed: the clients' threads become visible to clients, the
+    rest stays internal."""
+    import importlib
+
+    from alur.content.models import Comment
+
+    migration = importlib.import_module("alur.content.migrations.0004_comment_is_internal")
+    Comment.objects.filter(item=thread).update(is_internal=True)
+    migration.mark_client_threads(apps, None)
+    flags = dict(thread.comments.values_list("body", "is_internal"))
+    assert flags == {"KomentarInternal": True, "KomentarUntukKlien": True, "KomentarKlien": False, "BalasanTim": False}
+
+
+def test_an_internal_comment_cannot_mention_a_client(world: World) -> None:
+    """The client would be told about a comment they cannot read."""
+    from django.core.exceptions import ValidationError
+
+    item, manager = world.items["KontenBagi"], world.team.user(Role.MANAGER)
+    with pytest.raises(ValidationError, match="sees only comments meant for clients"):
+        collab_services.comment_add(actor=manager, item=item, body="Catatan untuk @client@kopi.id")
+    comment = collab_services.comment_add(actor=manager, item=item, body="Untuk @client@kopi.id", for_client=True)
+    assert list(comment.mentions.all()) == [world.team.user(Role.CLIENT)]

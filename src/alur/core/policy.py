@@ -14,8 +14,11 @@ conditions:
   post);
 - ``owner_also``: the object's owner may take the action even without one of the listed roles.
 
-Objects take part through duck typing, so later contexts need no registration: ``workspace_id``,
-and optionally ``created_by_id``, ``owner_id``, ``is_assigned_to(user)`` and ``is_shared_with(user)``.
+What an outside member reaches is one rule per kind of object, also data (:data:`VISIBILITY`, keyed by
+model label so that ``core`` imports no context): :func:`scope` narrows every list to it and
+:func:`decide` applies it to a single object of a listed kind. Other objects (wrappers such as an
+approval subject) take part through duck typing: ``workspace_id``, and optionally ``created_by_id``,
+``owner_id``, ``is_assigned_to(user)`` and ``is_shared_with(user)``.
 """
 
 from __future__ import annotations

@@ -314,6 +314,19 @@ def _create(
     is_internal = root.is_internal if root is not None else not (for_client or by_client)
     checked = _check_attachments(attachments)
     mentioned = resolve_mentions(item, text)
+    mentioned_clients = Membership.objects.filter(
+        workspace_id=item.workspace_id, role=Role.CLIENT, user__in=[user.pk for user in mentioned]
+    ).select_related("user")
+    if is_internal and mentioned_clients:
+        raise ValidationError(
+            {
+                "body": _(
+                    "%(name)s is a client and sees only comments meant for clients. Make the comment visible "
+                    "to clients, or remove the mention."
+                )
+                % {"name": mentioned_clients[0].user.display_name}
+            }
+        )
     stored: list[str] = []
     try:
         with transaction.atomic():
