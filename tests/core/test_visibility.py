@@ -418,6 +418,9 @@ def test_workspace_settings_of_the_team_are_closed_to_outside_roles(
     assert (api.get("/api/v1/workspaces/kopi/workflows").json() != []) is (role == TEAM)
     queue = page.get(reverse("publishing:queue", args=["kopi"])).content.decode()
     assert ('data-testid="utm-form"' in queue) is (role == TEAM)
+    assert (reverse("publishing:accounts", args=["kopi"]) in queue) is (role == TEAM)
+    campaigns = page.get(reverse("campaigns:campaign_list", args=["kopi"])).content.decode()
+    assert (reverse("campaigns:workflow", args=["kopi"]) in campaigns) is (role == TEAM)
 
 
 def test_a_shared_campaign_does_not_show_the_team_rules_to_a_client(world: World, login: Callable[[User], Client]) -> None:
