@@ -134,7 +134,10 @@ def test_who_may_plan_and_move(team: Team, campaign: Campaign) -> None:
 def test_capacity_shows_overload_before_assigning(team: Team, campaign: Campaign, login: Callable[[User], Client]) -> None:
     task(team, campaign, "Desain feed minggu 1", hours="30")
     hint = selectors.capacity_hint(
-        team.workspace, user_id=team.user(Role.DESIGNER).pk, due_date=MONDAY + dt.timedelta(days=2), extra_hours=Decimal(15)
+        team.membership(Role.CAMPAIGN_MANAGER),
+        user_id=team.user(Role.DESIGNER).pk,
+        due_date=MONDAY + dt.timedelta(days=2),
+        extra_hours=Decimal(15),
     )
     assert hint == (Decimal(45), Decimal(40), True)
     client = login(team.user(Role.CAMPAIGN_MANAGER))
@@ -144,7 +147,7 @@ def test_capacity_shows_overload_before_assigning(team: Team, campaign: Campaign
     ).content.decode()
     assert "45" in response and "text-danger" in response
     assert client.get(url, {"owner": "x", "due_date": "kemarin"}).status_code == 200
-    grid = selectors.capacity_grid(team.workspace, first_week=MONDAY)
+    grid = selectors.capacity_grid(team.membership(Role.CAMPAIGN_MANAGER), first_week=MONDAY)
     designer_row = next(row for row in grid if row.user_id == team.user(Role.DESIGNER).pk)
     assert designer_row.weeks[0] == (MONDAY, Decimal(30), False)
 

@@ -34,7 +34,7 @@ from alur.accounts.models import (
     normalize_email,
 )
 from alur.core.audit import audit_record, snapshot
-from alur.core.policy import Action, require
+from alur.core.policy import Action, decide_workspace_create, require
 from alur.core.roles import Role
 from alur.core.validation import refuse_nul_characters
 
@@ -165,7 +165,11 @@ def workspace_create(
     time_zone: str = "Asia/Jakarta",
     language: str = Language.INDONESIAN,
 ) -> Workspace:
-    """A new workspace; its creator becomes its manager. Any signed-in user may create one."""
+    """A new workspace; its creator becomes its manager. Any signed-in user may create one, except a
+    person who is only a client or contractor elsewhere (:func:`alur.core.policy.decide_workspace_create`)."""
+    decision = decide_workspace_create(actor, Membership.objects.filter(user=actor).values_list("role", flat=True))
+    if not decision:
+        raise PermissionDenied(decision.message)
     refuse_nul_characters(name=name, slug=slug, currency=currency, time_zone=time_zone)
     name = name.strip()
     workspace = Workspace(

@@ -16,9 +16,9 @@ from alur.accounts.api import ErrorOut, api_membership, require_write_scope
 from alur.accounts.models import Membership, User
 from alur.accounts.selectors import workspace_members
 from alur.campaigns import selectors, services
-from alur.campaigns.models import Campaign
+from alur.campaigns.models import Campaign, CampaignSettings, WorkflowDefinition
 from alur.campaigns.workflow import mermaid
-from alur.core.policy import Action, require
+from alur.core.policy import Action, require, require_kind
 
 router = Router(tags=["campaigns"])
 
@@ -332,6 +332,7 @@ class CampaignSettingsOut(CampaignSettingsIn):
 def campaign_settings(request: HttpRequest, slug: str) -> CampaignSettingsOut:
     membership = api_membership(request, slug)
     require(_user(request), membership, Action.CAMPAIGN_VIEW)
+    require_kind(_user(request), membership, CampaignSettings)
     rules = selectors.campaign_settings(membership.workspace)
     return CampaignSettingsOut(
         spend_approval_threshold=rules.spend_approval_threshold, launch_readiness_threshold=rules.launch_readiness_threshold
@@ -449,7 +450,7 @@ def _initiative_out(item: Any) -> InitiativeOut:
 def initiative_list(request: HttpRequest, slug: str, sort: Literal["rice", "ice"] = "rice") -> list[InitiativeOut]:
     membership = api_membership(request, slug)
     require(_user(request), membership, Action.CAMPAIGN_VIEW)
-    return [_initiative_out(i) for i in selectors.initiatives(membership.workspace).order_by(f"-{sort}", "title")]
+    return [_initiative_out(i) for i in selectors.initiatives(membership).order_by(f"-{sort}", "title")]
 
 
 @router.post("/workspaces/{slug}/initiatives", response={201: InitiativeOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
@@ -531,8 +532,8 @@ def _task_out(task: Any) -> TaskOut:
 
 @router.get("/workspaces/{slug}/campaigns/{campaign_id}/tasks", response={200: list[TaskOut], 403: ErrorOut, 404: ErrorOut})
 def task_list(request: HttpRequest, slug: str, campaign_id: int) -> list[TaskOut]:
-    _membership, campaign = _campaign(request, slug, campaign_id)
-    return [_task_out(t) for t in selectors.campaign_tasks(campaign)]
+    membership, campaign = _campaign(request, slug, campaign_id)
+    return [_task_out(t) for t in selectors.campaign_tasks(membership, campaign)]
 
 
 @router.post(
@@ -618,7 +619,7 @@ class PlaybookApplyIn(Schema):
 def playbook_list(request: HttpRequest, slug: str) -> list[PlaybookOut]:
     membership = api_membership(request, slug)
     require(_user(request), membership, Action.CAMPAIGN_VIEW)
-    return [PlaybookOut(id=p.pk, name=p.name, kind=p.kind, items=p.items) for p in selectors.playbooks(membership.workspace)]
+    return [PlaybookOut(id=p.pk, name=p.name, kind=p.kind, items=p.items) for p in selectors.playbooks(membership)]
 
 
 @router.post("/workspaces/{slug}/playbooks", response={201: PlaybookOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
@@ -636,7 +637,7 @@ def playbook_create(request: HttpRequest, slug: str, payload: PlaybookIn) -> Sta
 )
 def playbook_apply(request: HttpRequest, slug: str, campaign_id: int, payload: PlaybookApplyIn) -> Status[TaskOut]:
     membership, campaign = _write(request, slug, campaign_id)
-    playbook = selectors.playbooks(membership.workspace).filter(pk=payload.playbook_id).first()
+    playbook = selectors.playbooks(membership).filter(pk=payload.playbook_id).first()
     if playbook is None:
         raise Http404
     return Status(201, _task_out(services.playbook_apply(actor=_user(request), playbook=playbook, campaign=campaign)))
@@ -646,6 +647,7 @@ def playbook_apply(request: HttpRequest, slug: str, campaign_id: int, payload: P
 def workflow(request: HttpRequest, slug: str, language: Literal["id", "en"] = "id") -> WorkflowOut:
     membership = api_membership(request, slug)
     require(_user(request), membership, Action.CAMPAIGN_VIEW)
+    require_kind(_user(request), membership, WorkflowDefinition)
     version = services.workflow_default(membership.workspace)
     return _workflow_out(version, language)
 
@@ -669,7 +671,7 @@ def workflow_list(request: HttpRequest, slug: str, language: Literal["id", "en"]
     membership = api_membership(request, slug)
     require(_user(request), membership, Action.CAMPAIGN_VIEW)
     services.workflow_default(membership.workspace)
-    return [_workflow_out(d.latest_version(), language) for d in selectors.workflow_definitions(membership.workspace)]
+    return [_workflow_out(d.latest_version(), language) for d in selectors.workflow_definitions(membership)]
 
 
 @router.post(
@@ -680,6 +682,6 @@ def workflow_publish(request: HttpRequest, slug: str, workflow_id: int, payload:
     """Publish a new version of a workflow; running campaigns keep the version they started with."""
     membership = api_membership(request, slug)
     require_write_scope(request)
-    definition = selectors.workflow_definition(membership.workspace, workflow_id)
+    definition = selectors.workflow_definition(membership, workflow_id)
     version = services.workflow_version_publish(actor=_user(request), definition=definition, spec=payload.definition)
     return Status(201, _workflow_out(version, "id"))

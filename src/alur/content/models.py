@@ -287,6 +287,9 @@ class Comment(models.Model):
     mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     is_resolved = models.BooleanField(default=False)
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Internal comments are the team's talk; clients see only the others: their own, replies in their
+    # threads and what the team wrote for them.
+    is_internal = models.BooleanField(_("internal (team only)"), default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -163,7 +163,7 @@ def _objective_out(objective: Objective) -> ObjectiveOut:
 def period_list(request: HttpRequest, slug: str) -> list[PeriodOut]:
     membership = api_membership(request, slug)
     require(_user(request), membership, Action.OBJECTIVE_VIEW)
-    return [PeriodOut(id=p.pk, name=p.name, start=p.start, end=p.end) for p in selectors.periods(membership.workspace)]
+    return [PeriodOut(id=p.pk, name=p.name, start=p.start, end=p.end) for p in selectors.periods(membership)]
 
 
 @router.post("/workspaces/{slug}/periods", response={201: PeriodOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
@@ -180,7 +180,7 @@ def period_create(request: HttpRequest, slug: str, payload: PeriodIn) -> Status[
 def objective_list(request: HttpRequest, slug: str, period_id: int | None = None) -> list[ObjectiveOut]:
     membership = api_membership(request, slug)
     require(_user(request), membership, Action.OBJECTIVE_VIEW)
-    period = selectors.periods(membership.workspace).filter(pk=period_id).first() if period_id else None
+    period = selectors.periods(membership).filter(pk=period_id).first() if period_id else None
     return [_objective_out(o) for o in selectors.objectives_visible(membership, period=period)]
 
 
@@ -189,7 +189,7 @@ def objective_create(request: HttpRequest, slug: str, payload: ObjectiveIn) -> S
     membership = api_membership(request, slug)
     require_write_scope(request)
     require(_user(request), membership, Action.OBJECTIVE_MANAGE)
-    period = selectors.periods(membership.workspace).filter(pk=payload.period_id).first()
+    period = selectors.periods(membership).filter(pk=payload.period_id).first()
     if period is None:
         raise ValidationError({"period_id": _("There is no period with this id in the workspace.")})
     owner = _member_by_email(membership, payload.owner)
@@ -341,9 +341,7 @@ class BusinessGoalOut(BusinessGoalIn):
 def business_goal_list(request: HttpRequest, slug: str) -> list[BusinessGoalOut]:
     membership = api_membership(request, slug)
     require(_user(request), membership, Action.OBJECTIVE_VIEW)
-    return [
-        BusinessGoalOut(id=g.pk, title=g.title, description=g.description) for g in selectors.business_goals(membership.workspace)
-    ]
+    return [BusinessGoalOut(id=g.pk, title=g.title, description=g.description) for g in selectors.business_goals(membership)]
 
 
 @router.post("/workspaces/{slug}/business-goals", response={201: BusinessGoalOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from alur.accounts.forms import add_service_errors
 from alur.accounts.models import User
-from alur.accounts.selectors import workspace_members
+from alur.accounts.selectors import members_visible, workspace_members
 from alur.core.charts import Point, line_chart
 from alur.core.policy import Action
 from alur.core.tenancy import WorkspaceRequest, can, request_user, workspace_view
@@ -26,7 +26,7 @@ from alur.strategy.models import BusinessGoal, Period
 
 
 def _members(request: WorkspaceRequest) -> list[tuple[int, str]]:
-    return [(m.user_id, m.user.display_name) for m in workspace_members(request.workspace)]
+    return [(m.user_id, m.user.display_name) for m in members_visible(request.membership)]
 
 
 def _member(request: WorkspaceRequest, user_id: int | None) -> User | None:
@@ -39,10 +39,10 @@ def _member(request: WorkspaceRequest, user_id: int | None) -> User | None:
 def _chosen_period(request: WorkspaceRequest) -> Period | None:
     raw = request.GET.get("period", "")
     if raw.isdigit():
-        period = selectors.periods(request.workspace).filter(pk=int(raw)).first()
+        period = selectors.periods(request.membership).filter(pk=int(raw)).first()
         if period is not None:
             return period
-    return selectors.period_current(request.workspace, timezone.localdate())
+    return selectors.period_current(request.membership, timezone.localdate())
 
 
 @workspace_view(Action.OBJECTIVE_VIEW)
@@ -59,7 +59,7 @@ def okr_board(request: WorkspaceRequest) -> HttpResponse:
         "strategy/okr_board.html",
         {
             "period": period,
-            "periods": selectors.periods(request.workspace),
+            "periods": selectors.periods(request.membership),
             "cards": cards,
             "can_manage": can(request, Action.OBJECTIVE_MANAGE),
             "period_form": PeriodForm(),
@@ -104,15 +104,15 @@ def _objective_form(request: WorkspaceRequest, data: object = None, initial: dic
     return ObjectiveForm(
         data,
         initial=initial,
-        periods=[(p.pk, p.name) for p in selectors.periods(request.workspace)],
+        periods=[(p.pk, p.name) for p in selectors.periods(request.membership)],
         members=_members(request),
-        goals=[(g.pk, g.title) for g in selectors.business_goals(request.workspace)],
+        goals=[(g.pk, g.title) for g in selectors.business_goals(request.membership)],
     )
 
 
 @workspace_view(Action.OBJECTIVE_MANAGE)
 def objective_create(request: WorkspaceRequest) -> HttpResponse:
-    current = selectors.period_current(request.workspace, timezone.localdate())
+    current = selectors.period_current(request.membership, timezone.localdate())
     form = _objective_form(request, request.POST or None, {"period": current.pk if current else None, "owner": request.user.pk})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -122,7 +122,7 @@ def objective_create(request: WorkspaceRequest) -> HttpResponse:
                 workspace=request.workspace,
                 title=data["title"],
                 description=data["description"],
-                period=selectors.periods(request.workspace).get(pk=data["period"]),
+                period=selectors.periods(request.membership).get(pk=data["period"]),
                 owner=_member(request, data["owner"]),  # type: ignore[arg-type]
                 business_goal=BusinessGoal.objects.filter(workspace=request.workspace, pk=data["business_goal"]).first(),
                 is_shared_with_clients=data["is_shared_with_clients"],
@@ -133,7 +133,7 @@ def objective_create(request: WorkspaceRequest) -> HttpResponse:
             messages.success(request, _("Objective created. Now add its key results."))
             return redirect("strategy:objective_detail", slug=request.workspace.slug, objective_id=objective.pk)
     return render(
-        request, "strategy/objective_form.html", {"form": form, "has_periods": selectors.periods(request.workspace).exists()}
+        request, "strategy/objective_form.html", {"form": form, "has_periods": selectors.periods(request.membership).exists()}
     )
 
 
@@ -157,7 +157,7 @@ def objective_edit(request: WorkspaceRequest, objective_id: int) -> HttpResponse
                 objective=objective,
                 title=data["title"],
                 description=data["description"],
-                period=selectors.periods(request.workspace).get(pk=data["period"]),
+                period=selectors.periods(request.membership).get(pk=data["period"]),
                 owner=_member(request, data["owner"]),
                 business_goal=BusinessGoal.objects.filter(workspace=request.workspace, pk=data["business_goal"]).first(),
                 is_shared_with_clients=data["is_shared_with_clients"],
@@ -369,7 +369,7 @@ def alignment(request: WorkspaceRequest) -> HttpResponse:
         "strategy/alignment.html",
         {
             "period": period,
-            "periods": selectors.periods(request.workspace),
+            "periods": selectors.periods(request.membership),
             "branches": selectors.alignment_tree(request.membership, period=period, today=timezone.localdate()),
             "can_manage": can(request, Action.OBJECTIVE_MANAGE),
             "goal_form": BusinessGoalForm(),

@@ -8,6 +8,7 @@ from alur.accounts.models import Membership, User
 from alur.content.models import ApprovalRoute, ContentItem, ContentSettings, ContentStatus
 from alur.content.selectors.items import items_visible
 from alur.content.services.approvals import ApprovalState, approval_state, can_approve, route_for
+from alur.core.policy import scope
 
 
 @dataclass
@@ -34,10 +35,9 @@ def waiting_count(membership: Membership, user: User) -> int:
     return len(my_approvals(membership, user))
 
 
-def routes_of(workspace_id: int) -> list[ApprovalRoute]:
-    return list(
-        ApprovalRoute.objects.filter(workspace_id=workspace_id).select_related("account").prefetch_related("levels__people")
-    )
+def routes_of(membership: Membership) -> list[ApprovalRoute]:
+    """The workspace's approval routes; none for an outside member (routes are the team's settings)."""
+    return list(scope(ApprovalRoute.objects.select_related("account").prefetch_related("levels__people"), membership))
 
 
 def content_settings_row(workspace_id: int) -> ContentSettings:

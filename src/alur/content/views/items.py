@@ -15,8 +15,9 @@ from django.views.decorators.http import require_POST
 
 from alur.accounts.forms import add_service_errors
 from alur.accounts.models import User
-from alur.accounts.selectors import workspace_members
+from alur.accounts.selectors import members_visible, workspace_members
 from alur.campaigns.models import Campaign
+from alur.campaigns.selectors import campaigns_visible
 from alur.content.editor_forms import DecisionForm, ItemForm, NewItemForm, ReviewLinkForm, ScheduleForm, VariantForm
 from alur.content.models import ContentItem, ContentStatus, ContentVariant
 from alur.content.platforms import Platform
@@ -53,11 +54,11 @@ STATUS_BADGES = {
 
 
 def _members(request: WorkspaceRequest) -> list[tuple[int, str]]:
-    return [(m.user_id, m.user.display_name) for m in workspace_members(request.workspace)]
+    return [(m.user_id, m.user.display_name) for m in members_visible(request.membership)]
 
 
 def _campaigns(request: WorkspaceRequest) -> list[tuple[int, str]]:
-    return list(Campaign.objects.filter(workspace=request.workspace).order_by("name").values_list("pk", "name"))
+    return list(campaigns_visible(request.membership).order_by("name").values_list("pk", "name"))
 
 
 def _member_user(request: WorkspaceRequest, user_id: int | None) -> User | None:
@@ -66,7 +67,7 @@ def _member_user(request: WorkspaceRequest, user_id: int | None) -> User | None:
 
 
 def _campaign(request: WorkspaceRequest, campaign_id: int | None) -> Campaign | None:
-    return Campaign.objects.filter(workspace=request.workspace, pk=campaign_id).first() if campaign_id else None
+    return campaigns_visible(request.membership).filter(pk=campaign_id).first() if campaign_id else None
 
 
 def _show_errors(request: WorkspaceRequest, error: ValidationError) -> None:
@@ -156,7 +157,7 @@ def _variant_forms(request: WorkspaceRequest, item: ContentItem, accounts: list[
 
 def _detail_context(request: WorkspaceRequest, item: ContentItem, **extra: Any) -> dict[str, Any]:
     user = request_user(request)
-    accounts = list(selectors.channel_accounts(request.workspace.pk))
+    accounts = list(selectors.channel_accounts(request.membership))
     route = approvals.route_for(item)
     state = approvals.approval_state(item, route)
     used_platforms = set(item.variants.values_list("platform", flat=True))
@@ -247,7 +248,7 @@ def variant_save(request: WorkspaceRequest, item_id: int, variant_id: int) -> Ht
     if variant is None:
         messages.error(request, _("That variant no longer exists."))
         return _back(request, item)
-    accounts = [(a.pk, a.name) for a in selectors.channel_accounts(request.workspace.pk) if a.platform == variant.platform]
+    accounts = [(a.pk, a.name) for a in selectors.channel_accounts(request.membership) if a.platform == variant.platform]
     form = VariantForm(request.POST, accounts=accounts)
     if not form.is_valid():
         for field, errors in form.errors.items():
