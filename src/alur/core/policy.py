@@ -11,11 +11,13 @@ conditions:
 - the object must belong to the workspace (an object of another workspace is never reachable);
 - a contractor only acts on objects assigned to them, a client only on objects shared with them;
 - ``forbid_own``: the creator of an object may not take the action on it (nobody approves their own
-  post);
+  post), nor anyone the object names as its author (``authored_by(user)``: e.g. the owner or the last
+  editor of a content item);
 - ``owner_also``: the object's owner may take the action even without one of the listed roles.
 
 Objects take part through duck typing, so later contexts need no registration: ``workspace_id``,
-and optionally ``created_by_id``, ``owner_id``, ``is_assigned_to(user)`` and ``is_shared_with(user)``.
+and optionally ``created_by_id``, ``owner_id``, ``authored_by(user)``, ``is_assigned_to(user)`` and
+``is_shared_with(user)``.
 """
 
 from __future__ import annotations
@@ -237,6 +239,8 @@ def decide(
     is_owner = obj is not None and getattr(obj, "owner_id", None) == user.pk
     if rule.forbid_own and obj is not None and getattr(obj, "created_by_id", None) == user.pk:
         return Decision(False, _("You created this yourself; someone else has to do this."))
+    if rule.forbid_own and obj is not None and _call_or_false(obj, "authored_by", user):
+        return Decision(False, _("You wrote, own or last changed this content; someone else has to approve it."))
     if role not in rule.roles and not (rule.owner_also and is_owner):
         return _role_denial(role)
     if rule.named_only and obj is not None and not _call_or_false(obj, "names_approver", user):

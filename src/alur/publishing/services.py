@@ -17,6 +17,7 @@ from alur.accounts.models import User, Workspace
 from alur.accounts.selectors import membership_of
 from alur.content.models import ContentItem, ContentStatus
 from alur.content.platforms import Platform
+from alur.content.services.items import content_publication_outcome
 from alur.core.audit import audit_record, snapshot
 from alur.core.notifications import notify
 from alur.core.policy import Action, require
@@ -359,8 +360,6 @@ def _item_of(post: Post) -> ContentItem:
 
 def post_retry(*, actor: User, post: Post) -> Post:
     """A failed or missed post goes back to the queue now, with fresh attempts (same idempotency key)."""
-    from alur.content.services.items import set_status
-
     require(actor, membership_of(actor, post.workspace), Action.POST_SCHEDULE, _item_of(post))
     with transaction.atomic():
         item = ContentItem.objects.select_for_update().get(pk=post.item_id)
@@ -373,8 +372,7 @@ def post_retry(*, actor: User, post: Post) -> Post:
         if locked.needs_reconcile or locked.error_kind == "unknown":
             locked.needs_reconcile = False  # the person checked the channel and says it is not there
         if item.status == ContentStatus.FAILED:
-            set_status(item, ContentStatus.SCHEDULED)
-            item.save(update_fields=["status", "updated_at"])
+            item = content_publication_outcome(actor=actor, item=item, status=ContentStatus.SCHEDULED)
         elif item.status != ContentStatus.SCHEDULED:
             raise ValidationError(
                 _("The content is %(status)s; schedule it again first.") % {"status": item.get_status_display()}
@@ -419,7 +417,6 @@ def post_now(*, actor: User, item: ContentItem) -> ContentItem:
 
 def post_rollback(*, actor: User, post: Post) -> Post:
     """Remove a published post from the platform where its API allows it."""
-    from alur.content.services.items import set_status
     from alur.publishing.scheduler import account_connector
 
     require(actor, membership_of(actor, post.workspace), Action.POST_PUBLISH, _item_of(post))
@@ -454,8 +451,7 @@ def post_rollback(*, actor: User, post: Post) -> Post:
         )
         item = ContentItem.objects.select_for_update().get(pk=post.item_id)
         if item.status == ContentStatus.PUBLISHED and not Post.objects.filter(item=item, status=Post.Status.PUBLISHED).exists():
-            set_status(item, ContentStatus.ROLLED_BACK)
-            item.save(update_fields=["status", "updated_at"])
+            content_publication_outcome(actor=actor, item=item, status=ContentStatus.ROLLED_BACK)
         audit_record(actor=actor, workspace=post.workspace, action="post.rollback", obj=post, after={"status": "rolled_back"})
     post.refresh_from_db()
     return post

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from alur.accounts.models import Membership
-from alur.content.models import ApprovalDecision, ClientReviewLink, ContentItem, ContentStatus
+from alur.content.models import ApprovalDecision, ClientReviewLink, ContentItem, ContentStatus, channel_account_model
 from alur.core.policy import Visibility, visibility_for
-from alur.publishing.models import ChannelAccount
 
 
 def items_visible(membership: Membership) -> QuerySet[ContentItem]:
@@ -70,5 +71,12 @@ def review_links_of(item: ContentItem) -> QuerySet[ClientReviewLink]:
     return ClientReviewLink.objects.filter(item=item).order_by("-created_at")
 
 
-def channel_accounts(workspace_id: int) -> QuerySet[ChannelAccount]:
-    return ChannelAccount.objects.filter(workspace_id=workspace_id, is_active=True)
+def channel_accounts(workspace_id: int) -> QuerySet[Any]:
+    """The workspace's active channel accounts (publishing's table, reached through the variants' foreign key)."""
+    return channel_account_model()._default_manager.filter(workspace_id=workspace_id, is_active=True)
+
+
+def channel_account_names(workspace_id: int, ids: Iterable[Any]) -> dict[int, str]:
+    """Names of the workspace's channel accounts among ``ids``, active or not (for history and diffs)."""
+    accounts = channel_account_model()._default_manager.filter(workspace_id=workspace_id, pk__in=list(ids))
+    return dict(accounts.values_list("pk", "name"))
