@@ -18,7 +18,7 @@ from alur.core.roles import Role
 from alur.publishing import scheduler, services
 from alur.publishing.models import ChannelAccount, Post
 from tests.conftest import Team
-from tests.publishing.conftest import Script, make_due, schedule
+from tests.publishing.conftest import make_due, schedule
 
 pytestmark = pytest.mark.django_db
 R = Role
@@ -55,7 +55,7 @@ def test_rolling_back_a_post_whose_account_has_no_connector_is_a_422_in_the_api(
     client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
     answer = client.post(f"/api/v1/workspaces/{team.workspace.slug}/posts/{post.pk}/rollback")
     assert answer.status_code == 422
-    assert "connector" in str(answer.json())
+    assert "Kopi Kita Page" in str(answer.json()) and "konektor" in str(answer.json())  # in the user's language
     assert Post.objects.get(pk=post.pk).status == Post.Status.PUBLISHED
 
 
@@ -82,7 +82,8 @@ def test_renaming_an_account_to_an_existing_name_is_a_form_error(
         assert ChannelAccount.objects.get(pk=other.pk).name == "Kopi Kita Promo"
     # Its own name (or another case of it) is no clash.
     same = client.post(
-        f"/w/{team.workspace.slug}/publishing/accounts/{other.pk}/", {"form": "save", "name": "KOPI KITA PROMO", "is_active": "on"}
+        f"/w/{team.workspace.slug}/publishing/accounts/{other.pk}/",
+        {"form": "save", "name": "KOPI KITA PROMO", "is_active": "on"},
     )
     assert same.status_code == 302 and ChannelAccount.objects.get(pk=other.pk).name == "KOPI KITA PROMO"
 

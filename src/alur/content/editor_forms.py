@@ -78,4 +78,3 @@ class RouteForm(StyledFormMixin, forms.Form):
 class ReminderForm(StyledFormMixin, forms.Form):
     remind_after_hours = forms.IntegerField(label=_("Remind approvers after (hours)"), min_value=1, max_value=720)
     escalate_after_hours = forms.IntegerField(label=_("Escalate to managers after (hours)"), min_value=1, max_value=720)
-

@@ -378,9 +378,7 @@ def _item_after_post(item_id: int) -> None:
             )
             local_day = when.astimezone(ZoneInfo(item.workspace.time_zone)).date()
             if recurrence.until is None or local_day <= recurrence.until:
-                item = content_publication_outcome(
-                    actor=None, item=item, status=ContentStatus.SCHEDULED, next_publish_at=when
-                )
+                item = content_publication_outcome(actor=None, item=item, status=ContentStatus.SCHEDULED, next_publish_at=when)
                 for post in posts:
                     if post.variant_id is None:
                         continue

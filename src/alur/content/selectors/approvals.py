@@ -63,4 +63,12 @@ def content_settings_row(workspace_id: int) -> ContentSettings:
     return row
 
 
-__all__ = ["QueueEntry", "approved_for_publishing", "content_settings_row", "my_approvals", "route_for", "routes_of", "waiting_count"]
+__all__ = [
+    "QueueEntry",
+    "approved_for_publishing",
+    "content_settings_row",
+    "my_approvals",
+    "route_for",
+    "routes_of",
+    "waiting_count",
+]
