@@ -315,7 +315,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _setup_django()
     from django.core.management import call_command
 
-    from alur.core.demo import demo_logins, demo_seed
+    from alur.config.demo import demo_logins, demo_seed
 
     call_command("migrate", interactive=False, verbosity=0)
     workspace = demo_seed()

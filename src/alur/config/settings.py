@@ -86,7 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "alur.core.context_processors.shell",
+                "alur.config.context_processors.shell",
             ],
         },
     },

@@ -11,14 +11,15 @@ conditions:
 - the object must belong to the workspace (an object of another workspace is never reachable);
 - a contractor only acts on objects assigned to them, a client only on objects shared with them;
 - ``forbid_own``: the creator of an object may not take the action on it (nobody approves their own
-  post);
+  post), nor anyone the object names as its author (``authored_by(user)``: e.g. the owner or the last
+  editor of a content item);
 - ``owner_also``: the object's owner may take the action even without one of the listed roles.
 
 What an outside member reaches is one rule per kind of object, also data (:data:`VISIBILITY`, keyed by
 model label so that ``core`` imports no context): :func:`scope` narrows every list to it and
 :func:`decide` applies it to a single object of a listed kind. Other objects (wrappers such as an
 approval subject) take part through duck typing: ``workspace_id``, and optionally ``created_by_id``,
-``owner_id``, ``is_assigned_to(user)`` and ``is_shared_with(user)``.
+``owner_id``, ``authored_by(user)``, ``is_assigned_to(user)`` and ``is_shared_with(user)``.
 """
 
 from __future__ import annotations
@@ -449,6 +450,8 @@ def decide(
     is_owner = obj is not None and getattr(obj, "owner_id", None) == user.pk
     if rule.forbid_own and obj is not None and getattr(obj, "created_by_id", None) == user.pk:
         return Decision(False, _("You created this yourself; someone else has to do this."))
+    if rule.forbid_own and obj is not None and _call_or_false(obj, "authored_by", user):
+        return Decision(False, _("You wrote, own or last changed this content; someone else has to approve it."))
     if role not in rule.roles and not (rule.owner_also and is_owner):
         return _role_denial(role)
     if rule.named_only and obj is not None and not _call_or_false(obj, "names_approver", user):

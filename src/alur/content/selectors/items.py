@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from alur.accounts.models import Membership
-from alur.content.models import ApprovalDecision, ClientReviewLink, ContentItem, ContentStatus
-from alur.core.policy import scope
-from alur.publishing.models import ChannelAccount
+from alur.content.models import ApprovalDecision, ClientReviewLink, ContentItem, ContentStatus, channel_account_model
+from alur.core.policy import Visibility, scope, visibility_for
 
 
 def items_visible(membership: Membership) -> QuerySet[ContentItem]:
@@ -64,6 +65,13 @@ def review_links_of(item: ContentItem) -> QuerySet[ClientReviewLink]:
     return ClientReviewLink.objects.filter(item=item).order_by("-created_at")
 
 
-def channel_accounts(membership: Membership) -> QuerySet[ChannelAccount]:
-    """The active accounts offered for a variant: none for an outside member (accounts are the team's)."""
-    return scope(ChannelAccount.objects.filter(is_active=True), membership)
+def channel_accounts(membership: Membership) -> QuerySet[Any]:
+    """The active accounts offered for a variant (publishing's table, reached through the variants'
+    foreign key): none for an outside member (accounts are the team's)."""
+    return scope(channel_account_model()._default_manager.filter(is_active=True), membership)
+
+
+def channel_account_names(workspace_id: int, ids: Iterable[Any]) -> dict[int, str]:
+    """Names of the workspace's channel accounts among ``ids``, active or not (for history and diffs)."""
+    accounts = channel_account_model()._default_manager.filter(workspace_id=workspace_id, pk__in=list(ids))
+    return dict(accounts.values_list("pk", "name"))

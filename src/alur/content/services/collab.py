@@ -441,15 +441,13 @@ def comment_resolve(*, actor: User, comment: Comment, resolved: bool) -> Comment
 def _restorable_variants(item: ContentItem, variants: Any) -> list[dict[str, Any]]:
     """The snapshot's variants, minus media and channel accounts deleted since (they cannot come back)."""
     from alur.content.models import MediaAsset
-    from alur.publishing.models import ChannelAccount
+    from alur.content.selectors.items import channel_account_names
 
     raw = [dict(v) for v in variants or [] if isinstance(v, dict)]
     media_ids = {m for v in raw for m in v.get("media_ids") or []}
     existing_media = set(MediaAsset.objects.filter(workspace_id=item.workspace_id, pk__in=media_ids).values_list("pk", flat=True))
     account_ids = {int(v["account_id"]) for v in raw if isinstance(v.get("account_id"), int)}
-    existing_accounts = set(
-        ChannelAccount.objects.filter(workspace_id=item.workspace_id, pk__in=account_ids).values_list("pk", flat=True)
-    )
+    existing_accounts = set(channel_account_names(item.workspace_id, account_ids))
     for variant in raw:
         variant["media_ids"] = [m for m in variant.get("media_ids") or [] if m in existing_media]
         if variant.get("account_id") not in existing_accounts:

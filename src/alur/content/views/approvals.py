@@ -1,5 +1,5 @@
 """Pages of approvals: "My approvals", the approval settings (workflow, levels, per-account overrides,
-reminders, channel accounts) and the client review page reached through a signed link."""
+reminders; channel accounts are added under Publishing) and the client review page reached through a signed link."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from alur.accounts.forms import add_service_errors
 from alur.accounts.selectors import workspace_members
-from alur.content.editor_forms import ChannelAccountForm, ReminderForm
+from alur.content.editor_forms import ReminderForm
 from alur.content.models import ApprovalMode, ApprovalRoute
 from alur.content.selectors import approvals as selectors
 from alur.content.selectors.items import channel_accounts
@@ -23,7 +23,6 @@ from alur.content.views.items import PLATFORM_ICONS, STATUS_BADGES
 from alur.core.policy import Action, decide, require_kind
 from alur.core.roles import Role
 from alur.core.tenancy import WorkspaceRequest, request_user, workspace_view
-from alur.publishing import services as publishing
 
 MAX_LEVEL_ROWS = 10
 
@@ -87,7 +86,6 @@ def approval_settings(request: WorkspaceRequest) -> HttpResponse:
             "escalate_after_hours": settings_row.escalate_after_hours,
         },
     )
-    account_form = ChannelAccountForm(request.POST if request.POST.get("form") == "account" else None)
     if request.method == "POST":
         form_name = request.POST.get("form")
         try:
@@ -114,14 +112,8 @@ def approval_settings(request: WorkspaceRequest) -> HttpResponse:
                 approvals.reminder_settings_set(actor=request_user(request), workspace=workspace, **reminder_form.cleaned_data)
                 messages.success(request, _("Reminder times saved."))
                 return redirect("content:approval_settings", slug=workspace.slug)
-            if form_name == "account" and account_form.is_valid():
-                publishing.channel_account_create(actor=request_user(request), workspace=workspace, **account_form.cleaned_data)
-                messages.success(request, _("Channel account added."))
-                return redirect("content:approval_settings", slug=workspace.slug)
         except ValidationError as error:
-            if form_name == "account":
-                add_service_errors(account_form, error)
-            elif form_name == "reminders":
+            if form_name == "reminders":
                 add_service_errors(reminder_form, error)
             else:
                 for message in error.messages:
@@ -136,7 +128,6 @@ def approval_settings(request: WorkspaceRequest) -> HttpResponse:
         "members": [(m.user_id, m.user.display_name, m.get_role_display()) for m in workspace_members(workspace)],
         "accounts": [(a, overrides.get(a.pk)) for a in channel_accounts(request.membership)],
         "reminder_form": reminder_form,
-        "account_form": account_form,
         "can_manage_channels": bool(decide(request_user(request), request.membership, Action.CHANNEL_MANAGE)),
         "icons": PLATFORM_ICONS,
     }

@@ -25,13 +25,12 @@ from alur.content.diffing import SnapshotDiff
 from alur.content.models import CommentAttachment, ContentItem, MediaAsset
 from alur.content.platforms import ContentKind, Platform
 from alur.content.selectors import collab as selectors
-from alur.content.selectors.items import item_visible
+from alur.content.selectors.items import channel_account_names, item_visible
 from alur.content.services import collab as services
 from alur.core.notifications import mark_read
 from alur.core.policy import Action
 from alur.core.roles import Role
 from alur.core.tenancy import WorkspaceRequest, can, request_user, workspace_view
-from alur.publishing.models import ChannelAccount
 
 # Served attachments may never run anything, whatever they contain.
 FILE_POLICY = "default-src 'none'; img-src 'self'; sandbox"
@@ -207,9 +206,7 @@ def _diff_names(item: ContentItem, diff: SnapshotDiff) -> dict[str, dict[Any, st
             if change.field == "account_id":
                 account_ids.update(v for v in (change.before, change.after) if v)
     media = {asset.pk: str(asset) for asset in MediaAsset.objects.filter(workspace_id=item.workspace_id, pk__in=media_ids)}
-    accounts = {
-        account.pk: account.name for account in ChannelAccount.objects.filter(workspace_id=item.workspace_id, pk__in=account_ids)
-    }
+    accounts = channel_account_names(item.workspace_id, account_ids)
     return {
         "media": media,
         "accounts": accounts,

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -155,8 +156,22 @@ def _variant_forms(request: WorkspaceRequest, item: ContentItem, accounts: list[
     return result
 
 
+def _stored_checks(request: WorkspaceRequest, item: ContentItem) -> dict[int, str]:
+    """The checks of each stored variant, rendered here: the read-only view has no live check (its
+    disabled form would post nothing, and an empty variant "fails" every check)."""
+    from alur.content.selectors.guidelines import variant_checks
+    from alur.content.views.guidelines import violations_context
+
+    return {
+        pk: render_to_string("content/_violations.html", violations_context(data, violations), request=request)
+        for pk, (data, violations) in variant_checks(item).items()
+    }
+
+
 def _detail_context(request: WorkspaceRequest, item: ContentItem, **extra: Any) -> dict[str, Any]:
     user = request_user(request)
+    can_edit = can(request, Action.CONTENT_EDIT, item)
+    is_editable = item.status in items.states.EDITABLE
     accounts = list(selectors.channel_accounts(request.membership))
     route = approvals.route_for(item)
     state = approvals.approval_state(item, route)
@@ -188,11 +203,12 @@ def _detail_context(request: WorkspaceRequest, item: ContentItem, **extra: Any) 
         "link_form": ReviewLinkForm(),
         "icons": PLATFORM_ICONS,
         "badges": STATUS_BADGES,
-        "can_edit": can(request, Action.CONTENT_EDIT, item),
+        "can_edit": can_edit,
         "can_schedule": can(request, Action.POST_SCHEDULE, item),
         "can_approve": approvals.can_approve(user, item),
         "can_comment": can(request, Action.CONTENT_COMMENT, item),
-        "is_editable": item.status in items.states.EDITABLE,
+        "is_editable": is_editable,
+        "stored_checks": {} if can_edit and is_editable else _stored_checks(request, item),
     }
     context.update(extra)
     return context

@@ -1,4 +1,6 @@
-"""What every page's layout needs: the current workspace, the switcher's list and the allowed actions."""
+"""What every page's layout needs: the current workspace, the switcher's list and the allowed actions.
+
+It reads accounts and publishing, so it lives in ``config`` (on top of every context), not in ``core``."""
 
 from __future__ import annotations
 
