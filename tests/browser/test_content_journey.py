@@ -86,6 +86,9 @@ def test_draft_fix_approve_in_two_levels_schedule_and_drag_on_the_calendar(
     assert item.status == "in_review"
     legal = _as(browser, live_server, team.user(Role.APPROVER).email)
     legal.goto(f"{live_server.url}/w/kopi/content/{item.pk}/")
+    # The reviewer's read-only view checks the stored variant: no false "empty text" errors.
+    legal.wait_for_selector("[data-testid=variant-pane] [data-testid=violations][data-errors='0']")
+    assert legal.locator("[data-testid=variant-pane] [data-testid=violation][data-severity=error]").count() == 0
     with legal.expect_navigation():  # wait for the approval's POST and redirect, not the page already loaded
         legal.get_by_test_id("approve").click()
     item.refresh_from_db()

@@ -189,6 +189,12 @@ def test_tasks_through_the_api(team: Team, make_token: TokenMaker) -> None:
     assert call("post", f"{tasks}/{second['id']}/move", planner, {"status": "done"}).status_code == 422
     assert call("post", f"{tasks}/{first['id']}/move", planner, {"status": "done"}).json()["status"] == "done"
     assert [t["title"] for t in call("get", tasks, planner).json()] == ["Tulis artikel", "Riset kata kunci"]
+    removed = call("delete", f"{tasks}/{second['id']}/dependencies/{first['id']}", planner)
+    assert removed.status_code == 200 and removed.json()["depends_on"] == []
+    assert call("delete", f"{tasks}/{second['id']}/dependencies/{first['id']}", planner).status_code == 422
+    _, designer = make_token(team.user(Role.DESIGNER), team.workspace, scope="write")
+    call("post", f"{tasks}/{second['id']}/dependencies", planner, {"depends_on": first["id"]})
+    assert call("delete", f"{tasks}/{second['id']}/dependencies/{first['id']}", designer).status_code == 403
 
 
 def test_playbooks_through_the_api(team: Team, make_token: TokenMaker) -> None:
@@ -240,3 +246,41 @@ def test_a_workflow_version_is_published_through_the_api(team: Team, make_token:
         {"definition": {"stages": []}},
     )
     assert broken.status_code == 422 and broken.json()["detail"][0]["field"] == "spec"
+
+
+def test_a_campaigns_name_and_dates_are_edited_through_the_api(team: Team, make_token: TokenMaker) -> None:
+    from alur.campaigns.models import Campaign
+    from alur.core.models import AuditEvent
+
+    _, planner = make_token(team.user(Role.CAMPAIGN_MANAGER), team.workspace, scope="write")
+    _, designer = make_token(team.user(Role.DESIGNER), team.workspace, scope="write")
+    base = f"/workspaces/{team.workspace.slug}/campaigns"
+    created = call(
+        "post",
+        base,
+        planner,
+        {
+            "name": "Lebaran 2027",
+            "owner": team.user(Role.CAMPAIGN_MANAGER).email,
+            "start_date": "2027-03-01",
+            "end_date": "2027-03-31",
+        },
+    ).json()
+    url = f"{base}/{created['id']}"
+    changed = call("patch", url, planner, {"name": "Lebaran & mudik 2027", "end_date": "2027-04-15"})
+    assert changed.status_code == 200, changed.content
+    assert (changed.json()["name"], changed.json()["start_date"], changed.json()["end_date"]) == (
+        "Lebaran & mudik 2027",
+        "2027-03-01",
+        "2027-04-15",
+    )
+    assert AuditEvent.objects.filter(action="campaign.update").count() == 1
+    refused = call("patch", url, planner, {"start_date": "2027-05-01"})
+    assert refused.status_code == 422 and refused.json()["detail"][0]["field"] == "end_date"
+    assert "harus berakhir" in refused.json()["detail"][0]["message"]  # in the member's language
+    assert call("patch", url, planner, {"name": "X"}).json()["detail"][0]["field"] == "name"
+    assert call("patch", url, planner, {"name": None}).status_code == 422
+    assert call("patch", url, designer, {"name": "Diubah desainer"}).status_code == 403
+    cleared = call("patch", url, planner, {"start_date": None, "end_date": None}).json()
+    assert cleared["start_date"] is None and cleared["end_date"] is None
+    assert Campaign.objects.get(pk=created["id"]).name == "Lebaran & mudik 2027"

@@ -383,3 +383,47 @@ def test_risks_are_validated(team: Team, campaign: Campaign) -> None:
             mitigation="Mitigasi jelas",
             owner=planner,
         )
+
+
+def test_submitting_a_plan_notifies_those_who_may_approve_it(team: Team, campaign: Campaign, make_user: object) -> None:
+    from django.urls import reverse
+
+    from alur.accounts import services as accounts
+    from alur.core.models import Notification
+
+    second_manager = make_user("manager2@kopi.id")  # type: ignore[operator]
+    accounts.membership_add(actor=team.user(Role.MANAGER), workspace=team.workspace, user=second_manager, role=Role.MANAGER)
+    planner = team.user(Role.CAMPAIGN_MANAGER)
+    finish_stage(team, campaign)
+    services.campaign_advance(actor=planner, campaign=campaign)
+    campaign = Campaign.objects.get(pk=campaign.pk)
+    finish_stage(team, campaign)
+    assert not Notification.objects.exists()
+    services.approval_request(actor=planner, campaign=campaign)
+    notices = Notification.objects.filter(kind="plan_approval_requested")
+    assert {n.recipient for n in notices} == {team.user(Role.MANAGER), second_manager}  # managers, not the submitter
+    notice = notices.first()
+    assert notice is not None and campaign.name in notice.message
+    assert notice.url == reverse("campaigns:campaign_detail", args=[team.workspace.slug, campaign.pk])
+    # Submitting again while the plan waits does not pile up notices.
+    services.approval_request(actor=planner, campaign=campaign)
+    assert notices.count() == 2
+    # Sent back and submitted again: a new round, a new notice.
+    services.approval_decide(
+        actor=team.user(Role.MANAGER), campaign=campaign, is_approved=False, comment="Anggaran kurang jelas."
+    )
+    services.approval_request(actor=planner, campaign=campaign)
+    assert Notification.objects.filter(kind="plan_approval_requested", recipient=second_manager).count() == 2
+
+
+def test_whoever_created_the_campaign_is_not_asked_to_approve_its_plan(team: Team) -> None:
+    from alur.core.models import Notification
+
+    manager = team.user(Role.MANAGER)
+    campaign = services.campaign_create(actor=manager, workspace=team.workspace, name="Kampanye manajer", owner=manager)
+    finish_stage(team, campaign)
+    services.campaign_advance(actor=manager, campaign=campaign)
+    campaign = Campaign.objects.get(pk=campaign.pk)
+    finish_stage(team, campaign)
+    services.approval_request(actor=team.user(Role.CAMPAIGN_MANAGER), campaign=campaign)
+    assert not Notification.objects.filter(recipient=manager).exists()  # the policy forbids approving your own

@@ -134,7 +134,10 @@ def test_who_may_plan_and_move(team: Team, campaign: Campaign) -> None:
 def test_capacity_shows_overload_before_assigning(team: Team, campaign: Campaign, login: Callable[[User], Client]) -> None:
     task(team, campaign, "Desain feed minggu 1", hours="30")
     hint = selectors.capacity_hint(
-        team.workspace, user_id=team.user(Role.DESIGNER).pk, due_date=MONDAY + dt.timedelta(days=2), extra_hours=Decimal(15)
+        team.membership(Role.CAMPAIGN_MANAGER),
+        user_id=team.user(Role.DESIGNER).pk,
+        due_date=MONDAY + dt.timedelta(days=2),
+        extra_hours=Decimal(15),
     )
     assert hint == (Decimal(45), Decimal(40), True)
     client = login(team.user(Role.CAMPAIGN_MANAGER))
@@ -144,7 +147,7 @@ def test_capacity_shows_overload_before_assigning(team: Team, campaign: Campaign
     ).content.decode()
     assert "45" in response and "text-danger" in response
     assert client.get(url, {"owner": "x", "due_date": "kemarin"}).status_code == 200
-    grid = selectors.capacity_grid(team.workspace, first_week=MONDAY)
+    grid = selectors.capacity_grid(team.membership(Role.CAMPAIGN_MANAGER), first_week=MONDAY)
     designer_row = next(row for row in grid if row.user_id == team.user(Role.DESIGNER).pk)
     assert designer_row.weeks[0] == (MONDAY, Decimal(30), False)
 
@@ -239,3 +242,62 @@ def test_timeline_bars_stay_inside_the_window(tasks: list[tuple[int, dt.date, De
     assert window is not None
     for offset, width in window[2].values():
         assert 0 <= offset <= 100 and width >= 1 and offset + width <= 100
+
+
+def test_the_board_with_several_tasks_adds_removes_and_refuses_dependency_loops(
+    team: Team, campaign: Campaign, login: Callable[[User], Client]
+) -> None:
+    """Through the real URLs: the board renders with several tasks, a dependency is added and removed, a loop is
+    refused with its reason, and a task of another campaign cannot be chosen."""
+    brief, design, publish = (
+        task(team, campaign, "Tulis brief desain"),
+        task(team, campaign, "Desain banner"),
+        task(team, campaign, "Publikasikan banner"),
+    )
+    client = login(team.user(Role.CAMPAIGN_MANAGER))
+    slug = team.workspace.slug
+    board = reverse("campaigns:task_board", args=[slug, campaign.pk])
+    page = client.get(board)
+    assert page.status_code == 200
+    assert 'data-testid="dependency-form"' in page.content.decode()
+    add = reverse("campaigns:task_dependency", args=[slug, campaign.pk])
+
+    response = client.post(add, {"task": design.pk, "depends_on": brief.pk}, follow=True)
+    assert response.status_code == 200 and "alert-success" in response.content.decode()
+    client.post(add, {"task": publish.pk, "depends_on": design.pk})
+    assert list(design.depends_on.all()) == [brief] and list(publish.depends_on.all()) == [design]
+
+    loop = client.post(add, {"task": brief.pk, "depends_on": publish.pk}, follow=True).content.decode()
+    assert "alert-danger" in loop and "akan membuat" in loop  # the reason, in the member's language (Indonesian)
+    assert not brief.depends_on.exists()
+    assert "alert-danger" in client.post(add, {"task": brief.pk, "depends_on": "x"}, follow=True).content.decode()
+
+    page = client.get(board).content.decode()
+    remove = reverse("campaigns:task_dependency_remove", args=[slug, campaign.pk, publish.pk, design.pk])
+    assert remove in page  # each card offers removing what it waits for
+    assert client.get(remove).status_code == 405
+    response = client.post(remove, follow=True)
+    assert response.status_code == 200 and "alert-success" in response.content.decode()
+    assert not publish.depends_on.exists() and list(design.depends_on.all()) == [brief]
+    # Removing a dependency that is not there says so instead of pretending.
+    assert "alert-danger" in client.post(remove, follow=True).content.decode()
+
+    from alur.core.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="task.dependency_remove", object_id=str(publish.pk)).exists()
+
+    # A task of another campaign is not found, and a member without planning rights is refused.
+    other = services.campaign_create(
+        actor=team.user(Role.CAMPAIGN_MANAGER),
+        workspace=team.workspace,
+        name="Kampanye lain",
+        owner=team.user(Role.CAMPAIGN_MANAGER),
+    )
+    stranger = task(team, other, "Tugas kampanye lain")
+    assert client.post(add, {"task": design.pk, "depends_on": stranger.pk}).status_code == 404
+    designer = login(team.user(Role.DESIGNER))
+    assert designer.get(board).status_code == 200
+    designer.post(add, {"task": publish.pk, "depends_on": brief.pk})
+    assert not publish.depends_on.exists()
+    designer.post(reverse("campaigns:task_dependency_remove", args=[slug, campaign.pk, design.pk, brief.pk]))
+    assert list(design.depends_on.all()) == [brief]

@@ -235,3 +235,48 @@ def test_the_workflow_page_title_is_plain_text(team: Team, login: Callable[[User
     page = login(team.user(Role.MANAGER)).get(url(team, "workflow")).content.decode()
     title = page.split("<title>")[1].split("</title>")[0]
     assert "<" not in title and "Alur kerja" in title
+
+
+def test_a_campaigns_name_and_dates_are_edited_on_its_page(team: Team, login: Callable[[User], Client]) -> None:
+    import datetime as dt
+
+    from alur.campaigns import services
+    from alur.core.models import AuditEvent
+
+    planner = team.user(Role.CAMPAIGN_MANAGER)
+    campaign = services.campaign_create(
+        actor=planner,
+        workspace=team.workspace,
+        name="Ramadan 2027",
+        owner=planner,
+        start_date=dt.date(2027, 2, 1),
+        end_date=dt.date(2027, 2, 28),
+    )
+    client = login(planner)
+    edit = url(team, "campaign_edit", campaign)
+    assert edit in client.get(url(team, "campaign_detail", campaign)).content.decode()
+    form = client.get(edit).content.decode()
+    assert 'value="Ramadan 2027"' in form and 'value="2027-02-01"' in form and 'value="2027-02-28"' in form
+    response = client.post(
+        edit, {"name": "Ramadan & Lebaran 2027", "start_date": "2027-02-01", "end_date": "2027-04-10"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == url(team, "campaign_detail", campaign)
+    campaign.refresh_from_db()
+    assert (campaign.name, campaign.end_date) == ("Ramadan & Lebaran 2027", dt.date(2027, 4, 10))
+    event = AuditEvent.objects.get(action="campaign.update")
+    assert event.before["end_date"] == "2027-02-28" and event.after["end_date"] == "2027-04-10"
+
+    # An end before the start is refused with the reason in the member's language (Indonesian here), nothing saved.
+    bad = client.post(edit, {"name": "Ramadan & Lebaran 2027", "start_date": "2027-03-01", "end_date": "2027-02-01"})
+    assert bad.status_code == 422 and "invalid-feedback" in bad.content.decode()
+    assert "harus berakhir" in bad.content.decode()
+    assert client.post(edit, {"name": "x", "start_date": "", "end_date": ""}).status_code == 422
+    campaign.refresh_from_db()
+    assert (campaign.start_date, campaign.name) == (dt.date(2027, 2, 1), "Ramadan & Lebaran 2027")
+    # Dates can be cleared; people who may not manage the campaign are refused.
+    client.post(edit, {"name": "Ramadan & Lebaran 2027", "start_date": "", "end_date": ""})
+    campaign.refresh_from_db()
+    assert campaign.start_date is None and campaign.end_date is None
+    designer = login(team.user(Role.DESIGNER))
+    assert designer.post(edit, {"name": "Diubah desainer", "start_date": "", "end_date": ""}).status_code == 403
+    assert edit not in designer.get(url(team, "campaign_detail", campaign)).content.decode()

@@ -12,7 +12,7 @@ import pytest
 
 from alur.accounts.models import Membership, User, Workspace
 from alur.config.cli import main
-from alur.core.demo import DEMO_PASSWORD, DEMO_PEOPLE, demo_email
+from alur.config.demo import DEMO_PASSWORD, DEMO_PEOPLE, demo_email
 from alur.core.models import AuditEvent
 from alur.core.roles import Role
 from tests.analytics.factrows import stored_facts

@@ -179,7 +179,7 @@ def test_a_client_may_be_mentioned_only_on_content_shared_with_clients(team: Tea
         collab.comment_add(actor=team.user(R.MANAGER), item=private, body="@client lihat ini")
     assert not Comment.objects.exists() and notices(client) == []
     shared = make_item(team, shared=True)
-    collab.comment_add(actor=team.user(R.MANAGER), item=shared, body="@client@kopi.id mohon dicek")
+    collab.comment_add(actor=team.user(R.MANAGER), item=shared, body="@client@kopi.id mohon dicek", for_client=True)
     assert [n.kind for n in notices(client)] == ["mention"]
     assert client in [m.user for m in collab.mentionable(shared)]
     assert client not in [m.user for m in collab.mentionable(private)]

@@ -148,3 +148,43 @@ def test_goals_objective_changes_and_the_review_through_the_api(team: Team, obje
         {"reflection": "Video pendek paling efektif.", "decisions": {str(kr["id"]): "carry_over"}},
     )
     assert reviewed.status_code == 200 and reviewed.json()["review_grade"] == "0.00"
+
+
+def test_a_key_result_is_edited_and_deleted_through_the_api(team: Team, objective: Objective, make_token: TokenMaker) -> None:
+    import datetime as dt
+
+    from alur.core.models import AuditEvent
+    from alur.strategy import services
+    from alur.strategy.models import CheckIn, KeyResult
+
+    key_result = services.key_result_create(
+        actor=team.user(Role.STRATEGIST),
+        objective=objective,
+        title="Meningkatkan followers Instagram menjadi 15.000",
+        metric="Followers Instagram",
+        unit="followers",
+        direction="increase_to",
+        start_value="10000",
+        target_value="15000",
+        deadline=dt.date(2026, 12, 31),
+        owner=team.user(Role.SOCIAL_MEDIA_SPECIALIST),
+    )
+    services.key_result_check_in(actor=team.user(Role.STRATEGIST), key_result=key_result, value="11000", confidence=6)
+    _, token = make_token(team.user(Role.STRATEGIST), team.workspace, scope="write")
+    _, reader = make_token(team.user(Role.STRATEGIST), team.workspace, scope="read")
+    _, outsider = make_token(team.user(Role.SOCIAL_MEDIA_SPECIALIST), team.workspace, scope="write")
+    url = f"/workspaces/{team.workspace.slug}/key-results/{key_result.pk}"
+    changed = call("patch", url, token, {"target_value": "18000", "owner": team.user(Role.MANAGER).email})
+    assert changed.status_code == 200, changed.content
+    out = next(kr for kr in changed.json()["key_results"] if kr["id"] == key_result.pk)
+    assert out["target_value"] == "18000.0000" and out["owner"] == team.user(Role.MANAGER).email
+    assert AuditEvent.objects.filter(action="key_result.update").count() == 1
+    bad = call("patch", url, token, {"target_value": "5000"})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "target_value"
+    assert call("patch", url, token, {"owner": "nobody@example.id"}).status_code == 422
+    assert call("patch", url, reader, {"title": "Judul baru yang cukup"}).status_code == 403
+    assert call("patch", url, outsider, {"title": "Judul baru yang cukup"}).status_code == 403
+    assert call("delete", url, outsider).status_code == 403
+    assert call("delete", url, token).status_code == 204
+    assert not KeyResult.objects.exists() and not CheckIn.objects.exists()
+    assert call("delete", url, token).status_code == 404

@@ -191,3 +191,61 @@ def test_the_quarterly_review_keeps_grade_reflection_and_decisions(team: Team, o
         services.objective_review(
             actor=team.user(Role.DESIGNER), objective=objective, reflection="Ulasan dari desainer", decisions={}
         )
+
+
+def test_a_key_result_is_edited_checked_again_and_audited(team: Team, objective: Objective) -> None:
+    followers = add_kr(team, objective)
+    edited = services.key_result_update(
+        actor=team.user(Role.STRATEGIST),
+        key_result=followers,
+        title="Meningkatkan jumlah followers Instagram menjadi 20.000",
+        target_value="20000",
+        owner=team.user(Role.MANAGER),
+        weight="2",
+    )
+    stored = KeyResult.objects.get(pk=followers.pk)
+    assert stored.title == edited.title == "Meningkatkan jumlah followers Instagram menjadi 20.000"
+    assert (stored.target_value, stored.owner, stored.weight) == (Decimal(20000), team.user(Role.MANAGER), Decimal(2))
+    event = AuditEvent.objects.get(action="key_result.update")
+    assert event.before["target_value"] == "15000.0000" and event.after["target_value"] == "20000.0000"
+    # Re-checked like a new one: a target below the start of an increase is refused, and nothing changes.
+    with pytest.raises(ValidationError) as error:
+        services.key_result_update(actor=team.user(Role.STRATEGIST), key_result=stored, target_value="5000")
+    assert "target_value" in error.value.message_dict
+    with pytest.raises(ValidationError, match="deadline"):
+        services.key_result_update(actor=team.user(Role.STRATEGIST), key_result=stored, deadline=dt.date(2027, 3, 1))
+    with pytest.raises(ValidationError):
+        services.key_result_update(actor=team.user(Role.STRATEGIST), key_result=stored, current_value="1")
+    assert KeyResult.objects.get(pk=followers.pk).target_value == Decimal(20000)
+    # A change of the target relative to the start, and a milestone's fixed 0 → 1.
+    services.key_result_update(actor=team.user(Role.STRATEGIST), key_result=stored, target_change_percent="100")
+    assert KeyResult.objects.get(pk=followers.pk).target_value == Decimal(20000)
+    milestone = services.key_result_update(actor=team.user(Role.STRATEGIST), key_result=stored, direction="milestone")
+    assert (milestone.start_value, milestone.target_value) == (Decimal(0), Decimal(1))
+    with pytest.raises(PermissionDenied):
+        services.key_result_update(actor=team.user(Role.SOCIAL_MEDIA_SPECIALIST), key_result=stored, title="Judul lain sekali")
+
+
+def test_a_key_result_is_deleted_with_its_check_ins_unless_a_campaign_counts_on_it(team: Team, objective: Objective) -> None:
+    from alur.campaigns import services as campaigns
+
+    followers, leads = add_kr(team, objective), add_kr(team, objective, title="Mendapatkan 500 lead baru", metric="Lead")
+    services.key_result_check_in(actor=team.user(Role.STRATEGIST), key_result=followers, value="11000", confidence=7)
+    with pytest.raises(PermissionDenied):
+        services.key_result_delete(actor=team.user(Role.SOCIAL_MEDIA_SPECIALIST), key_result=followers)
+    services.key_result_delete(actor=team.user(Role.STRATEGIST), key_result=followers)
+    assert not KeyResult.objects.filter(pk=followers.pk).exists() and not CheckIn.objects.exists()
+    event = AuditEvent.objects.get(action="key_result.delete")
+    assert event.object_id == str(followers.pk) and event.before["title"] == followers.title
+    assert event.before["check_ins"] == 1
+
+    campaign = campaigns.campaign_create(
+        actor=team.user(Role.CAMPAIGN_MANAGER),
+        workspace=team.workspace,
+        name="Kampanye lead",
+        owner=team.user(Role.CAMPAIGN_MANAGER),
+    )
+    campaigns.campaign_update(actor=team.user(Role.CAMPAIGN_MANAGER), campaign=campaign, key_result_ids=[leads.pk])
+    with pytest.raises(ValidationError, match="Kampanye lead"):
+        services.key_result_delete(actor=team.user(Role.STRATEGIST), key_result=leads)
+    assert KeyResult.objects.filter(pk=leads.pk).exists()

@@ -237,3 +237,84 @@ def test_an_objective_is_edited_and_the_change_audited(team: Team, objective: Ob
     bad = client.post(url, {**data, "title": "x"})
     assert bad.status_code == 200 and "invalid-feedback" in bad.content.decode()
     assert login(team.user(Role.DESIGNER)).post(url, data).status_code == 403
+
+
+def _key_result(team: Team, objective: Objective, title: str = "Meningkatkan followers Instagram menjadi 15.000") -> KeyResult:
+    return services.key_result_create(
+        actor=team.user(Role.STRATEGIST),
+        objective=objective,
+        title=title,
+        metric="Followers Instagram",
+        unit="followers",
+        direction="increase_to",
+        start_value="10000",
+        target_value="15000",
+        deadline=dt.date(2026, 12, 31),
+        owner=team.user(Role.SOCIAL_MEDIA_SPECIALIST),
+    )
+
+
+def test_a_key_result_is_edited_on_its_page(team: Team, objective: Objective, login: Callable[[User], Client]) -> None:
+    key_result = _key_result(team, objective)
+    client = login(team.user(Role.STRATEGIST))
+    detail = reverse("strategy:objective_detail", args=[team.workspace.slug, objective.pk])
+    url = reverse("strategy:key_result_edit", args=[team.workspace.slug, key_result.pk])
+    assert url in client.get(detail).content.decode()
+    form_page = client.get(url).content.decode()
+    assert 'value="Meningkatkan followers Instagram menjadi 15.000"' in form_page and 'value="15000"' in form_page
+    data = {
+        "title": "Meningkatkan followers Instagram menjadi 18.000",
+        "metric": "Followers Instagram",
+        "unit": "followers",
+        "direction": "increase_to",
+        "start_value": "10000",
+        "target_value": "18000",
+        "target_change_percent": "",
+        "deadline": "2026-12-31",
+        "owner": team.user(Role.SOCIAL_MEDIA_SPECIALIST).pk,
+        "weight": "1",
+    }
+    response = client.post(url, data, follow=True)
+    assert response.redirect_chain[-1][0] == detail
+    key_result.refresh_from_db()
+    assert key_result.title.endswith("18.000") and key_result.target_value == 18000
+    bad = client.post(url, {**data, "target_value": "5000", "title": "Judul baru yang tidak disimpan"})
+    assert bad.status_code == 422 and "invalid-feedback" in bad.content.decode()
+    key_result.refresh_from_db()
+    assert key_result.target_value == 18000 and key_result.title.endswith("18.000")
+    assert login(team.user(Role.SOCIAL_MEDIA_SPECIALIST)).post(url, data).status_code == 403
+    assert url not in login(team.user(Role.SOCIAL_MEDIA_SPECIALIST)).get(detail).content.decode()
+
+
+def test_a_key_result_is_deleted_after_confirmation(team: Team, objective: Objective, login: Callable[[User], Client]) -> None:
+    from alur.campaigns import services as campaigns
+
+    key_result = _key_result(team, objective)
+    services.key_result_check_in(actor=team.user(Role.STRATEGIST), key_result=key_result, value="11000", confidence=7)
+    client = login(team.user(Role.STRATEGIST))
+    detail = reverse("strategy:objective_detail", args=[team.workspace.slug, objective.pk])
+    url = reverse("strategy:key_result_delete", args=[team.workspace.slug, key_result.pk])
+    assert url in client.get(detail).content.decode()
+    confirm = client.get(url)
+    assert confirm.status_code == 200 and KeyResult.objects.filter(pk=key_result.pk).exists()  # asking deletes nothing
+    page = confirm.content.decode()
+    assert 'data-testid="key-result-delete-confirm"' in page and key_result.title in page and "1" in page
+    assert login(team.user(Role.SOCIAL_MEDIA_SPECIALIST)).post(url).status_code == 403
+
+    linked = _key_result(team, objective, title="Mendapatkan 20.000 followers dari kampanye")
+    campaign = campaigns.campaign_create(
+        actor=team.user(Role.CAMPAIGN_MANAGER),
+        workspace=team.workspace,
+        name="Kampanye followers",
+        owner=team.user(Role.CAMPAIGN_MANAGER),
+    )
+    campaigns.campaign_update(actor=team.user(Role.CAMPAIGN_MANAGER), campaign=campaign, key_result_ids=[linked.pk])
+    linked_url = reverse("strategy:key_result_delete", args=[team.workspace.slug, linked.pk])
+    assert "Kampanye followers" in client.get(linked_url).content.decode()  # the page says why it cannot go
+    refused = client.post(linked_url, follow=True)
+    assert "alert-danger" in refused.content.decode() and "Kampanye followers" in refused.content.decode()
+    assert KeyResult.objects.filter(pk=linked.pk).exists()
+
+    response = client.post(url, follow=True)
+    assert response.redirect_chain[-1][0] == detail and "alert-success" in response.content.decode()
+    assert not KeyResult.objects.filter(pk=key_result.pk).exists() and not CheckIn.objects.exists()

@@ -8,7 +8,11 @@ class AccountsConfig(AppConfig):
     verbose_name = "Alur accounts"
 
     def ready(self) -> None:
+        from alur.accounts.selectors import workspace_membership
         from alur.core.audit import register_action_labels
+        from alur.core.tenancy import register_membership_resolver
+
+        register_membership_resolver(workspace_membership)
 
         register_action_labels(
             {

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from alur.accounts.models import ApiTokenScope, Language, Workspace
+from alur.accounts.services import user_set_password
 from alur.core.forms import StyledFormMixin
 from alur.core.roles import Role
 
@@ -127,4 +128,11 @@ class PasswordResetRequestForm(StyledFormMixin, PasswordResetForm):
 
 
 class NewPasswordForm(StyledFormMixin, SetPasswordForm):
-    pass
+    """The new password from a reset link. Saving goes through the service, which audits the change and
+    revokes the account's API tokens."""
+
+    def save(self, commit: bool = True) -> Any:
+        if not commit:
+            return super().save(commit=False)
+        user_set_password(self.user, password=self.cleaned_data["new_password1"], actor=self.user)
+        return self.user

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from alur.accounts.models import ApiToken, Invitation, Membership, User, Workspace, hash_token
 from alur.core.models import AuditEvent
+from alur.core.policy import scope
 from alur.core.roles import Role
 
 TOKEN_PREFIX = "alur_"
@@ -36,6 +37,12 @@ def workspace_membership(user: User, slug: str) -> Membership:
 
 def workspace_members(workspace: Workspace) -> QuerySet[Membership]:
     return Membership.objects.filter(workspace=workspace).select_related("user").order_by("user__full_name", "user__email")
+
+
+def members_visible(membership: Membership) -> QuerySet[Membership]:
+    """The members ``membership`` may see named in lists and dropdowns: everyone for the team, only
+    themselves for an outside member (see ``Reach`` of ``accounts.Membership``)."""
+    return scope(Membership.objects.select_related("user"), membership).order_by("user__full_name", "user__email")
 
 
 def workspace_member(workspace: Workspace, membership_id: int) -> Membership:

@@ -34,7 +34,7 @@ from alur.accounts.models import (
     normalize_email,
 )
 from alur.core.audit import audit_record, snapshot
-from alur.core.policy import Action, require
+from alur.core.policy import Action, decide_workspace_create, require
 from alur.core.roles import Role
 from alur.core.validation import refuse_nul_characters
 
@@ -112,7 +112,10 @@ def user_update_profile(user: User, *, full_name: str, language: str) -> User:
 
 
 def user_set_password(user: User, *, password: str, actor: User | None = None) -> None:
-    """Set a new password (from the CLI or the profile); audited without the password itself."""
+    """Set a new password (a reset link, the CLI or the demo); audited without the password itself.
+
+    Every API token of the account is revoked with it (each revocation audited): a token made by whoever
+    knew the old password must not outlive it."""
     try:
         validate_password(password, user)
     except ValidationError as error:
@@ -121,6 +124,24 @@ def user_set_password(user: User, *, password: str, actor: User | None = None) -
         user.set_password(password)
         user.save(update_fields=["password"])
         audit_record(actor=actor, workspace=None, action="user.set_password", obj=user)
+        _revoke_tokens(user, actor=actor, reason="password_changed")
+
+
+def _revoke_tokens(user: User, *, actor: User | None, reason: str) -> int:
+    """Revoke the user's live tokens inside the caller's transaction, one audit record each."""
+    now = timezone.now()
+    tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True).select_related("workspace"))
+    for token in tokens:
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=actor,
+            workspace=token.workspace,
+            action="api_token.revoke",
+            obj=token,
+            after={"name": token.name, "prefix": token.prefix, "reason": reason},
+        )
+    return len(tokens)
 
 
 # Workspaces --------------------------------------------------------------------------------------
@@ -144,7 +165,11 @@ def workspace_create(
     time_zone: str = "Asia/Jakarta",
     language: str = Language.INDONESIAN,
 ) -> Workspace:
-    """A new workspace; its creator becomes its manager. Any signed-in user may create one."""
+    """A new workspace; its creator becomes its manager. Any signed-in user may create one, except a
+    person who is only a client or contractor elsewhere (:func:`alur.core.policy.decide_workspace_create`)."""
+    decision = decide_workspace_create(actor, Membership.objects.filter(user=actor).values_list("role", flat=True))
+    if not decision:
+        raise PermissionDenied(decision.message)
     refuse_nul_characters(name=name, slug=slug, currency=currency, time_zone=time_zone)
     name = name.strip()
     workspace = Workspace(

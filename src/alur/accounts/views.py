@@ -33,7 +33,7 @@ from alur.accounts.forms import (
 from alur.accounts.models import ApiToken, Language, Membership
 from alur.core.htmx import render_page
 from alur.core.middleware import LANGUAGE_CODES
-from alur.core.policy import Action, decide
+from alur.core.policy import Action, decide, decide_workspace_create
 from alur.core.tenancy import WorkspaceRequest, request_user, workspace_view
 
 
@@ -83,6 +83,9 @@ def profile(request: HttpRequest) -> HttpResponse:
 @login_required
 def workspace_create(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
+    decision = decide_workspace_create(user, (m.role for m in selectors.memberships_for_user(user)))
+    if not decision:
+        raise PermissionDenied(decision.message)
     form = WorkspaceCreateForm(request.POST or None, initial={"language": user.language})
     if request.method == "POST" and form.is_valid():
         try:

@@ -24,6 +24,16 @@ from alur.accounts.services import api_token_touch
 class TokenAuth(HttpBearer):
     openapi_scheme = "bearer"
 
+    def __call__(self, request: HttpRequest) -> Any:
+        if not request.headers.get(self.header):
+            return None  # no token: the session may still authenticate
+        # A request that shows credentials is judged on them alone: a bad, revoked or non-Bearer value is
+        # 401, on every method (never passed on to the session check, whose CSRF refusal would say 403).
+        result = super().__call__(request)
+        if result is None:
+            raise AuthenticationError()
+        return result
+
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         api_token = api_token_for_plaintext(token)
         if api_token is None:

@@ -16,9 +16,9 @@ from alur.accounts.api import ErrorOut, api_membership, require_write_scope
 from alur.accounts.models import Membership, User
 from alur.accounts.selectors import workspace_members
 from alur.campaigns import selectors, services
-from alur.campaigns.models import Campaign
+from alur.campaigns.models import Campaign, CampaignSettings, WorkflowDefinition
 from alur.campaigns.workflow import mermaid
-from alur.core.policy import Action, require
+from alur.core.policy import Action, require, require_kind
 
 router = Router(tags=["campaigns"])
 
@@ -112,9 +112,14 @@ class BudgetLineIn(Schema):
     actual: str | None = None
 
 
-class DecisionIn(Schema):
-    approve: bool
-    comment: str = ""
+class CampaignDecisionIn(Schema):
+    """A decision on a submitted plan or on a budget increase request (named apart from the content approvals'
+    ``DecisionIn``, which takes a verdict and a reason)."""
+
+    approve: bool = Field(description="true approves, false sends the plan back or rejects the request.")
+    comment: str = Field(
+        "", max_length=2000, description="Why: kept with a plan decision (required to send a plan back) and in the audit log."
+    )
 
 
 class KpiReviewIn(Schema):
@@ -235,6 +240,24 @@ def campaign_detail(request: HttpRequest, slug: str, campaign_id: int) -> Campai
     return _campaign_out(_campaign(request, slug, campaign_id)[1])
 
 
+class CampaignPatch(Schema):
+    """Only the fields given change. A date given as null is cleared; content can be scheduled only inside the dates."""
+
+    name: str | None = Field(None, max_length=150)
+    start_date: dt.date | None = None
+    end_date: dt.date | None = Field(None, description="On or after start_date.")
+
+
+@router.patch("/workspaces/{slug}/campaigns/{campaign_id}", response=ANSWERS)
+def campaign_update(request: HttpRequest, slug: str, campaign_id: int, payload: CampaignPatch) -> CampaignOut:
+    membership, campaign = _write(request, slug, campaign_id)
+    changes = payload.dict(exclude_unset=True)
+    if "name" in changes and changes["name"] is None:
+        raise ValidationError({"name": _("Name the campaign, e.g. Ramadan 2027 Gift Boxes.")})
+    services.campaign_update(actor=_user(request), campaign=campaign, **changes)
+    return _fresh(membership, campaign)
+
+
 @router.patch("/workspaces/{slug}/campaigns/{campaign_id}/brief", response=ANSWERS)
 def brief_update(request: HttpRequest, slug: str, campaign_id: int, payload: BriefPatch) -> CampaignOut:
     membership, campaign = _write(request, slug, campaign_id)
@@ -282,36 +305,44 @@ def budget_line_set(request: HttpRequest, slug: str, campaign_id: int, payload: 
 
 
 @router.post("/workspaces/{slug}/campaigns/{campaign_id}/budget-requests/{request_id}/decision", response=ANSWERS)
-def budget_request_decide(request: HttpRequest, slug: str, campaign_id: int, request_id: int, payload: DecisionIn) -> CampaignOut:
+def budget_request_decide(
+    request: HttpRequest, slug: str, campaign_id: int, request_id: int, payload: CampaignDecisionIn
+) -> CampaignOut:
     membership, campaign = _write(request, slug, campaign_id)
     pending = selectors.budget_requests_pending(campaign).filter(pk=request_id).first()
     if pending is None:
         raise Http404
-    services.budget_increase_decide(actor=_user(request), request=pending, is_approved=payload.approve)
+    services.budget_increase_decide(actor=_user(request), request=pending, is_approved=payload.approve, comment=payload.comment)
     return _fresh(membership, campaign)
 
 
-class CampaignSettingsIO(Schema):
+class CampaignSettingsIn(Schema):
     spend_approval_threshold: Decimal = Field(ge=0, description="Extra spend above this, on an approved plan, needs approval.")
     launch_readiness_threshold: Decimal = Field(
         ge=0, description="Campaigns planned above this need launch readiness to go live."
     )
 
 
-@router.get("/workspaces/{slug}/campaign-settings", response={200: CampaignSettingsIO, 403: ErrorOut, 404: ErrorOut})
-def campaign_settings(request: HttpRequest, slug: str) -> CampaignSettingsIO:
+class CampaignSettingsOut(CampaignSettingsIn):
+    """The same rules as read back (amounts as decimal strings); a name of its own so that the document keeps
+    both the accepted input and the answer."""
+
+
+@router.get("/workspaces/{slug}/campaign-settings", response={200: CampaignSettingsOut, 403: ErrorOut, 404: ErrorOut})
+def campaign_settings(request: HttpRequest, slug: str) -> CampaignSettingsOut:
     membership = api_membership(request, slug)
     require(_user(request), membership, Action.CAMPAIGN_VIEW)
+    require_kind(_user(request), membership, CampaignSettings)
     rules = selectors.campaign_settings(membership.workspace)
-    return CampaignSettingsIO(
+    return CampaignSettingsOut(
         spend_approval_threshold=rules.spend_approval_threshold, launch_readiness_threshold=rules.launch_readiness_threshold
     )
 
 
 @router.put(
-    "/workspaces/{slug}/campaign-settings", response={200: CampaignSettingsIO, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+    "/workspaces/{slug}/campaign-settings", response={200: CampaignSettingsOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 )
-def campaign_settings_update(request: HttpRequest, slug: str, payload: CampaignSettingsIO) -> CampaignSettingsIO:
+def campaign_settings_update(request: HttpRequest, slug: str, payload: CampaignSettingsIn) -> CampaignSettingsOut:
     membership = api_membership(request, slug)
     require_write_scope(request)
     row = services.campaign_settings_update(
@@ -320,7 +351,7 @@ def campaign_settings_update(request: HttpRequest, slug: str, payload: CampaignS
         spend_approval_threshold=payload.spend_approval_threshold,
         launch_readiness_threshold=payload.launch_readiness_threshold,
     )
-    return CampaignSettingsIO(
+    return CampaignSettingsOut(
         spend_approval_threshold=row.spend_approval_threshold, launch_readiness_threshold=row.launch_readiness_threshold
     )
 
@@ -333,7 +364,7 @@ def approval_request(request: HttpRequest, slug: str, campaign_id: int) -> Campa
 
 
 @router.post("/workspaces/{slug}/campaigns/{campaign_id}/approval-decision", response=ANSWERS)
-def approval_decide(request: HttpRequest, slug: str, campaign_id: int, payload: DecisionIn) -> CampaignOut:
+def approval_decide(request: HttpRequest, slug: str, campaign_id: int, payload: CampaignDecisionIn) -> CampaignOut:
     membership, campaign = _write(request, slug, campaign_id)
     services.approval_decide(actor=_user(request), campaign=campaign, is_approved=payload.approve, comment=payload.comment)
     return _fresh(membership, campaign)
@@ -419,7 +450,7 @@ def _initiative_out(item: Any) -> InitiativeOut:
 def initiative_list(request: HttpRequest, slug: str, sort: Literal["rice", "ice"] = "rice") -> list[InitiativeOut]:
     membership = api_membership(request, slug)
     require(_user(request), membership, Action.CAMPAIGN_VIEW)
-    return [_initiative_out(i) for i in selectors.initiatives(membership.workspace).order_by(f"-{sort}", "title")]
+    return [_initiative_out(i) for i in selectors.initiatives(membership).order_by(f"-{sort}", "title")]
 
 
 @router.post("/workspaces/{slug}/initiatives", response={201: InitiativeOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
@@ -501,8 +532,8 @@ def _task_out(task: Any) -> TaskOut:
 
 @router.get("/workspaces/{slug}/campaigns/{campaign_id}/tasks", response={200: list[TaskOut], 403: ErrorOut, 404: ErrorOut})
 def task_list(request: HttpRequest, slug: str, campaign_id: int) -> list[TaskOut]:
-    _membership, campaign = _campaign(request, slug, campaign_id)
-    return [_task_out(t) for t in selectors.campaign_tasks(campaign)]
+    membership, campaign = _campaign(request, slug, campaign_id)
+    return [_task_out(t) for t in selectors.campaign_tasks(membership, campaign)]
 
 
 @router.post(
@@ -553,6 +584,20 @@ def task_dependency(request: HttpRequest, slug: str, campaign_id: int, task_id: 
     return _task_out(task)
 
 
+@router.delete(
+    "/workspaces/{slug}/campaigns/{campaign_id}/tasks/{task_id}/dependencies/{depends_on_id}",
+    response={200: TaskOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def task_dependency_remove(request: HttpRequest, slug: str, campaign_id: int, task_id: int, depends_on_id: int) -> TaskOut:
+    """The task no longer waits for ``depends_on_id``; 422 when it did not."""
+    membership, campaign = _write(request, slug, campaign_id)
+    task = selectors.task_of(membership, campaign, task_id)
+    services.task_remove_dependency(
+        actor=_user(request), task=task, depends_on=selectors.task_of(membership, campaign, depends_on_id)
+    )
+    return _task_out(task)
+
+
 class PlaybookIn(Schema):
     name: str = Field(max_length=120)
     kind: Literal["launch", "qa", "brand"]
@@ -574,7 +619,7 @@ class PlaybookApplyIn(Schema):
 def playbook_list(request: HttpRequest, slug: str) -> list[PlaybookOut]:
     membership = api_membership(request, slug)
     require(_user(request), membership, Action.CAMPAIGN_VIEW)
-    return [PlaybookOut(id=p.pk, name=p.name, kind=p.kind, items=p.items) for p in selectors.playbooks(membership.workspace)]
+    return [PlaybookOut(id=p.pk, name=p.name, kind=p.kind, items=p.items) for p in selectors.playbooks(membership)]
 
 
 @router.post("/workspaces/{slug}/playbooks", response={201: PlaybookOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
@@ -592,7 +637,7 @@ def playbook_create(request: HttpRequest, slug: str, payload: PlaybookIn) -> Sta
 )
 def playbook_apply(request: HttpRequest, slug: str, campaign_id: int, payload: PlaybookApplyIn) -> Status[TaskOut]:
     membership, campaign = _write(request, slug, campaign_id)
-    playbook = selectors.playbooks(membership.workspace).filter(pk=payload.playbook_id).first()
+    playbook = selectors.playbooks(membership).filter(pk=payload.playbook_id).first()
     if playbook is None:
         raise Http404
     return Status(201, _task_out(services.playbook_apply(actor=_user(request), playbook=playbook, campaign=campaign)))
@@ -602,6 +647,7 @@ def playbook_apply(request: HttpRequest, slug: str, campaign_id: int, payload: P
 def workflow(request: HttpRequest, slug: str, language: Literal["id", "en"] = "id") -> WorkflowOut:
     membership = api_membership(request, slug)
     require(_user(request), membership, Action.CAMPAIGN_VIEW)
+    require_kind(_user(request), membership, WorkflowDefinition)
     version = services.workflow_default(membership.workspace)
     return _workflow_out(version, language)
 
@@ -625,7 +671,7 @@ def workflow_list(request: HttpRequest, slug: str, language: Literal["id", "en"]
     membership = api_membership(request, slug)
     require(_user(request), membership, Action.CAMPAIGN_VIEW)
     services.workflow_default(membership.workspace)
-    return [_workflow_out(d.latest_version(), language) for d in selectors.workflow_definitions(membership.workspace)]
+    return [_workflow_out(d.latest_version(), language) for d in selectors.workflow_definitions(membership)]
 
 
 @router.post(
@@ -636,6 +682,6 @@ def workflow_publish(request: HttpRequest, slug: str, workflow_id: int, payload:
     """Publish a new version of a workflow; running campaigns keep the version they started with."""
     membership = api_membership(request, slug)
     require_write_scope(request)
-    definition = selectors.workflow_definition(membership.workspace, workflow_id)
+    definition = selectors.workflow_definition(membership, workflow_id)
     version = services.workflow_version_publish(actor=_user(request), definition=definition, spec=payload.definition)
     return Status(201, _workflow_out(version, "id"))

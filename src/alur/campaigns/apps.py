@@ -36,6 +36,7 @@ class CampaignsConfig(AppConfig):
                 "playbook.apply": _("Playbook applied to a campaign"),
                 "task.move": _("Task moved"),
                 "task.dependency": _("Task dependency added"),
+                "task.dependency_remove": _("Task dependency removed"),
                 "task.checklist": _("Task checklist ticked"),
             }
         )

@@ -40,6 +40,19 @@ class CampaignCreateForm(StyledFormMixin, forms.Form):
         self.fields["owner"].choices = members  # type: ignore[attr-defined]
 
 
+class CampaignEditForm(StyledFormMixin, forms.Form):
+    """The campaign's name and dates; content can be scheduled only inside the dates."""
+
+    name = forms.CharField(label=_("Campaign name"), max_length=150)
+    start_date = forms.DateField(label=_("Start"), widget=DateInput, required=False)
+    end_date = forms.DateField(
+        label=_("End"),
+        widget=DateInput,
+        required=False,
+        help_text=_("Posts of this campaign can be scheduled only between the dates."),
+    )
+
+
 class BriefForm(StyledFormMixin, forms.Form):
     smart_goal = forms.CharField(label=_("SMART goal"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     target_audience = forms.CharField(label=_("Target audience"), widget=forms.Textarea(attrs={"rows": 2}), required=False)

@@ -25,20 +25,12 @@ from alur.campaigns.models import (
 )
 from alur.campaigns.planning import week_start, weekly_load
 from alur.campaigns.workflow import GateState, Missing, Stage, gate_missing
-from alur.core.policy import Visibility, visibility_for
+from alur.core.policy import scope
 
 
 def campaigns_visible(membership: Membership) -> QuerySet[Campaign]:
     """All campaigns for the team; a contractor sees the ones they own, a client the shared ones."""
-    campaigns = Campaign.objects.filter(workspace_id=membership.workspace_id).select_related(
-        "owner", "workflow_version__definition"
-    )
-    visibility = visibility_for(membership.role)
-    if visibility == Visibility.ASSIGNED:
-        campaigns = campaigns.filter(owner_id=membership.user_id)
-    elif visibility == Visibility.SHARED:
-        campaigns = campaigns.filter(is_shared_with_clients=True)
-    return campaigns
+    return scope(Campaign.objects.select_related("owner", "workflow_version__definition"), membership)
 
 
 def campaign_visible(membership: Membership, campaign_id: int) -> Campaign:
@@ -201,17 +193,18 @@ def budget_pacing(campaign: Campaign, today: dt.date) -> tuple[Decimal, Decimal]
     return planned, actual
 
 
-def initiatives(workspace: Workspace) -> QuerySet[Initiative]:
-    return Initiative.objects.filter(workspace=workspace).select_related("campaign", "created_by")
+def initiatives(membership: Membership) -> QuerySet[Initiative]:
+    return scope(Initiative.objects.select_related("campaign", "created_by"), membership)
 
 
-def campaign_tasks(campaign: Campaign) -> QuerySet[Task]:
-    """The campaign's tasks in board order: column by column (to do → done), then position."""
+def campaign_tasks(membership: Membership, campaign: Campaign) -> QuerySet[Task]:
+    """The campaign's tasks the member may see, in board order: column by column (to do → done), then
+    position."""
     column = Case(
         *(When(status=value, then=Value(index)) for index, value in enumerate(Task.Status.values)), output_field=IntegerField()
     )
     return (
-        Task.objects.filter(campaign=campaign)
+        scope(Task.objects.filter(campaign=campaign), membership)
         .select_related("owner")
         .prefetch_related("depends_on")
         .order_by(column, "position", "id")
@@ -219,7 +212,7 @@ def campaign_tasks(campaign: Campaign) -> QuerySet[Task]:
 
 
 def task_of(membership: Membership, campaign: Campaign, task_id: int) -> Task:
-    task = Task.objects.filter(campaign=campaign, pk=task_id).first()
+    task = scope(Task.objects.filter(campaign=campaign), membership).filter(pk=task_id).first()
     if task is None:
         raise Http404("No such task.")
     return task
@@ -233,15 +226,14 @@ class CapacityRow:
     weeks: list[tuple[dt.date, Decimal, bool]]  # week start, load, overloaded?
 
 
-def capacity_grid(workspace: Workspace, *, first_week: dt.date, weeks: int = 6) -> list[CapacityRow]:
-    """Each member's booked hours per week (open tasks of all campaigns, by due week) against capacity."""
-    from alur.accounts.selectors import workspace_members
-
+def capacity_grid(membership: Membership, *, first_week: dt.date, weeks: int = 6) -> list[CapacityRow]:
+    """Each member's booked hours per week (open tasks of all campaigns, by due week) against capacity.
+    An outside member sees only their own row, counting only the tasks they may see."""
     starts = [week_start(first_week) + dt.timedelta(weeks=i) for i in range(weeks)]
-    open_tasks = Task.objects.filter(workspace=workspace).exclude(status=Task.Status.DONE)
+    open_tasks = scope(Task.objects.all(), membership).exclude(status=Task.Status.DONE)
     load = weekly_load(open_tasks.values_list("owner_id", "due_date", "estimate_hours"))
     rows = []
-    for member in workspace_members(workspace):
+    for member in scope(Membership.objects.select_related("user"), membership).order_by("user__full_name", "user__email"):
         cells = [
             (
                 start,
@@ -255,32 +247,32 @@ def capacity_grid(workspace: Workspace, *, first_week: dt.date, weeks: int = 6) 
 
 
 def capacity_hint(
-    workspace: Workspace, *, user_id: int, due_date: dt.date, extra_hours: Decimal
+    viewer: Membership, *, user_id: int, due_date: dt.date, extra_hours: Decimal
 ) -> tuple[Decimal, Decimal, bool] | None:
     """(load with the new task, capacity, overloaded?) for a person in the week of ``due_date``; shown
-    before a task is assigned."""
-    membership = Membership.objects.filter(workspace=workspace, user_id=user_id).first()
+    before a task is assigned. None for a person the ``viewer`` may not see."""
+    membership = scope(Membership.objects.all(), viewer).filter(user_id=user_id).first()
     if membership is None:
         return None
     start = week_start(due_date)
-    open_tasks = Task.objects.filter(
-        workspace=workspace, owner_id=user_id, due_date__gte=start, due_date__lt=start + dt.timedelta(days=7)
+    open_tasks = scope(Task.objects.all(), viewer).filter(
+        owner_id=user_id, due_date__gte=start, due_date__lt=start + dt.timedelta(days=7)
     )
     booked = sum((t.estimate_hours for t in open_tasks.exclude(status=Task.Status.DONE)), Decimal(0))
     total = booked + extra_hours
     return total, membership.weekly_capacity_hours, total > membership.weekly_capacity_hours
 
 
-def workflow_definitions(workspace: Workspace) -> QuerySet[WorkflowDefinition]:
-    return WorkflowDefinition.objects.filter(workspace=workspace).prefetch_related("versions")
+def workflow_definitions(membership: Membership) -> QuerySet[WorkflowDefinition]:
+    return scope(WorkflowDefinition.objects.prefetch_related("versions"), membership)
 
 
-def workflow_definition(workspace: Workspace, definition_id: int) -> WorkflowDefinition:
-    definition = WorkflowDefinition.objects.filter(workspace=workspace, pk=definition_id).first()
+def workflow_definition(membership: Membership, definition_id: int) -> WorkflowDefinition:
+    definition = workflow_definitions(membership).filter(pk=definition_id).first()
     if definition is None:
         raise Http404("No such workflow.")
     return definition
 
 
-def playbooks(workspace: Workspace) -> QuerySet[Playbook]:
-    return Playbook.objects.filter(workspace=workspace)
+def playbooks(membership: Membership) -> QuerySet[Playbook]:
+    return scope(Playbook.objects.all(), membership)

@@ -43,7 +43,8 @@ from alur.campaigns.templates_data import CHANNELS, brief_template
 from alur.campaigns.workflow import DEFAULT_DEFINITION, DefinitionError, Missing, parse_workflow
 from alur.core.audit import audit_record, snapshot
 from alur.core.forms import read_number
-from alur.core.policy import Action, require
+from alur.core.notifications import notify
+from alur.core.policy import Action, decide, require
 from alur.core.validation import refuse_nul_characters
 from alur.strategy.models import KeyResult
 
@@ -380,9 +381,12 @@ def budget_line_set(
     return line
 
 
-def budget_increase_decide(*, actor: User, request: BudgetIncreaseRequest, is_approved: bool) -> BudgetIncreaseRequest:
+def budget_increase_decide(
+    *, actor: User, request: BudgetIncreaseRequest, is_approved: bool, comment: str = ""
+) -> BudgetIncreaseRequest:
     """The person accountable for the budget decides: the Accountable of the planning stage when the
-    RACI names one, otherwise a manager. Nobody decides on their own request."""
+    RACI names one, otherwise a manager. Nobody decides on their own request. A comment is kept in the audit log."""
+    refuse_nul_characters(comment=comment)
     campaign = request.campaign
     accountable = RaciAssignment.objects.filter(
         campaign=campaign, stage_key="planning", letter=RaciAssignment.Letter.ACCOUNTABLE
@@ -419,7 +423,12 @@ def budget_increase_decide(*, actor: User, request: BudgetIncreaseRequest, is_ap
             workspace=campaign.workspace,
             action="campaign.budget_increase_approve" if is_approved else "campaign.budget_increase_reject",
             obj=campaign,
-            after={"channel": locked.channel, "month": locked.month.isoformat(), "to": str(locked.requested_planned)},
+            after={
+                "channel": locked.channel,
+                "month": locked.month.isoformat(),
+                "to": str(locked.requested_planned),
+                **({"comment": comment.strip()} if comment.strip() else {}),
+            },
         )
     return locked
 
@@ -566,7 +575,29 @@ def approval_request(*, actor: User, campaign: Campaign) -> Campaign:
             obj=locked,
             after={"stage": locked.stage_key},
         )
+        _notify_plan_approvers(actor, locked)
     return locked
+
+
+def _notify_plan_approvers(actor: User, campaign: Campaign) -> None:
+    """Tell everyone the policy lets approve this plan (never the submitter, never its creator) that it waits.
+    One notice per decision round: submitting again while it waits adds none."""
+    from django.urls import reverse
+
+    approvers = [
+        member.user
+        for member in Membership.objects.filter(workspace=campaign.workspace).select_related("user")
+        if member.user_id != actor.pk and decide(member.user, member, Action.CAMPAIGN_APPROVE_PLAN, campaign)
+    ]
+    rounds = GateApproval.objects.filter(campaign=campaign, stage_key=campaign.stage_key).count()
+    notify(
+        workspace=campaign.workspace,
+        recipients=approvers,
+        kind="plan_approval_requested",
+        message=_("The plan of “%(campaign)s” is waiting for your approval.") % {"campaign": campaign.name},
+        url=reverse("campaigns:campaign_detail", args=[campaign.workspace.slug, campaign.pk]),
+        dedupe_key=f"plan:{campaign.pk}:{campaign.stage_key}:{rounds}",
+    )
 
 
 def approval_decide(*, actor: User, campaign: Campaign, is_approved: bool, comment: str = "") -> GateApproval:
@@ -904,6 +935,25 @@ def task_add_dependency(*, actor: User, task: Task, depends_on: Task) -> Task:
             action="task.dependency",
             obj=task,
             after={"depends_on": depends_on.pk, "title": depends_on.title},
+        )
+    return task
+
+
+def task_remove_dependency(*, actor: User, task: Task, depends_on: Task) -> Task:
+    """``task`` no longer waits for ``depends_on``; removing a dependency that does not exist is refused."""
+    require(actor, membership_of(actor, task.workspace), Action.TASK_MANAGE, task)
+    with transaction.atomic():
+        removed, _rows = Task.depends_on.through.objects.filter(from_task=task, to_task=depends_on).delete()
+        if not removed:
+            raise ValidationError(
+                {"depends_on": _("“%(task)s” does not wait for “%(other)s”.") % {"task": task.title, "other": depends_on.title}}
+            )
+        audit_record(
+            actor=actor,
+            workspace=task.workspace,
+            action="task.dependency_remove",
+            obj=task,
+            before={"depends_on": depends_on.pk, "title": depends_on.title},
         )
     return task
 

@@ -20,13 +20,22 @@ from django.views.decorators.http import require_POST
 
 from alur.accounts.forms import add_service_errors
 from alur.accounts.models import Membership
-from alur.accounts.selectors import workspace_members
+from alur.accounts.selectors import members_visible, workspace_members
 from alur.campaigns import selectors, services
-from alur.campaigns.forms import CHANNEL_LABELS, BriefForm, BudgetLineForm, CampaignCreateForm
-from alur.campaigns.models import BudgetIncreaseRequest, Campaign, GateApproval, Playbook, StageTransition, Task
+from alur.campaigns.forms import CHANNEL_LABELS, BriefForm, BudgetLineForm, CampaignCreateForm, CampaignEditForm
+from alur.campaigns.models import (
+    BudgetIncreaseRequest,
+    Campaign,
+    CampaignSettings,
+    GateApproval,
+    Playbook,
+    StageTransition,
+    Task,
+    WorkflowDefinition,
+)
 from alur.campaigns.planning import gantt_bars, week_start
 from alur.campaigns.workflow import definition_from_rows, diagram_svg, editor_rows, mermaid
-from alur.core.policy import Action
+from alur.core.policy import Action, reaches_kind, require_kind, scope
 from alur.core.roles import Role
 from alur.core.tenancy import WorkspaceRequest, can, request_user, workspace_view
 from alur.strategy.models import KeyResult
@@ -37,7 +46,7 @@ def _language() -> str:
 
 
 def _members(request: WorkspaceRequest) -> list[tuple[int, str]]:
-    return [(m.user_id, m.user.display_name) for m in workspace_members(request.workspace)]
+    return [(m.user_id, m.user.display_name) for m in members_visible(request.membership)]
 
 
 def _posted_member(request: WorkspaceRequest, field: str) -> Membership | None:
@@ -55,7 +64,7 @@ def campaign_list(request: WorkspaceRequest) -> HttpResponse:
 
 @workspace_view(Action.CAMPAIGN_MANAGE)
 def campaign_create(request: WorkspaceRequest) -> HttpResponse:
-    workflows = [(d.pk, d.name) for d in selectors.workflow_definitions(request.workspace)]
+    workflows = [(d.pk, d.name) for d in selectors.workflow_definitions(request.membership)]
     form = CampaignCreateForm(
         request.POST or None,
         members=_members(request),
@@ -75,7 +84,7 @@ def campaign_create(request: WorkspaceRequest) -> HttpResponse:
                 template_key=data["template"],
                 start_date=data["start_date"],
                 end_date=data["end_date"],
-                workflow=selectors.workflow_definitions(request.workspace).filter(pk=data["workflow"]).first()
+                workflow=selectors.workflow_definitions(request.membership).filter(pk=data["workflow"]).first()
                 if data["workflow"]
                 else None,
             )
@@ -90,7 +99,7 @@ def campaign_create(request: WorkspaceRequest) -> HttpResponse:
 def _key_result_choices(request: WorkspaceRequest) -> list[tuple[int, str]]:
     return [
         (kr.pk, f"{kr.objective.period.name} · {kr.title}")
-        for kr in KeyResult.objects.filter(workspace=request.workspace).select_related("objective__period")
+        for kr in scope(KeyResult.objects.select_related("objective__period"), request.membership)
     ]
 
 
@@ -108,6 +117,8 @@ def _detail_context(request: WorkspaceRequest, campaign: Campaign, *, brief_form
             is_shared_with_clients=campaign.is_shared_with_clients,
         )
         brief_form = BriefForm(initial=initial, key_results=_key_result_choices(request))
+    # The campaign rules are the team's: an outside member does not see the thresholds.
+    rules = selectors.campaign_settings(campaign.workspace) if reaches_kind(request.membership, CampaignSettings) else None
     return {
         "campaign": campaign,
         "stages": selectors.stage_overview(campaign),
@@ -123,12 +134,12 @@ def _detail_context(request: WorkspaceRequest, campaign: Campaign, *, brief_form
         "budget": selectors.budget_summary(campaign),
         "budget_requests": selectors.budget_requests_pending(campaign),
         "pacing": selectors.budget_pacing(campaign, timezone.localdate()),
-        "spend_threshold": selectors.campaign_settings(campaign.workspace).spend_approval_threshold,
+        "spend_threshold": rules.spend_approval_threshold if rules else None,
         "budget_form": BudgetLineForm(),
         "channel_labels": CHANNEL_LABELS,
         "transitions": StageTransition.objects.filter(campaign=campaign).select_related("actor"),
         "approvals": GateApproval.objects.filter(campaign=campaign).select_related("decided_by"),
-        "linked_key_results": campaign.key_results.select_related("objective"),
+        "linked_key_results": scope(campaign.key_results.select_related("objective"), request.membership),
         "can_manage": can(request, Action.CAMPAIGN_MANAGE, campaign),
         "can_work": can(request, Action.CAMPAIGN_STAGE_WORK, campaign),
         "can_approve": can(request, Action.CAMPAIGN_APPROVE_PLAN, campaign),
@@ -138,10 +149,32 @@ def _detail_context(request: WorkspaceRequest, campaign: Campaign, *, brief_form
         "risks": campaign.risks.select_related("owner"),
         "launch_required": selectors.needs_launch_readiness(campaign, campaign.stage_key),
         "launch_missing": selectors.launch_readiness_missing(campaign),
-        "launch_threshold": selectors.campaign_settings(campaign.workspace).launch_readiness_threshold,
+        "launch_threshold": rules.launch_readiness_threshold if rules else None,
         "members": _members(request),
         "all_stages": [(view.stage.key, view.name) for view in selectors.stage_overview(campaign)],
     }
+
+
+@workspace_view(Action.CAMPAIGN_MANAGE)
+def campaign_edit(request: WorkspaceRequest, campaign_id: int) -> HttpResponse:
+    """Rename the campaign or move its dates (the window its content can be scheduled in)."""
+    campaign = selectors.campaign_visible(request.membership, campaign_id)
+    form = CampaignEditForm(
+        request.POST or None,
+        initial={"name": campaign.name, "start_date": campaign.start_date, "end_date": campaign.end_date},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.campaign_update(actor=request_user(request), campaign=campaign, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Campaign name and dates saved."))
+                return redirect("campaigns:campaign_detail", slug=request.workspace.slug, campaign_id=campaign.pk)
+        status = 422
+    return render(request, "campaigns/campaign_edit.html", {"form": form, "campaign": campaign}, status=status)
 
 
 @workspace_view(Action.CAMPAIGN_VIEW)
@@ -393,6 +426,7 @@ def kpi_review(request: WorkspaceRequest, campaign_id: int) -> HttpResponse:
 @workspace_view(Action.CAMPAIGN_VIEW)
 def workflow_page(request: WorkspaceRequest) -> HttpResponse:
     """The workflows of the workspace: each one's stages, gates and diagram; the campaign rules."""
+    require_kind(request_user(request), request.membership, WorkflowDefinition)
     if request.method == "POST":
         try:
             if request.POST.get("form") == "new_workflow":
@@ -414,7 +448,7 @@ def workflow_page(request: WorkspaceRequest) -> HttpResponse:
         return redirect("campaigns:workflow", slug=request.workspace.slug)
     default = services.workflow_default(request.workspace)
     raw = request.GET.get("definition", "")
-    definition = selectors.workflow_definition(request.workspace, int(raw)) if raw.isdigit() else default.definition
+    definition = selectors.workflow_definition(request.membership, int(raw)) if raw.isdigit() else default.definition
     version = definition.latest_version()
     language = _language()
     return render(
@@ -422,7 +456,7 @@ def workflow_page(request: WorkspaceRequest) -> HttpResponse:
         "campaigns/workflow.html",
         {
             "version": version,
-            "definitions": selectors.workflow_definitions(request.workspace),
+            "definitions": selectors.workflow_definitions(request.membership),
             "stages": [
                 (stage, stage.name(language), [item.name(language) for item in stage.outputs])
                 for stage in version.workflow.stages
@@ -455,7 +489,7 @@ def _editor_rows_from_post(post: Any) -> list[dict[str, Any]]:
 def workflow_edit(request: WorkspaceRequest, definition_id: int) -> HttpResponse:
     """Edit a workflow's stages: add, remove, reorder, rename, responsible role, outputs, checklist and
     gates. Saving publishes a new version; running campaigns keep theirs."""
-    definition = selectors.workflow_definition(request.workspace, definition_id)
+    definition = selectors.workflow_definition(request.membership, definition_id)
     previous = definition.latest_version()
     problems: list[str] = []
     if request.method == "POST":
@@ -520,7 +554,7 @@ def initiatives(request: WorkspaceRequest) -> HttpResponse:
         request,
         "campaigns/initiatives.html",
         {
-            "initiatives": selectors.initiatives(request.workspace).order_by(*ordering),
+            "initiatives": selectors.initiatives(request.membership).order_by(*ordering),
             "sort": sort if sort in SORTS else "rice",
             "can_manage": can(request, Action.CAMPAIGN_MANAGE),
         },
@@ -541,7 +575,7 @@ INITIATIVE_FIELDS = (
 
 
 def _board_context(request: WorkspaceRequest, campaign: Campaign) -> dict[str, Any]:
-    tasks = list(selectors.campaign_tasks(campaign))
+    tasks = list(selectors.campaign_tasks(request.membership, campaign))
     columns = [(value, label, [t for t in tasks if t.status == value]) for value, label in Task.Status.choices]
     return {
         "campaign": campaign,
@@ -549,7 +583,7 @@ def _board_context(request: WorkspaceRequest, campaign: Campaign) -> dict[str, A
         "tasks": tasks,
         "members": _members(request),
         "can_plan": can(request, Action.TASK_MANAGE, campaign),
-        "playbooks": selectors.playbooks(request.workspace),
+        "playbooks": selectors.playbooks(request.membership),
     }
 
 
@@ -629,6 +663,22 @@ def task_dependency(request: WorkspaceRequest, campaign_id: int) -> HttpResponse
 
 @require_POST
 @workspace_view(Action.CAMPAIGN_VIEW)
+def task_dependency_remove(request: WorkspaceRequest, campaign_id: int, task_id: int, depends_on_id: int) -> HttpResponse:
+    """Let a task no longer wait for another one."""
+    campaign = selectors.campaign_visible(request.membership, campaign_id)
+    task = selectors.task_of(request.membership, campaign, task_id)
+    other = selectors.task_of(request.membership, campaign, depends_on_id)
+    try:
+        services.task_remove_dependency(actor=request_user(request), task=task, depends_on=other)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Dependency removed."))
+    return redirect("campaigns:task_board", slug=request.workspace.slug, campaign_id=campaign.pk)
+
+
+@require_POST
+@workspace_view(Action.CAMPAIGN_VIEW)
 def task_checklist(request: WorkspaceRequest, campaign_id: int, task_id: int) -> HttpResponse:
     campaign = selectors.campaign_visible(request.membership, campaign_id)
     task = selectors.task_of(request.membership, campaign, task_id)
@@ -643,7 +693,10 @@ def task_checklist(request: WorkspaceRequest, campaign_id: int, task_id: int) ->
 @workspace_view(Action.CAMPAIGN_VIEW)
 def task_timeline(request: WorkspaceRequest, campaign_id: int) -> HttpResponse:
     campaign = selectors.campaign_visible(request.membership, campaign_id)
-    tasks = sorted(selectors.campaign_tasks(campaign), key=lambda t: (t.due_date is None, t.due_date or dt.date.max, t.pk))
+    tasks = sorted(
+        selectors.campaign_tasks(request.membership, campaign),
+        key=lambda t: (t.due_date is None, t.due_date or dt.date.max, t.pk),
+    )
     weeks: dict[dt.date | None, list[Task]] = {}
     for task in tasks:
         weeks.setdefault(week_start(task.due_date) if task.due_date else None, []).append(task)
@@ -658,7 +711,7 @@ def task_timeline(request: WorkspaceRequest, campaign_id: int) -> HttpResponse:
 
 @workspace_view(Action.CAMPAIGN_VIEW)
 def capacity(request: WorkspaceRequest) -> HttpResponse:
-    rows = selectors.capacity_grid(request.workspace, first_week=timezone.localdate())
+    rows = selectors.capacity_grid(request.membership, first_week=timezone.localdate())
     return render(
         request, "campaigns/capacity.html", {"rows": rows, "weeks": [cell[0] for cell in rows[0].weeks] if rows else []}
     )
@@ -674,7 +727,7 @@ def capacity_hint(request: WorkspaceRequest) -> HttpResponse:
     )
     try:
         hint = selectors.capacity_hint(
-            request.workspace,
+            request.membership,
             user_id=int(owner),
             due_date=dt.date.fromisoformat(due),
             extra_hours=services.normalize_amount_decimal(hours),
@@ -706,7 +759,7 @@ def playbooks(request: WorkspaceRequest) -> HttpResponse:
         request,
         "campaigns/playbooks.html",
         {
-            "playbooks": selectors.playbooks(request.workspace),
+            "playbooks": selectors.playbooks(request.membership),
             "kinds": Playbook.Kind.choices,
             "can_edit": can(request, Action.WORKFLOW_MANAGE),
             "roles": dict(Role.choices),
@@ -718,7 +771,7 @@ def playbooks(request: WorkspaceRequest) -> HttpResponse:
 @workspace_view(Action.CAMPAIGN_VIEW)
 def playbook_apply(request: WorkspaceRequest, campaign_id: int) -> HttpResponse:
     raw = request.POST.get("playbook", "")
-    playbook = selectors.playbooks(request.workspace).filter(pk=int(raw)).first() if raw.isdigit() else None
+    playbook = selectors.playbooks(request.membership).filter(pk=int(raw)).first() if raw.isdigit() else None
     if playbook is None:
         messages.error(request, _("Choose a playbook."))
         return redirect("campaigns:task_board", slug=request.workspace.slug, campaign_id=campaign_id)

@@ -315,7 +315,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _setup_django()
     from django.core.management import call_command
 
-    from alur.core.demo import demo_logins, demo_seed
+    from alur.config.demo import demo_logins, demo_seed
 
     call_command("migrate", interactive=False, verbosity=0)
     workspace = demo_seed()
@@ -353,9 +353,9 @@ def cmd_attribution(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(rows, indent=2))
     else:
-        import csv
+        from alur.core.exports import csv_dict_writer
 
-        writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
+        writer = csv_dict_writer(sys.stdout, fields, lineterminator="\n")
         writer.writeheader()
         writer.writerows({k: (f"{v:.12g}" if isinstance(v, float) else v) for k, v in row.items()} for row in rows)
     return 0

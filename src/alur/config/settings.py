@@ -86,7 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "alur.core.context_processors.shell",
+                "alur.config.context_processors.shell",
             ],
         },
     },
@@ -150,6 +150,8 @@ AXES_FAILURE_LIMIT = CONFIG.axes_failure_limit
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+# Failures and locks count per normalised address, exactly as sign-in finds the account (any capitals).
+AXES_USERNAME_CALLABLE = "alur.accounts.signin.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False

@@ -5,7 +5,7 @@ from django.urls import include, path
 from alur.api.api import api
 
 urlpatterns = [
-    path("", include("alur.core.urls")),
+    path("", include("alur.config.workspace_urls")),
     path("", include("alur.accounts.urls")),
     path("", include("alur.strategy.urls")),
     path("", include("alur.campaigns.urls")),

@@ -1,4 +1,4 @@
-"""Demo content for Kopi Nusantara: channel accounts, a two-level approval workflow, posting guidelines
+"""Demo content for Kopi Nusantara (on the channel accounts publishing's demo made): a two-level approval workflow, posting guidelines
 and a month of content around today (published, failed, scheduled, approved, in review, draft, idea,
 expired), created through the services so approvals, versions and audit records are real."""
 
@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils import timezone
 
@@ -16,18 +18,6 @@ from alur.content.models import ContentItem, ContentStatus
 from alur.content.services import approvals, items
 from alur.content.services.calendar import calendar_event_create
 from alur.content.services.guidelines import guidelines_update
-from alur.publishing.models import ChannelAccount
-from alur.publishing.services import channel_account_create
-
-ACCOUNTS = (
-    ("instagram", "Kopi Nusantara", "@kopinusantara"),
-    ("facebook", "Kopi Nusantara", "facebook.com/kopinusantara"),
-    ("x", "Kopi Nusantara", "@kopinusantara"),
-    ("linkedin", "PT Kopi Nusantara Jaya", "linkedin.com/company/kopinusantara"),
-    ("tiktok", "Kopi Nusantara", "@kopinusantara.id"),
-    ("email", "Newsletter Sahabat Kopi", "sahabat@kopinusantara.id"),
-    ("blog", "Blog Kopi Nusantara", "kopinusantara.id/blog"),
-)
 
 
 @dataclass(frozen=True)
@@ -319,23 +309,16 @@ def _at(workspace: Workspace, day: int, hour: int) -> dt.datetime:
     return local.astimezone(dt.UTC)
 
 
-def _accounts(workspace: Workspace, manager: User) -> dict[str, ChannelAccount]:
-    found = {a.platform: a for a in ChannelAccount.objects.filter(workspace=workspace)}
-    for platform, name, handle in ACCOUNTS:
-        if platform not in found:
-            found[platform] = channel_account_create(
-                actor=manager, workspace=workspace, platform=platform, name=name, handle=handle
-            )
-    return found
+# What the publishing worker would have recorded for a past item (publishing's demo gives it).
+RecordHistory = Callable[[ContentItem, bool], None]
 
 
-def content_demo_seed(workspace: Workspace, users: dict[str, User]) -> None:
-    """Create the demo content once; a second run finds it and changes nothing."""
-    from alur.publishing.demo import seed_slots
-
+def content_demo_seed(
+    workspace: Workspace, users: dict[str, User], *, accounts: dict[str, Any], record_history: RecordHistory | None = None
+) -> None:
+    """Create the demo content once; a second run finds it and changes nothing. ``accounts`` are the demo's
+    channel accounts by platform (publishing's demo creates them; content never imports publishing)."""
     manager = users["manager"]
-    accounts = _accounts(workspace, manager)
-    seed_slots(accounts)
     if approvals.workspace_route(workspace) is None:
         approvals.approval_route_set(
             actor=manager,
@@ -373,7 +356,7 @@ def content_demo_seed(workspace: Workspace, users: dict[str, User]) -> None:
     _demo_media(workspace, users["designer"])
     campaign = Campaign.objects.filter(workspace=workspace).order_by("pk").first()
     for post in POSTS:
-        _seed_post(workspace, users, accounts, post, campaign)
+        _seed_post(workspace, users, accounts, post, campaign, record_history)
 
 
 def _approve_all(item: ContentItem, users: dict[str, User], *, stop_after: int | None = None) -> None:
@@ -391,7 +374,12 @@ def _approve_all(item: ContentItem, users: dict[str, User], *, stop_after: int |
 
 
 def _seed_post(
-    workspace: Workspace, users: dict[str, User], accounts: dict[str, ChannelAccount], post: DemoPost, campaign: Campaign | None
+    workspace: Workspace,
+    users: dict[str, User],
+    accounts: dict[str, Any],
+    post: DemoPost,
+    campaign: Campaign | None,
+    record_history: RecordHistory | None,
 ) -> None:
     owner = users[post.owner]
     publish_at = _at(workspace, post.day, post.hour)
@@ -440,9 +428,8 @@ def _seed_post(
     ContentItem.objects.filter(pk=item.pk).update(
         status=ContentStatus.PUBLISHED if post.state == "published" else ContentStatus.FAILED, updated_at=publish_at
     )
-    from alur.publishing.demo import record_history
-
-    record_history(ContentItem.objects.get(pk=item.pk), failed=post.state == "failed")
+    if record_history is not None:
+        record_history(ContentItem.objects.get(pk=item.pk), post.state == "failed")
 
 
 def _demo_media(workspace: Workspace, designer: User) -> None:

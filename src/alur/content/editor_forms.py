@@ -78,9 +78,3 @@ class RouteForm(StyledFormMixin, forms.Form):
 class ReminderForm(StyledFormMixin, forms.Form):
     remind_after_hours = forms.IntegerField(label=_("Remind approvers after (hours)"), min_value=1, max_value=720)
     escalate_after_hours = forms.IntegerField(label=_("Escalate to managers after (hours)"), min_value=1, max_value=720)
-
-
-class ChannelAccountForm(StyledFormMixin, forms.Form):
-    platform = forms.ChoiceField(label=_("Platform"), choices=Platform.choices)
-    name = forms.CharField(label=_("Name"), max_length=120)
-    handle = forms.CharField(label=_("Handle or address"), max_length=200, required=False)

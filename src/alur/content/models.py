@@ -162,6 +162,10 @@ class ContentItem(models.Model):
     )
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Who last changed what goes out (title, type, a variant's words or media): they do not approve it.
+    content_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     due_date = models.DateField(_("due date"), null=True, blank=True)
     publish_at = models.DateTimeField(_("publish time"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=ContentStatus.choices, default=ContentStatus.DRAFT)
@@ -191,6 +195,10 @@ class ContentItem(models.Model):
     def is_assigned_to(self, user: Any) -> bool:
         return self.owner_id == user.pk or self.created_by_id == user.pk
 
+    def authored_by(self, user: Any) -> bool:
+        """For the policy's ``forbid_own``: the item's creator, its owner and whoever last changed its content."""
+        return user.pk is not None and user.pk in (self.created_by_id, self.owner_id, self.content_changed_by_id)
+
 
 class ContentVariant(models.Model):
     """The item as it goes out on one platform (and, optionally, one channel account)."""
@@ -212,6 +220,14 @@ class ContentVariant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} · {self.get_platform_display()}"
+
+
+def channel_account_model() -> type[models.Model]:
+    """The channel account model a variant's ``account`` points to. It belongs to publishing (above
+    content); content reaches it only through its own foreign key, never by importing publishing."""
+    model = ContentVariant._meta.get_field("account").related_model
+    assert isinstance(model, type) and issubclass(model, models.Model)
+    return model
 
 
 class ContentVersion(models.Model):
@@ -287,6 +303,9 @@ class Comment(models.Model):
     mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     is_resolved = models.BooleanField(default=False)
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Internal comments are the team's talk; clients see only the others: their own, replies in their
+    # threads and what the team wrote for them.
+    is_internal = models.BooleanField(_("internal (team only)"), default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -4,18 +4,35 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, Concatenate, ParamSpec, cast
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, cast
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from alur.accounts.models import Membership, User, Workspace
-from alur.accounts.selectors import workspace_membership
 from alur.core.policy import Action, decide, require
+
+if TYPE_CHECKING:  # types only: core imports no context at run time
+    from alur.accounts.models import Membership, User, Workspace
 
 P = ParamSpec("P")
 SESSION_WORKSPACE_KEY = "alur_workspace"
+
+# How a workspace slug becomes the signed-in user's membership (404 when they have none). Workspaces and
+# memberships belong to accounts, which registers its resolver in AccountsConfig.ready().
+MembershipResolver = Callable[[Any, str], "Membership"]
+_resolvers: list[MembershipResolver] = []
+
+
+def register_membership_resolver(resolver: MembershipResolver) -> None:
+    _resolvers[:] = [resolver]
+
+
+def _membership(user: Any, slug: str) -> Membership:
+    if not _resolvers:
+        raise ImproperlyConfigured("No membership resolver is registered (the accounts app registers it).")
+    return _resolvers[0](user, slug)
 
 
 class WorkspaceRequest(HttpRequest):
@@ -27,7 +44,7 @@ class WorkspaceRequest(HttpRequest):
 
 def request_user(request: HttpRequest) -> User:
     """The signed-in user of a request that passed ``login_required``."""
-    return cast(User, request.user)
+    return cast("User", request.user)
 
 
 def can(request: WorkspaceRequest, action: Action, obj: object | None = None) -> bool:
@@ -48,7 +65,7 @@ def workspace_view(
         @wraps(view)
         def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
             user = request_user(request)
-            membership = workspace_membership(user, slug)
+            membership = _membership(user, slug)
             require(user, membership, action)
             workspace_request: WorkspaceRequest = request  # type: ignore[assignment]
             workspace_request.membership = membership

@@ -12,10 +12,10 @@ from ninja import Field, Router, Schema, Status
 from alur.accounts.api import ErrorOut, api_membership, require_write_scope
 from alur.accounts.models import User
 from alur.content.api.items import ANSWERS, ItemOut, _item, item_out
-from alur.core.policy import Action, require
+from alur.core.policy import Action, require, require_kind
 from alur.publishing import crypto, selectors, services
 from alur.publishing.connectors import available
-from alur.publishing.models import ChannelAccount, Post, PublishAttempt
+from alur.publishing.models import ChannelAccount, Post, PublishAttempt, PublishingSettings
 
 router = Router(tags=["publishing"])
 ERRORS: dict[int | str, Any] = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -219,7 +219,7 @@ def connector_list(request: HttpRequest) -> list[ConnectorOut]:
 def account_list(request: HttpRequest, slug: str) -> list[AccountOut]:
     membership = api_membership(request, slug)
     require(_user(request), membership, Action.CONTENT_VIEW)
-    return [account_out(a) for a in selectors.accounts_of(membership.workspace)]
+    return [account_out(a) for a in selectors.accounts_visible(membership)]
 
 
 @router.post("/workspaces/{slug}/channel-accounts", response={201: AccountOut, **ERRORS})
@@ -253,7 +253,7 @@ def account_test(request: HttpRequest, slug: str, account_id: int) -> AccountOut
 def post_list(request: HttpRequest, slug: str, status: str = "", item: int | None = None) -> list[dict[str, Any]]:
     membership = api_membership(request, slug)
     require(_user(request), membership, Action.CONTENT_VIEW)
-    posts = selectors.posts_of(membership.workspace, status=status if status in Post.Status.values else "")
+    posts = selectors.posts_visible(membership, status=status if status in Post.Status.values else "")
     if item is not None:
         posts = posts.filter(item_id=item)
     return [post_out(p) for p in posts.order_by("-publish_at", "-pk")[:500]]
@@ -306,6 +306,7 @@ def recurrence_set(request: HttpRequest, slug: str, item_id: int, payload: Recur
 def settings_get(request: HttpRequest, slug: str) -> SettingsIO:
     membership = api_membership(request, slug)
     require(_user(request), membership, Action.CONTENT_VIEW)
+    require_kind(_user(request), membership, PublishingSettings)
     row = selectors.settings_row(membership.workspace)
     return SettingsIO(utm_enabled=row.utm_enabled, utm_medium=row.utm_medium, utm_only_domains=list(row.utm_only_domains or []))
 

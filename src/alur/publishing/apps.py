@@ -10,11 +10,15 @@ class PublishingConfig(AppConfig):
     verbose_name = _("Publishing")
 
     def ready(self) -> None:
+        from alur.content.models import ContentItem
+        from alur.content.signals import schedule_changed
         from alur.core.audit import register_action_labels
         from alur.core.periodic import register
-        from alur.publishing.scheduler import prune_heartbeats
+        from alur.publishing.scheduler import on_schedule_changed, prune_heartbeats
         from alur.publishing.services import check_accounts_before_posts, refresh_tokens
 
+        # Content tells, publishing listens: an item's posts follow its schedule in the same transaction.
+        schedule_changed.connect(on_schedule_changed, sender=ContentItem, dispatch_uid="alur.publishing.sync_item_posts")
         register("publishing_tokens", refresh_tokens)
         register("publishing_accounts", check_accounts_before_posts)
         register("publishing_heartbeats", prune_heartbeats)

@@ -8,9 +8,21 @@ from __future__ import annotations
 import datetime as dt
 import zlib
 
+from alur.accounts.models import User, Workspace
 from alur.content.models import ContentItem
 from alur.publishing.models import ChannelAccount, Post, PublishAttempt
 from alur.publishing.scheduler import new_key
+from alur.publishing.services import channel_account_create
+
+ACCOUNTS = (
+    ("instagram", "Kopi Nusantara", "@kopinusantara"),
+    ("facebook", "Kopi Nusantara", "facebook.com/kopinusantara"),
+    ("x", "Kopi Nusantara", "@kopinusantara"),
+    ("linkedin", "PT Kopi Nusantara Jaya", "linkedin.com/company/kopinusantara"),
+    ("tiktok", "Kopi Nusantara", "@kopinusantara.id"),
+    ("email", "Newsletter Sahabat Kopi", "sahabat@kopinusantara.id"),
+    ("blog", "Blog Kopi Nusantara", "kopinusantara.id/blog"),
+)
 
 SLOTS = {
     "instagram": [{"weekday": d, "time": "19:00"} for d in (0, 2, 4)] + [{"weekday": 5, "time": "10:00"}],
@@ -31,13 +43,25 @@ URLS = {
 FAILURE = "Instagram refused the post: (#9004) The media could not be fetched from this URI; the image link has expired."
 
 
+def publishing_demo_accounts(workspace: Workspace, manager: User) -> dict[str, ChannelAccount]:
+    """The demo's channel accounts by platform (created once) with their posting slots."""
+    found = {a.platform: a for a in ChannelAccount.objects.filter(workspace=workspace)}
+    for platform, name, handle in ACCOUNTS:
+        if platform not in found:
+            found[platform] = channel_account_create(
+                actor=manager, workspace=workspace, platform=platform, name=name, handle=handle
+            )
+    seed_slots(found)
+    return found
+
+
 def seed_slots(accounts: dict[str, ChannelAccount]) -> None:
     for platform, account in accounts.items():
         if not account.queue_slots and platform in SLOTS:
             ChannelAccount.objects.filter(pk=account.pk).update(queue_slots=SLOTS[platform])
 
 
-def record_history(item: ContentItem, *, failed: bool) -> None:
+def record_history(item: ContentItem, failed: bool) -> None:
     """Posts and attempt logs for a past item, as the scheduler records them."""
     if item.publish_at is None or Post.objects.filter(item=item).exists():
         return

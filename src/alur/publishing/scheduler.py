@@ -48,6 +48,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from alur.content.models import ContentItem, ContentStatus, MediaAsset
+from alur.content.selectors.approvals import approved_for_publishing
+from alur.content.services.items import content_publication_outcome
 from alur.publishing import crypto, timing, utm
 from alur.publishing.connectors import connector_class
 from alur.publishing.connectors.base import (
@@ -116,23 +118,9 @@ def _http_client(timeout_seconds: float) -> httpx.Client:
 
 
 # ------------------------------------------------------------------------------------------ sync
-def _approved_for_publishing(item: ContentItem) -> bool:
-    """Every level of the item's route has an approval in the current round (required/multi-level)."""
-    from alur.content.models import ApprovalDecision, ApprovalMode
-    from alur.content.services import approvals
-
-    if item.approval_mode in (ApprovalMode.NONE, ApprovalMode.OPTIONAL):
-        return True  # the workflow of this round was fixed when it was submitted or scheduled
-    route = approvals.route_for(item)
-    mode = item.approval_mode or route.mode
-    if mode not in (ApprovalMode.REQUIRED, ApprovalMode.MULTI_LEVEL):
-        return True
-    approved_levels = set(
-        ApprovalDecision.objects.filter(
-            item=item, round=item.approval_round, verdict=ApprovalDecision.Verdict.APPROVE
-        ).values_list("level_position", flat=True)
-    )
-    return bool(route.levels) and all(level.position in approved_levels for level in route.levels)
+def on_schedule_changed(sender: Any, item: ContentItem, **kwargs: Any) -> None:
+    """Receiver of :data:`alur.content.signals.schedule_changed` (connected in PublishingConfig.ready)."""
+    sync_item_posts(item)
 
 
 def sync_item_posts(item: ContentItem) -> None:
@@ -364,11 +352,10 @@ def _log(
 
 
 def _item_after_post(item_id: int) -> None:
-    """Item status follows its posts: all published → published (or the next occurrence), one failed → failed."""
-    from alur.content.services.items import set_status
-
+    """Item status follows its posts: all published → published (or the next occurrence), one failed →
+    failed. The item changes through content's one audited service for publication outcomes."""
     with transaction.atomic():
-        item = ContentItem.objects.select_for_update().get(pk=item_id)
+        item = ContentItem.objects.select_for_update().select_related("workspace").get(pk=item_id)
         if item.status != ContentStatus.SCHEDULED:
             return
         every = list(Post.objects.filter(item=item).exclude(status=Post.Status.CANCELLED))
@@ -377,8 +364,7 @@ def _item_after_post(item_id: int) -> None:
         if not posts or any(p.status in ACTIVE for p in posts):
             return
         if any(p.status in (Post.Status.FAILED, Post.Status.MISSED) for p in posts):
-            set_status(item, ContentStatus.FAILED)
-            item.save(update_fields=["status", "updated_at"])
+            content_publication_outcome(actor=None, item=item, status=ContentStatus.FAILED)
             return
         recurrence = Recurrence.objects.filter(item=item).first()
         if recurrence is not None:
@@ -392,8 +378,7 @@ def _item_after_post(item_id: int) -> None:
             )
             local_day = when.astimezone(ZoneInfo(item.workspace.time_zone)).date()
             if recurrence.until is None or local_day <= recurrence.until:
-                item.publish_at = when
-                item.save(update_fields=["publish_at", "updated_at"])
+                item = content_publication_outcome(actor=None, item=item, status=ContentStatus.SCHEDULED, next_publish_at=when)
                 for post in posts:
                     if post.variant_id is None:
                         continue
@@ -412,8 +397,7 @@ def _item_after_post(item_id: int) -> None:
                         },
                     )
                 return
-        set_status(item, ContentStatus.PUBLISHED)
-        item.save(update_fields=["status", "updated_at"])
+        content_publication_outcome(actor=None, item=item, status=ContentStatus.PUBLISHED)
 
 
 def _notify_owner(post: Post, kind: str, message: str) -> None:
@@ -471,7 +455,7 @@ def process(post_id: int, worker: str, *, factory: ConnectorFactory = account_co
     if post is None:
         return Outcome("lost")
     item = post.item
-    if item.status != ContentStatus.SCHEDULED or not _approved_for_publishing(item):
+    if item.status != ContentStatus.SCHEDULED or not approved_for_publishing(item):
         _finish(post, worker, status=Post.Status.CANCELLED, needs_reconcile=False)
         _log(post, worker, PublishAttempt.Outcome.CANCELLED, error="The content is no longer scheduled and approved.")
         return Outcome(Post.Status.CANCELLED)

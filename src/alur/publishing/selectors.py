@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from alur.accounts.models import Membership, Workspace
 from alur.content.models import ContentItem
+from alur.core.policy import scope
 from alur.publishing.models import ChannelAccount, Post, PublishAttempt, PublishingSettings, WorkerHeartbeat
 
 # A worker writes its heartbeat every pass (about every second); two minutes of silence means none runs.
@@ -18,12 +19,20 @@ WORKER_SILENCE = dt.timedelta(minutes=2)
 
 
 def accounts_of(workspace: Workspace | int) -> QuerySet[ChannelAccount]:
+    """All the workspace's accounts, for the scheduler and services; pages and the API list
+    :func:`accounts_visible`."""
     workspace_id = workspace if isinstance(workspace, int) else workspace.pk
     return ChannelAccount.objects.filter(workspace_id=workspace_id)
 
 
+def accounts_visible(membership: Membership) -> QuerySet[ChannelAccount]:
+    """The accounts the member may see: all for the team, none for an outside member (their settings
+    hold webhook addresses, which are credentials)."""
+    return scope(ChannelAccount.objects.all(), membership)
+
+
 def account_visible(membership: Membership, account_id: int) -> ChannelAccount:
-    account = accounts_of(membership.workspace_id).filter(pk=account_id).first()
+    account = accounts_visible(membership).filter(pk=account_id).first()
     if account is None:
         raise Http404
     return account
@@ -37,8 +46,14 @@ def posts_of(workspace: Workspace | int, *, status: str = "") -> QuerySet[Post]:
     return posts
 
 
+def posts_visible(membership: Membership, *, status: str = "") -> QuerySet[Post]:
+    """The posts the member may see: all for the team; for an outside member the posts of the content
+    items they may see (see ``publishing.Post`` in :data:`alur.core.policy.VISIBILITY`)."""
+    return scope(posts_of(membership.workspace_id, status=status), membership)
+
+
 def post_visible(membership: Membership, post_id: int) -> Post:
-    post = posts_of(membership.workspace_id).filter(pk=post_id).first()
+    post = posts_visible(membership).filter(pk=post_id).first()
     if post is None:
         raise Http404
     return post
@@ -52,16 +67,20 @@ def attempts_of(post: Post) -> QuerySet[PublishAttempt]:
     return post.attempts_log.order_by("-started_at", "-pk")
 
 
-def failed_posts(workspace: Workspace | int) -> QuerySet[Post]:
-    return posts_of(workspace).filter(status__in=(Post.Status.FAILED, Post.Status.MISSED)).order_by("-updated_at")
+def failed_posts(membership: Membership) -> QuerySet[Post]:
+    return posts_visible(membership).filter(status__in=(Post.Status.FAILED, Post.Status.MISSED)).order_by("-updated_at")
 
 
-def upcoming_posts(workspace: Workspace | int) -> QuerySet[Post]:
-    return posts_of(workspace).filter(status__in=(Post.Status.PENDING, Post.Status.PUBLISHING)).order_by("next_attempt_at", "pk")
+def upcoming_posts(membership: Membership) -> QuerySet[Post]:
+    return (
+        posts_visible(membership)
+        .filter(status__in=(Post.Status.PENDING, Post.Status.PUBLISHING))
+        .order_by("next_attempt_at", "pk")
+    )
 
 
-def recent_published(workspace: Workspace | int, limit: int = 20) -> QuerySet[Post]:
-    return posts_of(workspace, status=Post.Status.PUBLISHED).order_by("-published_at")[:limit]
+def recent_published(membership: Membership, limit: int = 20) -> QuerySet[Post]:
+    return posts_visible(membership, status=Post.Status.PUBLISHED).order_by("-published_at")[:limit]
 
 
 def settings_row(workspace: Workspace | int) -> PublishingSettings:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from alur.accounts.models import User, Workspace
 from alur.accounts.selectors import membership_of
 from alur.content.models import ContentItem, ContentStatus
 from alur.content.platforms import Platform
+from alur.content.services.items import content_publication_outcome
 from alur.core.audit import audit_record, snapshot
 from alur.core.notifications import notify
 from alur.core.policy import Action, require
@@ -82,6 +83,24 @@ def _clean_mapping(value: Any, field: str) -> dict[str, Any]:
     return cleaned
 
 
+def _name_taken(platform: str, name: str) -> ValidationError:
+    return ValidationError(
+        {
+            "name": _("This workspace already has a %(platform)s account called %(name)s.")
+            % {"platform": Platform(platform).label, "name": name}
+        }
+    )
+
+
+def _check_name_free(account: ChannelAccount) -> None:
+    """Names are unique per workspace and platform, whatever their case."""
+    clash = ChannelAccount.objects.filter(
+        workspace_id=account.workspace_id, platform=account.platform, name__iexact=account.name
+    ).exclude(pk=account.pk)
+    if clash.exists():
+        raise _name_taken(account.platform, account.name)
+
+
 def channel_account_create(
     *,
     actor: User,
@@ -103,12 +122,7 @@ def channel_account_create(
     if not name:
         raise ValidationError({"name": _("Give the account a name, e.g. the page or profile name.")})
     if ChannelAccount.objects.filter(workspace=workspace, platform=platform, name__iexact=name).exists():
-        raise ValidationError(
-            {
-                "name": _("This workspace already has a %(platform)s account called %(name)s.")
-                % {"platform": Platform(platform).label, "name": name}
-            }
-        )
+        raise _name_taken(platform, name)
     clean_config = _clean_mapping(config, "config")
     clean_credentials = {k: v for k, v in _clean_mapping(credentials, "credentials").items() if v not in ("", None)}
     # Settings given at creation (API) must be complete; the page adds an account first and its settings next.
@@ -170,6 +184,7 @@ def channel_account_update(
             if not name.strip():
                 raise ValidationError({"name": _("Give the account a name, e.g. the page or profile name.")})
             locked.name = name.strip()[:120]
+            _check_name_free(locked)
         if handle is not None:
             refuse_nul_characters(handle=handle)
             locked.handle = handle.strip()[:200]
@@ -190,7 +205,11 @@ def channel_account_update(
         if queue_slots is not None:
             locked.queue_slots = [{"weekday": int(s["weekday"]), "time": str(s["time"])} for s in queue_slots]
         _clean_connector(locked.platform, locked.connector, locked.config, stored, new=connector is not None)
-        locked.save()
+        try:
+            with transaction.atomic():
+                locked.save()
+        except IntegrityError:  # a rename raced another account to the same name
+            raise _name_taken(locked.platform, locked.name) from None
         audit_record(
             actor=actor,
             workspace=locked.workspace,
@@ -208,6 +227,7 @@ def channel_account_test(*, actor: User, account: ChannelAccount) -> ChannelAcco
 
     require(actor, membership_of(actor, account.workspace), Action.CHANNEL_MANAGE, account)
     now = timezone.now()
+    # The outside call runs outside any transaction (no row stays locked while a platform answers slowly).
     try:
         described = account_connector(account).test_connection()
     except AuthError as error:
@@ -218,10 +238,20 @@ def channel_account_test(*, actor: User, account: ChannelAccount) -> ChannelAcco
         health, message = ChannelAccount.Health.CONNECTED, _("Connected as %(who)s.") % {"who": described}
         if account.token_expires_at and account.token_expires_at - now < dt.timedelta(days=settings.ALUR_TOKEN_WARNING_DAYS):
             health = ChannelAccount.Health.EXPIRING
-    ChannelAccount.objects.filter(pk=account.pk).update(health=health, health_message=message[:500], checked_at=now)
-    audit_record(actor=actor, workspace=account.workspace, action="channel.test", obj=account, after={"health": health})
-    account.refresh_from_db()
-    return account
+    with transaction.atomic():
+        locked = ChannelAccount.objects.select_for_update().get(pk=account.pk)
+        before = snapshot(locked, ("health", "health_message", "checked_at"))
+        locked.health, locked.health_message, locked.checked_at = health, message[:500], now
+        locked.save(update_fields=["health", "health_message", "checked_at"])
+        audit_record(
+            actor=actor,
+            workspace=locked.workspace,
+            action="channel.test",
+            obj=locked,
+            before=before,
+            after=snapshot(locked, ("health", "health_message", "checked_at")),
+        )
+    return locked
 
 
 def refresh_tokens(now: dt.datetime | None = None) -> dict[str, int]:
@@ -330,8 +360,6 @@ def _item_of(post: Post) -> ContentItem:
 
 def post_retry(*, actor: User, post: Post) -> Post:
     """A failed or missed post goes back to the queue now, with fresh attempts (same idempotency key)."""
-    from alur.content.services.items import set_status
-
     require(actor, membership_of(actor, post.workspace), Action.POST_SCHEDULE, _item_of(post))
     with transaction.atomic():
         item = ContentItem.objects.select_for_update().get(pk=post.item_id)
@@ -344,8 +372,7 @@ def post_retry(*, actor: User, post: Post) -> Post:
         if locked.needs_reconcile or locked.error_kind == "unknown":
             locked.needs_reconcile = False  # the person checked the channel and says it is not there
         if item.status == ContentStatus.FAILED:
-            set_status(item, ContentStatus.SCHEDULED)
-            item.save(update_fields=["status", "updated_at"])
+            item = content_publication_outcome(actor=actor, item=item, status=ContentStatus.SCHEDULED)
         elif item.status != ContentStatus.SCHEDULED:
             raise ValidationError(
                 _("The content is %(status)s; schedule it again first.") % {"status": item.get_status_display()}
@@ -390,13 +417,20 @@ def post_now(*, actor: User, item: ContentItem) -> ContentItem:
 
 def post_rollback(*, actor: User, post: Post) -> Post:
     """Remove a published post from the platform where its API allows it."""
-    from alur.content.services.items import set_status
     from alur.publishing.scheduler import account_connector
 
     require(actor, membership_of(actor, post.workspace), Action.POST_PUBLISH, _item_of(post))
     if post.status != Post.Status.PUBLISHED:
         raise ValidationError(_("Only a published post can be rolled back."))
-    connector = account_connector(post.account)
+    if not post.account.connector:
+        raise ValidationError(
+            _("The channel account %(name)s has no connector, so Alur cannot remove the post; delete it on the platform itself.")
+            % {"name": post.account.name}
+        )
+    try:
+        connector = account_connector(post.account)
+    except ConnectorError as error:
+        raise ValidationError(_("The platform refused the removal: %(reason)s") % {"reason": error.message}) from error
     if not connector.capabilities.can_delete:
         raise ValidationError(
             _("%(platform)s does not let apps remove posts; delete it on the platform itself.")
@@ -417,8 +451,7 @@ def post_rollback(*, actor: User, post: Post) -> Post:
         )
         item = ContentItem.objects.select_for_update().get(pk=post.item_id)
         if item.status == ContentStatus.PUBLISHED and not Post.objects.filter(item=item, status=Post.Status.PUBLISHED).exists():
-            set_status(item, ContentStatus.ROLLED_BACK)
-            item.save(update_fields=["status", "updated_at"])
+            content_publication_outcome(actor=actor, item=item, status=ContentStatus.ROLLED_BACK)
         audit_record(actor=actor, workspace=post.workspace, action="post.rollback", obj=post, after={"status": "rolled_back"})
     post.refresh_from_db()
     return post

@@ -21,11 +21,11 @@ from alur.content.models import ContentStatus
 from alur.content.platforms import Platform
 from alur.content.selectors.items import item_visible
 from alur.content.views.items import PLATFORM_ICONS
-from alur.core.policy import Action
+from alur.core.policy import Action, reaches_kind
 from alur.core.tenancy import WorkspaceRequest, can, request_user, workspace_view
 from alur.publishing import crypto, selectors, services
 from alur.publishing.connectors import available
-from alur.publishing.models import Recurrence
+from alur.publishing.models import PublishingSettings, Recurrence
 
 WEEKDAYS = {
     "mon": 0,
@@ -100,7 +100,7 @@ def accounts(request: WorkspaceRequest) -> HttpResponse:
             return redirect("publishing:account_detail", slug=workspace.slug, account_id=account.pk)
     connectors = available()
     context = {
-        "accounts": selectors.accounts_of(workspace),
+        "accounts": selectors.accounts_visible(request.membership),
         "can_manage": can_manage,
         "platforms": Platform.choices,
         "connectors": [(key, cls.label) for key, cls in connectors.items()],
@@ -178,7 +178,7 @@ def account_detail(request: WorkspaceRequest, account_id: int) -> HttpResponse:
         ],
         "fields": fields,
         "slots": format_slots(account.queue_slots or []),
-        "posts": selectors.posts_of(request.workspace).filter(account=account).order_by("-publish_at")[:20],
+        "posts": selectors.posts_visible(request.membership).filter(account=account).order_by("-publish_at")[:20],
         "badges": STATUS_BADGES,
         "icons": PLATFORM_ICONS,
         "expiring": account.token_expires_at is not None
@@ -193,24 +193,25 @@ def queue(request: WorkspaceRequest) -> HttpResponse:
     tab = request.GET.get("tab", "upcoming")
     if tab not in ("upcoming", "failed", "published"):
         tab = "upcoming"
+    membership = request.membership
     lists = {
-        "upcoming": selectors.upcoming_posts(workspace)[:200],
-        "failed": selectors.failed_posts(workspace)[:200],
-        "published": selectors.recent_published(workspace, 100),
+        "upcoming": selectors.upcoming_posts(membership)[:200],
+        "failed": selectors.failed_posts(membership)[:200],
+        "published": selectors.recent_published(membership, 100),
     }
     context = {
         "tab": tab,
         "posts": lists[tab],
         "counts": {
-            "upcoming": selectors.upcoming_posts(workspace).count(),
-            "failed": selectors.failed_posts(workspace).count(),
+            "upcoming": selectors.upcoming_posts(membership).count(),
+            "failed": selectors.failed_posts(membership).count(),
         },
         "health": selectors.worker_health(workspace),
         "hide_publishing_alarm": True,  # the page shows its own, fuller warning
         "badges": STATUS_BADGES,
         "icons": PLATFORM_ICONS,
         "can_retry": can(request, Action.POST_SCHEDULE),
-        "settings_row": selectors.settings_row(workspace),
+        "settings_row": selectors.settings_row(workspace) if reaches_kind(membership, PublishingSettings) else None,
         "can_manage": can(request, Action.CHANNEL_MANAGE),
     }
     return render(request, "publishing/queue.html", context)

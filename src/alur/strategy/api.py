@@ -168,7 +168,7 @@ def _objective_out(objective: Objective) -> ObjectiveOut:
 def period_list(request: HttpRequest, slug: str) -> list[PeriodOut]:
     membership = api_membership(request, slug)
     require(_user(request), membership, Action.OBJECTIVE_VIEW)
-    return [PeriodOut(id=p.pk, name=p.name, start=p.start, end=p.end) for p in selectors.periods(membership.workspace)]
+    return [PeriodOut(id=p.pk, name=p.name, start=p.start, end=p.end) for p in selectors.periods(membership)]
 
 
 @router.post("/workspaces/{slug}/periods", response={201: PeriodOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
@@ -185,7 +185,7 @@ def period_create(request: HttpRequest, slug: str, payload: PeriodIn) -> Status[
 def objective_list(request: HttpRequest, slug: str, period_id: int | None = None) -> list[ObjectiveOut]:
     membership = api_membership(request, slug)
     require(_user(request), membership, Action.OBJECTIVE_VIEW)
-    period = selectors.periods(membership.workspace).filter(pk=period_id).first() if period_id else None
+    period = selectors.periods(membership).filter(pk=period_id).first() if period_id else None
     return [_objective_out(o) for o in selectors.objectives_visible(membership, period=period)]
 
 
@@ -194,7 +194,7 @@ def objective_create(request: HttpRequest, slug: str, payload: ObjectiveIn) -> S
     membership = api_membership(request, slug)
     require_write_scope(request)
     require(_user(request), membership, Action.OBJECTIVE_MANAGE)
-    period = selectors.periods(membership.workspace).filter(pk=payload.period_id).first()
+    period = selectors.periods(membership).filter(pk=payload.period_id).first()
     if period is None:
         raise ValidationError({"period_id": _("There is no period with this id in the workspace.")})
     owner = _member_by_email(membership, payload.owner)
@@ -253,6 +253,50 @@ def key_result_create(request: HttpRequest, slug: str, objective_id: int, payloa
     return Status(201, _objective_out(selectors.objective_visible(membership, objective_id)))
 
 
+class KeyResultPatch(Schema):
+    """Only the fields given change; the key result is checked again as SMART."""
+
+    title: str | None = Field(None, max_length=250)
+    metric: str | None = Field(None, max_length=120)
+    unit: str | None = Field(None, max_length=30)
+    direction: DirectionName | None = None
+    start_value: Decimal | None = None
+    target_value: Decimal | None = None
+    target_change_percent: Decimal | None = Field(None, description="Target relative to the start, instead of target_value.")
+    deadline: dt.date | None = None
+    owner: str | None = Field(None, description="Email of a member.")
+    weight: Decimal | None = None
+
+
+@router.patch(
+    "/workspaces/{slug}/key-results/{key_result_id}", response={200: ObjectiveOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+)
+def key_result_update(request: HttpRequest, slug: str, key_result_id: int, payload: KeyResultPatch) -> ObjectiveOut:
+    membership = api_membership(request, slug)
+    require_write_scope(request)
+    key_result = selectors.key_result_visible(membership, key_result_id)
+    changes: dict[str, object] = payload.dict(exclude_unset=True, exclude_none=True)
+    if "owner" in changes:
+        owner = _member_by_email(membership, str(changes["owner"]))
+        if owner is None:
+            raise ValidationError({"owner": _("Give the email of a member of this workspace.")})
+        changes["owner"] = owner
+    services.key_result_update(actor=_user(request), key_result=key_result, **changes)
+    return _objective_out(selectors.objective_visible(membership, key_result.objective_id))
+
+
+@router.delete(
+    "/workspaces/{slug}/key-results/{key_result_id}", response={204: None, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+)
+def key_result_delete(request: HttpRequest, slug: str, key_result_id: int) -> Status[None]:
+    """Deletes the key result with its check-ins; refused (422) while a campaign counts on it as a KPI."""
+    membership = api_membership(request, slug)
+    require_write_scope(request)
+    key_result = selectors.key_result_visible(membership, key_result_id)
+    services.key_result_delete(actor=_user(request), key_result=key_result)
+    return Status(204, None)
+
+
 @router.get("/workspaces/{slug}/key-results/{key_result_id}/check-ins", response={200: list[CheckInOut], 404: ErrorOut})
 def check_in_list(request: HttpRequest, slug: str, key_result_id: int) -> list[CheckInOut]:
     membership = api_membership(request, slug)
@@ -302,9 +346,7 @@ class BusinessGoalOut(BusinessGoalIn):
 def business_goal_list(request: HttpRequest, slug: str) -> list[BusinessGoalOut]:
     membership = api_membership(request, slug)
     require(_user(request), membership, Action.OBJECTIVE_VIEW)
-    return [
-        BusinessGoalOut(id=g.pk, title=g.title, description=g.description) for g in selectors.business_goals(membership.workspace)
-    ]
+    return [BusinessGoalOut(id=g.pk, title=g.title, description=g.description) for g in selectors.business_goals(membership)]
 
 
 @router.post("/workspaces/{slug}/business-goals", response={201: BusinessGoalOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})

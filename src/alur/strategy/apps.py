@@ -19,6 +19,7 @@ class StrategyConfig(AppConfig):
                 "objective.review": _("Objective reviewed"),
                 "key_result.create": _("Key result created"),
                 "key_result.update": _("Key result changed"),
+                "key_result.delete": _("Key result deleted"),
                 "key_result.check_in": _("Check-in recorded"),
             }
         )

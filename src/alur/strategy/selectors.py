@@ -6,23 +6,24 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from alur.accounts.models import Membership, Workspace
-from alur.core.policy import Visibility, visibility_for
+from alur.accounts.models import Membership
+from alur.core.policy import scope
 from alur.strategy import scoring
 from alur.strategy.models import BusinessGoal, CheckIn, KeyResult, Objective, Period
 from alur.strategy.scoring import Direction
 
 
-def periods(workspace: Workspace) -> QuerySet[Period]:
-    return Period.objects.filter(workspace=workspace)
+def periods(membership: Membership) -> QuerySet[Period]:
+    """The periods the member may see: all for the team, those of their objectives for an outside member."""
+    return scope(Period.objects.all(), membership)
 
 
-def period_current(workspace: Workspace, today: dt.date) -> Period | None:
+def period_current(membership: Membership, today: dt.date) -> Period | None:
     """The period containing today; else the next one to start; else the latest."""
-    candidates = periods(workspace)
+    candidates = periods(membership)
     return (
         candidates.filter(start__lte=today, end__gte=today).order_by("start").first()
         or candidates.filter(start__gt=today).order_by("start").first()
@@ -30,26 +31,24 @@ def period_current(workspace: Workspace, today: dt.date) -> Period | None:
     )
 
 
-def business_goals(workspace: Workspace) -> QuerySet[BusinessGoal]:
-    return BusinessGoal.objects.filter(workspace=workspace)
+def business_goals(membership: Membership) -> QuerySet[BusinessGoal]:
+    """The goals the member may see: all for the team, those of their objectives for an outside member."""
+    return scope(BusinessGoal.objects.all(), membership)
 
 
 def objectives_visible(membership: Membership, *, period: Period | None = None) -> QuerySet[Objective]:
     """The objectives this member may see: all for the team; for a contractor those they own or own a
     key result of; for a client those shared with clients."""
-    objectives = Objective.objects.filter(workspace_id=membership.workspace_id)
-    visibility = visibility_for(membership.role)
-    if visibility == Visibility.ASSIGNED:
-        objectives = objectives.filter(Q(owner_id=membership.user_id) | Q(key_results__owner_id=membership.user_id)).distinct()
-    elif visibility == Visibility.SHARED:
-        objectives = objectives.filter(is_shared_with_clients=True)
+    objectives = scope(Objective.objects.all(), membership)
     if period is not None:
         objectives = objectives.filter(period=period)
     latest_first = CheckIn.objects.order_by("-created_at", "-id")
     return objectives.select_related("period", "owner", "business_goal").prefetch_related(
         Prefetch(
             "key_results",
-            queryset=KeyResult.objects.select_related("owner").prefetch_related(Prefetch("check_ins", queryset=latest_first)),
+            queryset=scope(KeyResult.objects.select_related("owner"), membership).prefetch_related(
+                Prefetch("check_ins", queryset=latest_first)
+            ),
         )
     )
 
@@ -63,7 +62,8 @@ def objective_visible(membership: Membership, objective_id: int) -> Objective:
 
 def key_result_visible(membership: Membership, key_result_id: int) -> KeyResult:
     key_result = (
-        KeyResult.objects.filter(objective__in=objectives_visible(membership), pk=key_result_id)
+        scope(KeyResult.objects.filter(objective__in=objectives_visible(membership)), membership)
+        .filter(pk=key_result_id)
         .select_related("objective__period", "owner")
         .first()
     )
@@ -144,7 +144,7 @@ def alignment_tree(membership: Membership, *, period: Period | None, today: dt.d
     branches: dict[int | None, list[ObjectiveCard]] = {}
     for objective in objectives_visible(membership, period=period):
         branches.setdefault(objective.business_goal_id, []).append(objective_scorecard(objective, today=today))
-    goals = {goal.pk: goal for goal in business_goals(membership.workspace)}
+    goals = {goal.pk: goal for goal in business_goals(membership)}
     ordered = [GoalBranch(goal=goals[pk], objectives=cards) for pk, cards in branches.items() if pk is not None]
     ordered.sort(key=lambda branch: branch.goal.title if branch.goal else "")
     if None in branches:

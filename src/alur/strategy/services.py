@@ -273,6 +273,81 @@ def key_result_create(
     return key_result
 
 
+def key_result_update(*, actor: User, key_result: KeyResult, target_change_percent: Any = None, **changes: Any) -> KeyResult:
+    """Change a key result's wording, numbers, deadline, owner or weight; it is checked again as SMART.
+    ``target_change_percent`` sets the target relative to the (possibly new) start value; a milestone keeps 0 → 1."""
+    require(actor, membership_of(actor, key_result.workspace), Action.OBJECTIVE_MANAGE, key_result.objective)
+    unknown = set(changes) - set(KEY_RESULT_FIELDS)
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    for field in ("start_value", "target_value", "weight"):
+        if field in changes:
+            default = {"start_value": 0, "weight": 1}.get(field)
+            if changes[field] in (None, ""):
+                if default is None:
+                    raise smart_error(
+                        [scoring.SmartProblem("measurable", "target_value", "no_target")], key_result.objective.period
+                    )
+                changes[field] = default
+            changes[field] = _decimal(changes[field], field)
+    with transaction.atomic():
+        locked = KeyResult.objects.select_for_update().select_related("objective__period").get(pk=key_result.pk)
+        before = snapshot(locked, KEY_RESULT_FIELDS)
+        for field, value in changes.items():
+            if field in ("title", "metric", "unit") and isinstance(value, str):
+                value = value.strip()[: {"title": 250, "metric": 120, "unit": 30}[field]]
+            setattr(locked, field, value)
+        if target_change_percent not in (None, "") and locked.direction != Direction.MILESTONE:
+            percent = _decimal(target_change_percent, "target_change_percent")
+            if percent <= 0:
+                raise ValidationError({"target_change_percent": _("Give the change as a positive percentage, e.g. 50.")})
+            try:
+                direction = Direction(locked.direction)
+            except ValueError:
+                raise ValidationError({"direction": _("Choose how the metric should move.")}) from None
+            locked.target_value = target_from_change(direction, Decimal(locked.start_value), percent)
+        if locked.direction == Direction.MILESTONE:
+            locked.start_value, locked.target_value = Decimal(0), Decimal(1)
+        _check_key_result(locked)
+        locked.save()
+        locked.refresh_from_db()
+        audit_record(
+            actor=actor,
+            workspace=locked.workspace,
+            action="key_result.update",
+            obj=locked,
+            before=before,
+            after=snapshot(locked, KEY_RESULT_FIELDS),
+        )
+    return locked
+
+
+def key_result_delete(*, actor: User, key_result: KeyResult) -> None:
+    """Delete a key result with its check-ins and its link to imported data (the page asks to confirm first).
+
+    Refused while a campaign counts it among its KPIs: the campaign's KPI review would lose what it is judged
+    against, so the key result must first be taken off those campaigns (or kept and dropped at the review)."""
+    require(actor, membership_of(actor, key_result.workspace), Action.OBJECTIVE_MANAGE, key_result.objective)
+    with transaction.atomic():
+        locked = KeyResult.objects.select_for_update().get(pk=key_result.pk)
+        campaigns = sorted(locked.campaigns.values_list("name", flat=True))
+        if campaigns:
+            raise ValidationError(
+                {
+                    "key_result": _(
+                        "Campaigns count on this key result as a KPI: %(campaigns)s. Remove it from their KPIs first."
+                    )
+                    % {"campaigns": "; ".join(campaigns)}
+                }
+            )
+        before = snapshot(locked, KEY_RESULT_FIELDS)
+        before["objective"] = locked.objective_id
+        before["check_ins"] = CheckIn.objects.filter(key_result=locked).count()
+        audit_record(actor=actor, workspace=locked.workspace, action="key_result.delete", obj=locked, before=before)
+        CheckIn.objects.filter(key_result=locked).delete()
+        locked.delete()
+
+
 def key_result_check_in(
     *, actor: User, key_result: KeyResult, value: Any, confidence: Any, comment: str = "", recorded_at: dt.datetime | None = None
 ) -> CheckIn:

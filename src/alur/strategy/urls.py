@@ -16,5 +16,7 @@ urlpatterns = [
     path("w/<slug:slug>/okr/objectives/<int:objective_id>/edit/", views.objective_edit, name="objective_edit"),
     path("w/<slug:slug>/okr/objectives/<int:objective_id>/key-results/", views.key_result_create, name="key_result_create"),
     path("w/<slug:slug>/okr/objectives/<int:objective_id>/review/", views.objective_review, name="objective_review"),
+    path("w/<slug:slug>/okr/key-results/<int:key_result_id>/edit/", views.key_result_edit, name="key_result_edit"),
+    path("w/<slug:slug>/okr/key-results/<int:key_result_id>/delete/", views.key_result_delete, name="key_result_delete"),
     path("w/<slug:slug>/okr/key-results/<int:key_result_id>/check-ins/", views.key_result_check_in, name="key_result_check_in"),
 ]

@@ -3,6 +3,8 @@ tree, and the quarterly review. Views parse, call one service, and render."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -14,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from alur.accounts.forms import add_service_errors
 from alur.accounts.models import User
-from alur.accounts.selectors import workspace_members
+from alur.accounts.selectors import members_visible, workspace_members
 from alur.core.charts import Point, line_chart
 from alur.core.policy import Action
 from alur.core.tenancy import WorkspaceRequest, can, request_user, workspace_view
@@ -24,7 +26,7 @@ from alur.strategy.models import BusinessGoal, Period
 
 
 def _members(request: WorkspaceRequest) -> list[tuple[int, str]]:
-    return [(m.user_id, m.user.display_name) for m in workspace_members(request.workspace)]
+    return [(m.user_id, m.user.display_name) for m in members_visible(request.membership)]
 
 
 def _member(request: WorkspaceRequest, user_id: int | None) -> User | None:
@@ -37,10 +39,10 @@ def _member(request: WorkspaceRequest, user_id: int | None) -> User | None:
 def _chosen_period(request: WorkspaceRequest) -> Period | None:
     raw = request.GET.get("period", "")
     if raw.isdigit():
-        period = selectors.periods(request.workspace).filter(pk=int(raw)).first()
+        period = selectors.periods(request.membership).filter(pk=int(raw)).first()
         if period is not None:
             return period
-    return selectors.period_current(request.workspace, timezone.localdate())
+    return selectors.period_current(request.membership, timezone.localdate())
 
 
 @workspace_view(Action.OBJECTIVE_VIEW)
@@ -57,7 +59,7 @@ def okr_board(request: WorkspaceRequest) -> HttpResponse:
         "strategy/okr_board.html",
         {
             "period": period,
-            "periods": selectors.periods(request.workspace),
+            "periods": selectors.periods(request.membership),
             "cards": cards,
             "can_manage": can(request, Action.OBJECTIVE_MANAGE),
             "period_form": PeriodForm(),
@@ -102,15 +104,15 @@ def _objective_form(request: WorkspaceRequest, data: object = None, initial: dic
     return ObjectiveForm(
         data,
         initial=initial,
-        periods=[(p.pk, p.name) for p in selectors.periods(request.workspace)],
+        periods=[(p.pk, p.name) for p in selectors.periods(request.membership)],
         members=_members(request),
-        goals=[(g.pk, g.title) for g in selectors.business_goals(request.workspace)],
+        goals=[(g.pk, g.title) for g in selectors.business_goals(request.membership)],
     )
 
 
 @workspace_view(Action.OBJECTIVE_MANAGE)
 def objective_create(request: WorkspaceRequest) -> HttpResponse:
-    current = selectors.period_current(request.workspace, timezone.localdate())
+    current = selectors.period_current(request.membership, timezone.localdate())
     form = _objective_form(request, request.POST or None, {"period": current.pk if current else None, "owner": request.user.pk})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -120,7 +122,7 @@ def objective_create(request: WorkspaceRequest) -> HttpResponse:
                 workspace=request.workspace,
                 title=data["title"],
                 description=data["description"],
-                period=selectors.periods(request.workspace).get(pk=data["period"]),
+                period=selectors.periods(request.membership).get(pk=data["period"]),
                 owner=_member(request, data["owner"]),  # type: ignore[arg-type]
                 business_goal=BusinessGoal.objects.filter(workspace=request.workspace, pk=data["business_goal"]).first(),
                 is_shared_with_clients=data["is_shared_with_clients"],
@@ -131,7 +133,7 @@ def objective_create(request: WorkspaceRequest) -> HttpResponse:
             messages.success(request, _("Objective created. Now add its key results."))
             return redirect("strategy:objective_detail", slug=request.workspace.slug, objective_id=objective.pk)
     return render(
-        request, "strategy/objective_form.html", {"form": form, "has_periods": selectors.periods(request.workspace).exists()}
+        request, "strategy/objective_form.html", {"form": form, "has_periods": selectors.periods(request.membership).exists()}
     )
 
 
@@ -155,7 +157,7 @@ def objective_edit(request: WorkspaceRequest, objective_id: int) -> HttpResponse
                 objective=objective,
                 title=data["title"],
                 description=data["description"],
-                period=selectors.periods(request.workspace).get(pk=data["period"]),
+                period=selectors.periods(request.membership).get(pk=data["period"]),
                 owner=_member(request, data["owner"]),
                 business_goal=BusinessGoal.objects.filter(workspace=request.workspace, pk=data["business_goal"]).first(),
                 is_shared_with_clients=data["is_shared_with_clients"],
@@ -243,6 +245,79 @@ def key_result_create(request: WorkspaceRequest, objective_id: int) -> HttpRespo
     return render(request, "strategy/objective_detail.html", context, status=422)
 
 
+def _plain(number: Decimal) -> str:
+    """A stored number as typed: 15000 rather than 15000.0000 or 1.5E+4."""
+    return format(number.normalize(), "f")
+
+
+@workspace_view(Action.OBJECTIVE_MANAGE)
+def key_result_edit(request: WorkspaceRequest, key_result_id: int) -> HttpResponse:
+    key_result = selectors.key_result_visible(request.membership, key_result_id)
+    initial = {
+        "title": key_result.title,
+        "metric": key_result.metric,
+        "unit": key_result.unit,
+        "direction": key_result.direction,
+        "start_value": _plain(key_result.start_value),
+        "target_value": _plain(key_result.target_value),
+        "deadline": key_result.deadline,
+        "owner": key_result.owner_id,
+        "weight": _plain(key_result.weight),
+    }
+    form = KeyResultForm(request.POST or None, initial=initial)
+    form.set_members(_members(request))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.key_result_update(
+                    actor=request_user(request),
+                    key_result=key_result,
+                    title=data["title"],
+                    metric=data["metric"],
+                    unit=data["unit"],
+                    direction=data["direction"],
+                    start_value=data["start_value"],
+                    target_value=data["target_value"] or key_result.target_value,
+                    target_change_percent=data["target_change_percent"],
+                    deadline=data["deadline"],
+                    owner=_member(request, data["owner"]),
+                    weight=data["weight"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Key result saved."))
+                return redirect("strategy:objective_detail", slug=request.workspace.slug, objective_id=key_result.objective_id)
+        status = 422
+    return render(request, "strategy/key_result_form.html", {"form": form, "key_result": key_result}, status=status)
+
+
+@workspace_view(Action.OBJECTIVE_MANAGE)
+def key_result_delete(request: WorkspaceRequest, key_result_id: int) -> HttpResponse:
+    """GET asks to confirm (saying what goes with it, or why it cannot go); POST deletes."""
+    key_result = selectors.key_result_visible(request.membership, key_result_id)
+    if request.method == "POST":
+        try:
+            services.key_result_delete(actor=request_user(request), key_result=key_result)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("strategy:key_result_delete", slug=request.workspace.slug, key_result_id=key_result.pk)
+        messages.success(request, _("Key result “%(title)s” deleted.") % {"title": key_result.title})
+        return redirect("strategy:objective_detail", slug=request.workspace.slug, objective_id=key_result.objective_id)
+    return render(
+        request,
+        "strategy/key_result_delete.html",
+        {
+            "key_result": key_result,
+            "check_ins": key_result.check_ins.count(),
+            "campaigns": list(key_result.campaigns.order_by("name")),
+            "has_data_link": hasattr(key_result, "metric_link"),
+        },
+    )
+
+
 @require_POST
 @workspace_view(Action.OBJECTIVE_VIEW)
 def key_result_check_in(request: WorkspaceRequest, key_result_id: int) -> HttpResponse:
@@ -294,7 +369,7 @@ def alignment(request: WorkspaceRequest) -> HttpResponse:
         "strategy/alignment.html",
         {
             "period": period,
-            "periods": selectors.periods(request.workspace),
+            "periods": selectors.periods(request.membership),
             "branches": selectors.alignment_tree(request.membership, period=period, today=timezone.localdate()),
             "can_manage": can(request, Action.OBJECTIVE_MANAGE),
             "goal_form": BusinessGoalForm(),

@@ -182,6 +182,10 @@ PROBLEMS: Mapping[str, str] = {
         "The import of %(file)s stopped without finishing (the background worker ended while importing). Nothing was "
         "written. Try it again."
     ),
+    "never_started": gettext_noop(
+        "The import of %(file)s waited too long for the background worker and was not started. Nothing was "
+        "written. Check that the worker runs (alur worker), then try it again."
+    ),
     "text": "%(text)s",  # a message from elsewhere (a cell reader) that is already a sentence
 }
 

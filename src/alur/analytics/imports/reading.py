@@ -220,7 +220,7 @@ def _rewritten_sources(path: Path, layout: Layout, scratch: Path) -> list[TableS
 def _xlsx_to_csv(path: Path, out: Path, display_name: str, max_bytes: int, max_rows: int) -> None:
     """Stream the first sheet to a UTF-8 CSV: numbers stay numbers, dates become ISO dates.
     The workbook's unpacked size is checked before it is opened (a zip reads no more than an entry declares),
-    and rows are counted while streaming."""
+    and rows and written bytes are counted while streaming."""
     import openpyxl
 
     try:
@@ -237,12 +237,21 @@ def _xlsx_to_csv(path: Path, out: Path, display_name: str, max_bytes: int, max_r
         raise ImportFailed([problem("spreadsheet_unreadable", file=display_name, error=str(error))]) from None
     try:
         sheet = book.worksheets[0]
+        written = 0
         with out.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
+            # The output is bounded as well as the input: a few bytes of XML can declare 16,384 columns
+            # (``<dimension ref="A1:XFD…"/>``) or jump a million rows ahead, which openpyxl pads with empty cells.
             for count, row in enumerate(sheet.iter_rows(values_only=True)):
                 if count >= max_rows:
                     raise ImportFailed([too_large])
-                writer.writerow([_cell(v) for v in row])
+                written += writer.writerow([_cell(v) for v in row])
+                if written > max_bytes:
+                    raise ImportFailed([too_large])
+    except ImportFailed:
+        raise
+    except Exception as error:  # a truncated or corrupt part (a zip that understates its sizes, broken XML)
+        raise ImportFailed([problem("spreadsheet_unreadable", file=display_name, error=str(error))]) from None
     finally:
         book.close()
 

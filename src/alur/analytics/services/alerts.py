@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -86,27 +87,51 @@ def _announce(workspace: Workspace, config: AnalyticsSettings, alerts: list[Anom
 
 def alert_acknowledge(*, actor: User, alert: AnomalyAlert) -> AnomalyAlert:
     require(actor, membership_of(actor, alert.workspace), Action.ANALYTICS_VIEW, alert)
-    alert.status, alert.acknowledged_by = AnomalyAlert.Status.ACKNOWLEDGED, actor
-    alert.save(update_fields=["status", "acknowledged_by"])
-    audit_record(actor=actor, workspace=alert.workspace, action="analytics.alert_ack", obj=alert)
+    with transaction.atomic():
+        locked = AnomalyAlert.objects.select_for_update().get(pk=alert.pk)
+        before = {"status": locked.status}
+        locked.status, locked.acknowledged_by = AnomalyAlert.Status.ACKNOWLEDGED, actor
+        locked.save(update_fields=["status", "acknowledged_by"])
+        audit_record(
+            actor=actor,
+            workspace=alert.workspace,
+            action="analytics.alert_ack",
+            obj=locked,
+            before=before,
+            after={"status": locked.status},
+        )
+    alert.status, alert.acknowledged_by = locked.status, locked.acknowledged_by
     return alert
+
+
+def _settings_snapshot(config: AnalyticsSettings) -> dict[str, Any]:
+    """What the audit keeps of the settings: never the webhook's address or secret, only whether there is one."""
+    return {
+        "alert_email": config.alert_email,
+        "webhook": bool(config.alert_webhook_url),
+        "anomaly_threshold": float(config.anomaly_threshold),
+    }
 
 
 def analytics_settings_save(*, actor: User, workspace: Workspace, **values: Any) -> AnalyticsSettings:
     require(actor, membership_of(actor, workspace), Action.ANALYTICS_IMPORT, None)
-    config, _created = AnalyticsSettings.objects.get_or_create(workspace=workspace)
-    for name in ("alert_email", "alert_webhook_url", "alert_webhook_secret", "anomaly_threshold"):
-        if name in values:
-            setattr(config, name, values[name])
-    if not 2.0 <= float(config.anomaly_threshold) <= 10.0:
-        raise ValidationError({"anomaly_threshold": _("Choose a threshold between 2 and 10 (3.5 is the usual rule).")})
-    config.full_clean(exclude=["workspace"])
-    config.save()
-    audit_record(
-        actor=actor,
-        workspace=workspace,
-        action="analytics.settings",
-        obj=config,
-        after={"webhook": bool(config.alert_webhook_url)},
-    )
+    with transaction.atomic():
+        AnalyticsSettings.objects.get_or_create(workspace=workspace)
+        config = AnalyticsSettings.objects.select_for_update().get(workspace=workspace)
+        before = _settings_snapshot(config)
+        for name in ("alert_email", "alert_webhook_url", "alert_webhook_secret", "anomaly_threshold"):
+            if name in values:
+                setattr(config, name, values[name])
+        if not 2.0 <= float(config.anomaly_threshold) <= 10.0:
+            raise ValidationError({"anomaly_threshold": _("Choose a threshold between 2 and 10 (3.5 is the usual rule).")})
+        config.full_clean(exclude=["workspace"])
+        config.save()
+        audit_record(
+            actor=actor,
+            workspace=workspace,
+            action="analytics.settings",
+            obj=config,
+            before=before,
+            after=_settings_snapshot(config),
+        )
     return config

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -229,21 +230,52 @@ def _touchpoints_finish(imp: Import, path: Path) -> Import:
     return imp
 
 
-def imports_recover(*, stale_after: dt.timedelta = dt.timedelta(minutes=10)) -> int:
-    """The system's sweep: an import whose worker stopped (no sign of life for ``stale_after``) is queued again
-    once, then failed with a reason — never left "running". Returns how many were recovered or failed."""
-    cutoff = timezone.now() - stale_after
+MAX_REQUEUES = 3  # times a queued import whose task never ran is queued again before it is failed
+
+
+def imports_recover(
+    *, stale_after: dt.timedelta = dt.timedelta(minutes=10), queued_after: dt.timedelta = dt.timedelta(minutes=30)
+) -> int:
+    """The system's sweep: no import is left "running" or "queued" for good. Returns how many it changed.
+
+    * Running with no sign of life for ``stale_after`` (its heartbeat, else its start; the worker died):
+      queued again once, then failed with a reason.
+    * Queued for ``queued_after`` without a worker taking it (its task was lost, or no worker runs): queued
+      again (a duplicate task is harmless: only a queued import is run) up to :data:`MAX_REQUEUES` times,
+      then failed with a reason."""
+    now = timezone.now()
+    cutoff = now - stale_after
+    silent = (
+        Q(heartbeat_at__lt=cutoff)
+        | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+        | Q(heartbeat_at__isnull=True, started_at__isnull=True, created_at__lt=cutoff)
+    )
     count = 0
-    for imp in Import.objects.filter(status=Import.Status.RUNNING, heartbeat_at__lt=cutoff).select_related("workspace"):
+    for imp in Import.objects.filter(silent, status=Import.Status.RUNNING).select_related("workspace"):
         with transaction.atomic():
-            claimed = Import.objects.filter(pk=imp.pk, status=Import.Status.RUNNING, heartbeat_at__lt=cutoff)
+            claimed = Import.objects.filter(silent, pk=imp.pk, status=Import.Status.RUNNING)
             if imp.attempts < 2 and imp.file:
-                if claimed.update(status=Import.Status.QUEUED, progress=0, stage=""):
+                if claimed.update(status=Import.Status.QUEUED, progress=0, stage="", heartbeat_at=now):
                     transaction.on_commit(partial(import_run.enqueue, imp.pk))
                     count += 1
-            elif claimed.update(status=Import.Status.FAILED, stage="", finished_at=timezone.now()):
+            elif claimed.update(status=Import.Status.FAILED, stage="", finished_at=now):
                 imp.refresh_from_db()
                 _finish_failed(imp, [import_messages.problem("worker_lost", file=imp.original_name).as_dict()])
+                count += 1
+    waited = now - queued_after
+    waiting = Q(heartbeat_at__lt=waited) | Q(heartbeat_at__isnull=True, created_at__lt=waited)
+    for imp in Import.objects.filter(waiting, status=Import.Status.QUEUED).select_related("workspace"):
+        with transaction.atomic():
+            claimed = Import.objects.filter(waiting, pk=imp.pk, status=Import.Status.QUEUED)
+            report = imp.report if isinstance(imp.report, dict) else {}
+            requeued = int(report.get("requeued", 0))
+            if requeued < MAX_REQUEUES and imp.file:
+                if claimed.update(heartbeat_at=now, report={**report, "requeued": requeued + 1}):
+                    transaction.on_commit(partial(import_run.enqueue, imp.pk))
+                    count += 1
+            elif claimed.update(status=Import.Status.FAILED, stage="", finished_at=now):
+                imp.refresh_from_db()
+                _finish_failed(imp, [import_messages.problem("never_started", file=imp.original_name).as_dict()])
                 count += 1
     return count
 
@@ -317,11 +349,25 @@ def _rows_csv(fields: list[str], rows: Iterable[Mapping[str, Any]]) -> str:
 def import_retry(*, actor: User, imp: Import) -> Import:
     """Queue a failed import again (after the source's settings were corrected)."""
     require(actor, membership_of(actor, imp.workspace), Action.ANALYTICS_IMPORT, imp)
-    if imp.status != Import.Status.FAILED or not imp.file:
-        raise ValidationError({"status": _("Only a failed import can be tried again.")})
-    Import.objects.filter(pk=imp.pk).update(status=Import.Status.QUEUED, progress=0, stage="", report={})
-    audit_record(actor=actor, workspace=imp.workspace, action="analytics.import_retry", obj=imp)
-    transaction.on_commit(lambda: import_run.enqueue(imp.pk))
+    refused = ValidationError({"status": _("Only a failed import can be tried again.")})
+    if not imp.file:
+        raise refused
+    with transaction.atomic():
+        # Claimed by status, so two people retrying at once queue it once.
+        claimed = Import.objects.filter(pk=imp.pk, status=Import.Status.FAILED).update(
+            status=Import.Status.QUEUED, progress=0, stage="", report={}, heartbeat_at=timezone.now()
+        )
+        if not claimed:
+            raise refused
+        audit_record(
+            actor=actor,
+            workspace=imp.workspace,
+            action="analytics.import_retry",
+            obj=imp,
+            before={"status": Import.Status.FAILED.value},
+            after={"status": Import.Status.QUEUED.value},
+        )
+        transaction.on_commit(partial(import_run.enqueue, imp.pk))
     imp.refresh_from_db()
     return imp
 

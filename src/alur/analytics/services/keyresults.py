@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,27 +28,35 @@ from alur.strategy.services import key_result_record_automatic
 def key_result_link(
     *, actor: User, key_result: Any, kpi: str, mode: str = "period", filters: Mapping[str, Any] | None = None
 ) -> KeyResultMetric | None:
-    """Link a key result to a KPI and a filter (``kpi=""`` unlinks); its value is computed at once."""
+    """Link a key result to a KPI and a filter (``kpi=""`` unlinks); its value is computed at once.
+
+    The link (or its removal) and its audit record are written in one transaction, the audit saying what the
+    link was before; the value is computed after, from the committed link."""
     require(actor, membership_of(actor, key_result.workspace), Action.OBJECTIVE_MANAGE, key_result)
-    if not kpi:
-        KeyResultMetric.objects.filter(key_result=key_result).delete()
-        audit_record(actor=actor, workspace=key_result.workspace, action="analytics.kr_unlink", obj=key_result)
-        return None
-    if kpi not in kpis.KPIS:
+    if kpi and kpi not in kpis.KPIS:
         raise ValidationError({"kpi": _("Choose one of the KPIs Alur computes.")})
-    if mode not in KeyResultMetric.Mode.values:
+    if kpi and mode not in KeyResultMetric.Mode.values:
         raise ValidationError({"mode": _("Choose how the value is counted.")})
     clean_filters = {k: v for k, v in (filters or {}).items() if k in facts.FILTER_FIELDS and v not in (None, "", [])}
-    link, _created = KeyResultMetric.objects.update_or_create(
-        key_result=key_result, defaults={"workspace": key_result.workspace, "kpi": kpi, "mode": mode, "filters": clean_filters}
-    )
-    audit_record(
-        actor=actor,
-        workspace=key_result.workspace,
-        action="analytics.kr_link",
-        obj=key_result,
-        after={"kpi": kpi, "mode": mode, "filters": clean_filters},
-    )
+    with transaction.atomic():
+        current = KeyResultMetric.objects.select_for_update().filter(key_result=key_result).first()
+        before = {"kpi": current.kpi, "mode": current.mode, "filters": current.filters} if current is not None else None
+        if not kpi:
+            KeyResultMetric.objects.filter(key_result=key_result).delete()
+            audit_record(actor=actor, workspace=key_result.workspace, action="analytics.kr_unlink", obj=key_result, before=before)
+            return None
+        link, _created = KeyResultMetric.objects.update_or_create(
+            key_result=key_result,
+            defaults={"workspace": key_result.workspace, "kpi": kpi, "mode": mode, "filters": clean_filters},
+        )
+        audit_record(
+            actor=actor,
+            workspace=key_result.workspace,
+            action="analytics.kr_link",
+            obj=key_result,
+            before=before,
+            after={"kpi": kpi, "mode": mode, "filters": clean_filters},
+        )
     key_results_refresh(key_result.workspace, only=[link.pk])
     link.refresh_from_db()
     return link

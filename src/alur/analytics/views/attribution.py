@@ -3,7 +3,6 @@ uploaded path file (not stored), with its chart and CSV export."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from typing import Any
@@ -20,6 +19,7 @@ from alur.analytics import charts, warehouse
 from alur.analytics.attribution import PathFileError
 from alur.analytics.selectors import attribution as selectors
 from alur.analytics.views._shared import CARD_CHART_WIDTH, _svg
+from alur.core.exports import csv_writer
 from alur.core.policy import Action
 from alur.core.tenancy import WorkspaceRequest, can, workspace_view
 
@@ -89,7 +89,7 @@ def _attribution_chart(table: dict[str, Any] | None, measure: str, currency: str
 def _attribution_csv(table: dict[str, Any], name: str) -> HttpResponse:
     models = table["models"]
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(
         ["channel", *(f"{m}_{part}" for m in models for part in ("conversions", "value", "share")), "markov_removal_effect"]
     )

@@ -4,7 +4,6 @@ table's export as CSV or XLSX."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from typing import Any
@@ -24,6 +23,7 @@ from alur.analytics.selectors import dashboards as selectors
 from alur.analytics.selectors import facts
 from alur.analytics.templatetags.analytics import day_span
 from alur.analytics.views._shared import _kpi_label, _svg
+from alur.core.exports import csv_writer, xlsx_row
 from alur.core.policy import Action
 from alur.core.tenancy import WorkspaceRequest, can, workspace_view
 
@@ -222,7 +222,7 @@ def _export(kind: str, dimension: str, rows: list[dict[str, Any]], filters: fact
     name = f"alur-{dimension}-{filters.start.isoformat()}-{filters.end.isoformat()}"
     if kind == "csv":
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = csv_writer(out)
         writer.writerow(header)
         writer.writerows(["" if v is None else v for v in row] for row in data)
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
@@ -232,9 +232,9 @@ def _export(kind: str, dimension: str, rows: list[dict[str, Any]], filters: fact
 
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet(dimension)
-    sheet.append(header)
+    sheet.append(xlsx_row(sheet, header))
     for row in data:
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -98,7 +98,7 @@ def _route_io(route: Any) -> RouteIO:
 def routes(request: HttpRequest, slug: str) -> list[RouteIO]:
     membership = api_membership(request, slug)
     require(_user(request), membership, Action.CONTENT_VIEW)
-    return [_route_io(route) for route in selectors.routes_of(membership.workspace_id)]
+    return [_route_io(route) for route in selectors.routes_of(membership)]
 
 
 @router.put("/workspaces/{slug}/approvals/routes", response={200: RouteIO, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
@@ -107,7 +107,7 @@ def route_set(request: HttpRequest, slug: str, payload: RouteIO) -> RouteIO:
     require_write_scope(request)
     account = None
     if payload.account_id is not None:
-        account = channel_accounts(membership.workspace_id).filter(pk=payload.account_id).first()
+        account = channel_accounts(membership).filter(pk=payload.account_id).first()
         if account is None:
             raise ValidationError({"account_id": _("Choose a channel account of this workspace.")})
     route = approvals.approval_route_set(

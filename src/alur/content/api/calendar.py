@@ -94,7 +94,7 @@ def calendar_range(
         end=end,
         items=[item_out(item) for item in found],
         holidays=[HolidayOut(date=day, name=name) for day, name in selectors.holidays_in_range(start, end).items()],
-        events=[_event_out(event) for event in selectors.events_in_range(membership.workspace, start, end)],
+        events=[_event_out(event) for event in selectors.events_in_range(membership, start, end)],
     )
 
 

@@ -47,6 +47,7 @@ class CommentOut(Schema):
     mentions: list[str] = Field(description="Emails of the members mentioned.")
     attachments: list[AttachmentOut]
     is_resolved: bool
+    is_internal: bool = Field(description="True for the team's own talk; false when clients see it")
     resolved_by: str | None
     created_at: dt.datetime
 
@@ -149,6 +150,7 @@ def _comment_out(comment: Comment, slug: str) -> dict[str, Any]:
             for a in comment.attachments.all()
         ],
         "is_resolved": comment.is_resolved,
+        "is_internal": comment.is_internal,
         "resolved_by": comment.resolved_by.email if comment.resolved_by else None,
         "created_at": comment.created_at,
     }
@@ -158,8 +160,8 @@ def _thread_out(comment: Comment, slug: str) -> ThreadOut:
     return ThreadOut(**_comment_out(comment, slug), replies=[CommentOut(**_comment_out(r, slug)) for r in comment.replies.all()])
 
 
-def _thread(item: ContentItem, comment_id: int) -> Comment:
-    for thread in selectors.comment_threads(item):
+def _thread(item: ContentItem, comment_id: int, membership: Membership) -> Comment:
+    for thread in selectors.comment_threads(item, membership=membership):
         if thread.pk == comment_id:
             return thread
     raise ValidationError(_("Comment %(id)s is not the first comment of a thread on this content.") % {"id": comment_id})
@@ -173,8 +175,8 @@ def comment_list(
     request: HttpRequest, slug: str, item_id: int, show: Literal["all", "open", "resolved"] = "all"
 ) -> list[ThreadOut]:
     """The item's threads, open ones first, each with its replies (oldest first)."""
-    _membership, item = _item(request, slug, item_id)
-    return [_thread_out(thread, slug) for thread in selectors.comment_threads(item, show=show)]
+    membership, item = _item(request, slug, item_id)
+    return [_thread_out(thread, slug) for thread in selectors.comment_threads(item, show=show, membership=membership)]
 
 
 @router.post("/workspaces/{slug}/content/{item_id}/comments", response={201: CommentOut, **ANSWERS})
@@ -184,24 +186,29 @@ def comment_add(
     item_id: int,
     body: Form[str],
     parent_id: Form[int | None] = None,
+    for_client: Form[bool] = False,
     attachments: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Status[CommentOut]:
     """Add a comment as multipart form data (or a urlencoded form): ``body`` (plain text, up to 5,000
     characters; mention members with ``@`` and their email or its part before the ``@``), optional
-    ``parent_id`` to reply, and up to five ``attachments`` (JPEG, PNG, GIF, WebP or PDF, 10 MB each)."""
-    _membership, item = _item(request, slug, item_id, write=True)
-    parent = selectors.comment_of(item, parent_id) if parent_id is not None else None
-    comment = services.comment_add(actor=_user(request), item=item, body=body, parent=parent, attachments=attachments or [])
+    ``parent_id`` to reply, and up to five ``attachments`` (JPEG, PNG, GIF, WebP or PDF, 10 MB each).
+    A new thread is internal (the team's only) unless ``for_client`` is true; replies follow their
+    thread, and a client's comments are always for clients."""
+    membership, item = _item(request, slug, item_id, write=True)
+    parent = selectors.comment_of(item, parent_id, membership=membership) if parent_id is not None else None
+    comment = services.comment_add(
+        actor=_user(request), item=item, body=body, parent=parent, attachments=attachments or [], for_client=for_client
+    )
     return Status(201, CommentOut(**_comment_out(comment, slug)))
 
 
 @router.post("/workspaces/{slug}/content/{item_id}/comments/{comment_id}/resolve", response={200: ThreadOut, **ANSWERS})
 def comment_resolve(request: HttpRequest, slug: str, item_id: int, comment_id: int, payload: ResolveIn) -> ThreadOut:
     """Resolve a thread (``{"resolved": false}`` opens it again)."""
-    _membership, item = _item(request, slug, item_id, write=True)
-    comment = selectors.comment_of(item, comment_id)
+    membership, item = _item(request, slug, item_id, write=True)
+    comment = selectors.comment_of(item, comment_id, membership=membership)
     services.comment_resolve(actor=_user(request), comment=comment, resolved=payload.resolved)
-    return _thread_out(_thread(item, comment_id), slug)
+    return _thread_out(_thread(item, comment_id, membership), slug)
 
 
 def _version_out(version: ContentVersion) -> VersionOut:

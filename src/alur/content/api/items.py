@@ -14,6 +14,7 @@ from alur.accounts.api import ErrorOut, api_membership, require_write_scope
 from alur.accounts.models import Membership, User
 from alur.accounts.selectors import workspace_members
 from alur.campaigns.models import Campaign
+from alur.campaigns.selectors import campaigns_visible
 from alur.content.models import ContentItem
 from alur.content.selectors import items as selectors
 from alur.content.services import approvals, items
@@ -149,7 +150,7 @@ def _owner(membership: Membership, email: str | None) -> User | None:
 def _campaign(membership: Membership, campaign_id: int | None) -> Campaign | None:
     if campaign_id is None:
         return None
-    campaign = Campaign.objects.filter(workspace_id=membership.workspace_id, pk=campaign_id).first()
+    campaign = campaigns_visible(membership).filter(pk=campaign_id).first()
     if campaign is None:
         raise ValidationError({"campaign_id": _("Choose a campaign of this workspace.")})
     return campaign

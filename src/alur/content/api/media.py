@@ -83,8 +83,8 @@ def _fields(asset: MediaAsset) -> dict[str, Any]:
     }
 
 
-def _detail(asset: MediaAsset) -> MediaDetailOut:
-    used_by = [UsageOut(id=item.pk, title=item.title, status=item.status) for item in selectors.media_usage(asset)]
+def _detail(asset: MediaAsset, membership: Membership) -> MediaDetailOut:
+    used_by = [UsageOut(id=item.pk, title=item.title, status=item.status) for item in selectors.media_usage(asset, membership)]
     return MediaDetailOut(**_fields(asset), used_by=used_by)
 
 
@@ -131,17 +131,18 @@ def media_upload(
 @router.get("/workspaces/{slug}/media/{asset_id}", response={200: MediaDetailOut, 403: ErrorOut, 404: ErrorOut})
 def media_detail(request: HttpRequest, slug: str, asset_id: int) -> MediaDetailOut:
     """One asset, with the content items that use it."""
-    return _detail(_asset(request, slug, asset_id)[1])
+    membership, asset = _asset(request, slug, asset_id)
+    return _detail(asset, membership)
 
 
 @router.patch("/workspaces/{slug}/media/{asset_id}", response={200: MediaDetailOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
 def media_update(request: HttpRequest, slug: str, asset_id: int, payload: MediaPatch) -> MediaDetailOut:
     """Change the title and/or the tags; fields left out stay as they are."""
-    _membership, asset = _asset(request, slug, asset_id, write=True)
+    membership, asset = _asset(request, slug, asset_id, write=True)
     if payload.title is None and payload.tags is None:
         raise ValidationError(_("Send a title, tags or both."))
     services.media_update(actor=_user(request), asset=asset, title=payload.title, tags=payload.tags)
-    return _detail(asset)
+    return _detail(asset, membership)
 
 
 @router.delete("/workspaces/{slug}/media/{asset_id}", response={204: None, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})

@@ -15,6 +15,7 @@ from alur.content.calendar_grid import free_slots
 from alur.content.models import CalendarEvent, CalendarFeed, ContentItem, ContentSettings
 from alur.content.selectors.items import ItemFilter, items_filtered
 from alur.content.services.calendar import feed_digest
+from alur.core.policy import scope
 
 
 def _utc_bounds(workspace: Workspace, start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -36,10 +37,11 @@ def holidays_in_range(start: dt.date, end: dt.date) -> dict[dt.date, str]:
     return {day: name for day, name in sorted(calendar.items()) if start <= day <= end}
 
 
-def events_in_range(workspace: Workspace, start: dt.date, end: dt.date) -> list[CalendarEvent]:
+def events_in_range(membership: Membership, start: dt.date, end: dt.date) -> list[CalendarEvent]:
+    """The team's days overlapping the range; none for an outside member (see ``content.CalendarEvent``)."""
     return [
         event
-        for event in CalendarEvent.objects.filter(workspace=workspace, start_date__lte=end).order_by("start_date")
+        for event in scope(CalendarEvent.objects.filter(start_date__lte=end), membership).order_by("start_date")
         if (event.end_date or event.start_date) >= start
     ]
 

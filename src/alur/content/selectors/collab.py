@@ -9,10 +9,11 @@ from typing import Literal
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from alur.accounts.models import User
+from alur.accounts.models import Membership, User
 from alur.content.diffing import SnapshotDiff, snapshot_diff
 from alur.content.models import Comment, CommentAttachment, ContentItem, ContentVersion
 from alur.core.models import Notification
+from alur.core.policy import scope
 
 ThreadFilter = Literal["open", "resolved", "all"]
 ThreadOrder = Literal["open_first", "chronological"]
@@ -25,14 +26,30 @@ def _comment_details(queryset: QuerySet[Comment]) -> QuerySet[Comment]:
     )
 
 
-def comment_threads(item: ContentItem, *, show: ThreadFilter = "all", order: ThreadOrder = "open_first") -> list[Comment]:
-    """The thread roots of ``item`` with their replies (oldest first), attachments and mentions.
-    ``show`` keeps open or resolved threads only; ``order`` puts open threads first (then resolved), or
-    keeps them all in the order they were started."""
-    replies = _comment_details(Comment.objects.order_by("created_at", "pk"))
-    roots = _comment_details(Comment.objects.filter(item=item, parent__isnull=True)).prefetch_related(
-        Prefetch("replies", queryset=replies)
-    )
+def comments_of(item: ContentItem, membership: Membership | None) -> QuerySet[Comment]:
+    """The comments of ``item`` the reader may see (:data:`alur.core.policy.VISIBILITY`): all for the
+    team and a contractor, for a client only those meant for clients. ``membership`` is None for the
+    reviewer of a client review link, who is a client."""
+    comments = Comment.objects.filter(item=item)
+    if membership is None:
+        return comments.filter(is_internal=False)
+    return scope(comments, membership)
+
+
+def comment_threads(
+    item: ContentItem,
+    *,
+    show: ThreadFilter = "all",
+    order: ThreadOrder = "open_first",
+    membership: Membership | None,
+) -> list[Comment]:
+    """The thread roots of ``item`` with their replies (oldest first), attachments and mentions, as far
+    as ``membership`` may see them (see :func:`comments_of`). ``show`` keeps open or resolved threads
+    only; ``order`` puts open threads first (then resolved), or keeps them all in the order they were
+    started."""
+    visible = comments_of(item, membership)
+    replies = _comment_details(visible.order_by("created_at", "pk"))
+    roots = _comment_details(visible.filter(parent__isnull=True)).prefetch_related(Prefetch("replies", queryset=replies))
     if show == "open":
         roots = roots.filter(is_resolved=False)
     elif show == "resolved":
@@ -51,21 +68,22 @@ class ThreadCounts:
         return self.open + self.resolved
 
 
-def thread_counts(item: ContentItem) -> ThreadCounts:
-    roots = Comment.objects.filter(item=item, parent__isnull=True)
+def thread_counts(item: ContentItem, *, membership: Membership | None) -> ThreadCounts:
+    roots = comments_of(item, membership).filter(parent__isnull=True)
     resolved = roots.filter(is_resolved=True).count()
     return ThreadCounts(open=roots.count() - resolved, resolved=resolved)
 
 
-def comment_of(item: ContentItem, comment_id: int) -> Comment:
-    comment = Comment.objects.filter(item=item, pk=comment_id).select_related("item__workspace").first()
+def comment_of(item: ContentItem, comment_id: int, *, membership: Membership | None) -> Comment:
+    comment = comments_of(item, membership).filter(pk=comment_id).select_related("item__workspace").first()
     if comment is None:
         raise Http404("No such comment.")
     return comment
 
 
-def attachment_of(item: ContentItem, attachment_id: int) -> CommentAttachment:
-    attachment = CommentAttachment.objects.filter(comment__item=item, pk=attachment_id).first()
+def attachment_of(item: ContentItem, attachment_id: int, *, membership: Membership | None) -> CommentAttachment:
+    attachments = CommentAttachment.objects.filter(comment__in=comments_of(item, membership))
+    attachment = attachments.filter(pk=attachment_id).first()
     if attachment is None:
         raise Http404("No such attachment.")
     return attachment

@@ -74,10 +74,10 @@ def variant_input(
     )
 
 
-def check_item(item: ContentItem) -> dict[int, list[checks.Violation]]:
-    """The violations of each of the item's variants, by variant id (an empty list when it passes)."""
+def variant_checks(item: ContentItem) -> dict[int, tuple[checks.VariantInput, list[checks.Violation]]]:
+    """Each stored variant of the item as the checks see it, with its violations, by variant id."""
     guidelines = guidelines_for(item.workspace)
-    result: dict[int, list[checks.Violation]] = {}
+    result: dict[int, tuple[checks.VariantInput, list[checks.Violation]]] = {}
     for variant in item.variants.prefetch_related("media"):
         data = variant_input(
             platform=variant.platform,
@@ -88,8 +88,13 @@ def check_item(item: ContentItem) -> dict[int, list[checks.Violation]]:
             hashtags=variant.hashtags or (),
             media=variant.media.all(),
         )
-        result[variant.pk] = checks.check_variant(data, guidelines)
+        result[variant.pk] = (data, checks.check_variant(data, guidelines))
     return result
+
+
+def check_item(item: ContentItem) -> dict[int, list[checks.Violation]]:
+    """The violations of each of the item's variants, by variant id (an empty list when it passes)."""
+    return {pk: violations for pk, (_data, violations) in variant_checks(item).items()}
 
 
 # Saying it in plain language ---------------------------------------------------------------------

@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from alur.accounts.models import Membership
-from alur.content.models import ApprovalDecision, ClientReviewLink, ContentItem, ContentStatus
-from alur.core.policy import Visibility, visibility_for
-from alur.publishing.models import ChannelAccount
+from alur.content.models import ApprovalDecision, ClientReviewLink, ContentItem, ContentStatus, channel_account_model
+from alur.core.policy import scope
 
 
 def items_visible(membership: Membership) -> QuerySet[ContentItem]:
     """Everything for the team; a contractor sees what they own or created, a client what is shared."""
-    items = ContentItem.objects.filter(workspace_id=membership.workspace_id).select_related("owner", "campaign")
-    visibility = visibility_for(membership.role)
-    if visibility == Visibility.ASSIGNED:
-        items = items.filter(Q(owner_id=membership.user_id) | Q(created_by_id=membership.user_id))
-    elif visibility == Visibility.SHARED:
-        items = items.filter(is_shared_with_clients=True)
-    return items
+    return scope(ContentItem.objects.select_related("owner", "campaign"), membership)
 
 
 def item_visible(membership: Membership, item_id: int) -> ContentItem:
@@ -70,5 +65,13 @@ def review_links_of(item: ContentItem) -> QuerySet[ClientReviewLink]:
     return ClientReviewLink.objects.filter(item=item).order_by("-created_at")
 
 
-def channel_accounts(workspace_id: int) -> QuerySet[ChannelAccount]:
-    return ChannelAccount.objects.filter(workspace_id=workspace_id, is_active=True)
+def channel_accounts(membership: Membership) -> QuerySet[Any]:
+    """The active accounts offered for a variant (publishing's table, reached through the variants'
+    foreign key): none for an outside member (accounts are the team's)."""
+    return scope(channel_account_model()._default_manager.filter(is_active=True), membership)
+
+
+def channel_account_names(workspace_id: int, ids: Iterable[Any]) -> dict[int, str]:
+    """Names of the workspace's channel accounts among ``ids``, active or not (for history and diffs)."""
+    accounts = channel_account_model()._default_manager.filter(workspace_id=workspace_id, pk__in=list(ids))
+    return dict(accounts.values_list("pk", "name"))

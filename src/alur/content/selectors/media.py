@@ -11,22 +11,13 @@ from django.urls import reverse
 
 from alur.accounts.models import Membership, Workspace
 from alur.content.models import ContentItem, MediaAsset
-from alur.core.policy import Visibility, visibility_for
+from alur.core.policy import scope
 
 
 def media_visible(membership: Membership) -> QuerySet[MediaAsset]:
     """The team sees the whole library; a contractor what they uploaded and the media of their items;
     a client the media of items shared with clients."""
-    assets = MediaAsset.objects.filter(workspace_id=membership.workspace_id)
-    visibility = visibility_for(membership.role)
-    if visibility == Visibility.ASSIGNED:
-        user = membership.user_id
-        assets = assets.filter(
-            Q(uploaded_by_id=user) | Q(variants__item__owner_id=user) | Q(variants__item__created_by_id=user)
-        ).distinct()
-    elif visibility == Visibility.SHARED:
-        assets = assets.filter(variants__item__is_shared_with_clients=True).distinct()
-    return assets
+    return scope(MediaAsset.objects.all(), membership)
 
 
 def media_asset(membership: Membership, asset_id: int) -> MediaAsset:
@@ -68,9 +59,12 @@ def media_tags(workspace: Workspace, *, membership: Membership | None = None) ->
     return sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
 
 
-def media_usage(asset: MediaAsset) -> QuerySet[ContentItem]:
-    """The content items with a variant that uses ``asset``."""
-    return ContentItem.objects.filter(workspace_id=asset.workspace_id, variants__media=asset).distinct().order_by("title", "pk")
+def media_usage(asset: MediaAsset, membership: Membership | None = None) -> QuerySet[ContentItem]:
+    """The content items with a variant that uses ``asset``; those ``membership`` may see when given."""
+    items = ContentItem.objects.filter(workspace_id=asset.workspace_id, variants__media=asset).distinct()
+    if membership is not None:
+        items = scope(items, membership)
+    return items.order_by("title", "pk")
 
 
 def media_duplicate(workspace: Workspace, sha256: str) -> MediaAsset | None:

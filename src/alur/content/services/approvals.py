@@ -7,9 +7,10 @@ overrides, the one with more levels). Without any override the workspace route a
 workspace that never chose one uses *required* with one level: managers and approvers, any one of them.
 
 A round starts each time the item is submitted (or sent back to review by an edit); decisions belong to
-a round, so an edit after approval voids the earlier approvals. Levels are passed in order; a level
-with ``require_all`` needs every eligible person (never the item's creator); a client level is passed by
-a client member or through a review link. A rejection or a change request at any level ends the round
+a round, so an edit after approval voids the earlier approvals (choosing the channel account is not an
+edit of the content). Levels are passed in order; a level with ``require_all`` needs every eligible
+person (never the item's creator, owner or last content editor); a client level is passed by a client
+member or through a review link. A rejection or a change request at any level ends the round
 and sends the item back to draft with the reason.
 """
 
@@ -113,7 +114,7 @@ def route_for(item: ContentItem) -> RouteSpec:
 
 
 def _eligible(item: ContentItem, level: LevelSpec) -> set[int]:
-    """Members who may decide at ``level`` (the creator never may)."""
+    """Members who may decide at ``level`` (never the item's creator, owner or last content editor)."""
     members = Membership.objects.filter(workspace_id=item.workspace_id, user__is_active=True)
     ids: set[int] = set()
     if level.is_client:
@@ -124,7 +125,8 @@ def _eligible(item: ContentItem, level: LevelSpec) -> set[int]:
             ids |= set(members.filter(role__in=level.roles).values_list("user_id", flat=True))
         if level.people:
             ids |= set(members.filter(user_id__in=level.people).exclude(role=Role.CONTRACTOR).values_list("user_id", flat=True))
-    ids.discard(item.created_by_id)
+    # Nobody approves what they created, own or last changed (the policy refuses them; alur.core.policy).
+    ids -= {item.created_by_id, item.owner_id, item.content_changed_by_id}
     return ids
 
 
@@ -201,6 +203,9 @@ class PendingApproval:
 
     def is_assigned_to(self, user: Any) -> bool:
         return False
+
+    def authored_by(self, user: Any) -> bool:
+        return self.item.authored_by(user)
 
     def names_approver(self, user: Any) -> bool:
         return user.pk in self.eligible
@@ -324,6 +329,29 @@ def after_content_change(*, actor: User, item: ContentItem) -> None:
         return
     if mode == ApprovalMode.OPTIONAL and item.status == ContentStatus.SCHEDULED:
         return
+    _back_to_review(actor, item, "edited after approval")
+
+
+def after_account_change(*, actor: User, item: ContentItem) -> None:
+    """Called by ``content_update`` (inside its transaction, item locked) when only the channel accounts
+    of its variants changed. Choosing where approved content goes out is not a change of the content, so
+    its approval stays; unless an account brings a stricter workflow whose levels have not all approved
+    this round, which then asks for them."""
+    if item.status not in (ContentStatus.APPROVED, ContentStatus.SCHEDULED):
+        return
+    route = route_for(item)
+    if route.mode not in (ApprovalMode.REQUIRED, ApprovalMode.MULTI_LEVEL):
+        return
+    stricter = STRICTNESS[ApprovalMode(route.mode)] > STRICTNESS[ApprovalMode(item.approval_mode or ApprovalMode.NONE)]
+    from alur.content.selectors.approvals import approved_for_publishing
+
+    if not stricter and approved_for_publishing(item, route):
+        return
+    item.approval_mode = route.mode
+    _back_to_review(actor, item, "a channel account with a stricter approval workflow was chosen")
+
+
+def _back_to_review(actor: User, item: ContentItem, reason: str) -> None:
     before = item.status
     set_status(item, ContentStatus.IN_REVIEW)
     item.approval_round += 1
@@ -336,7 +364,7 @@ def after_content_change(*, actor: User, item: ContentItem) -> None:
         action="content.status",
         obj=item,
         before={"status": before},
-        after={"status": item.status, "reason": "edited after approval"},
+        after={"status": item.status, "reason": reason},
     )
     current = approval_state(item).current
     if current is not None:

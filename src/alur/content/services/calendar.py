@@ -16,11 +16,10 @@ from alur.accounts.models import User, Workspace
 from alur.accounts.selectors import membership_of
 from alur.content import states
 from alur.content.models import CalendarEvent, CalendarFeed, ContentItem, ContentStatus
-from alur.content.services.items import check_campaign_window
+from alur.content.services.items import check_campaign_window, schedule_changed
 from alur.core.audit import audit_record, snapshot
 from alur.core.policy import Action, require
 from alur.core.validation import refuse_nul_characters
-from alur.publishing.scheduler import sync_item_posts
 
 FEED_PREFIX = "alurcal_"
 
@@ -50,7 +49,7 @@ def content_reschedule(*, actor: User, item: ContentItem, publish_at: dt.datetim
         locked.publish_at = publish_at
         locked.updated_at = timezone.now()
         locked.save(update_fields=["publish_at", "updated_at"])
-        sync_item_posts(locked)
+        schedule_changed(locked)
         audit_record(
             actor=actor,
             workspace=locked.workspace,

@@ -9,6 +9,11 @@ case-insensitive. A handle that names no member (``@kopikita``, an Instagram acc
 one that names a member who cannot open the item (a client when it is not shared with clients, a
 contractor it is not assigned to) is refused, since they would be told about a page they cannot see.
 
+Comments are internal (the team's talk) unless meant for clients: a client's comment (by review link or
+as a member with the client role) starts a thread clients see, every reply in such a thread is visible
+to clients as well, and a team member may start one for clients (``for_client``). A client cannot
+reply to an internal comment.
+
 Replies are one level deep: a reply to a reply joins the thread of its first comment. Attachments are
 images (JPEG, PNG, GIF, WebP) and PDFs, judged by their bytes (:func:`alur.content.sniff.sniff`), at most
 :data:`MAX_ATTACHMENT_BYTES` each, stored under generated names and served only to members who may see
@@ -39,6 +44,7 @@ from alur.content.sniff import DESCRIBE_BYTES, Sniffed, describe, sniff
 from alur.core.audit import audit_record
 from alur.core.notifications import notify
 from alur.core.policy import Action, decide, require
+from alur.core.roles import Role
 from alur.core.validation import refuse_nul_characters
 
 MAX_BODY = 5000
@@ -297,11 +303,30 @@ def _create(
     attachments: Iterable[UploadedFile],
     author_label: str,
     client_link: ClientReviewLink | None = None,
+    for_client: bool = False,
+    by_client: bool = False,
 ) -> Comment:
     text = clean_body(body)
     root = _thread_root(item, parent)
+    if by_client and root is not None and root.is_internal:
+        # A client cannot see internal threads: for them the comment replied to does not exist.
+        raise ValidationError({"parent": _("Reply to a comment on this content.")})
+    is_internal = root.is_internal if root is not None else not (for_client or by_client)
     checked = _check_attachments(attachments)
     mentioned = resolve_mentions(item, text)
+    mentioned_clients = Membership.objects.filter(
+        workspace_id=item.workspace_id, role=Role.CLIENT, user__in=[user.pk for user in mentioned]
+    ).select_related("user")
+    if is_internal and mentioned_clients:
+        raise ValidationError(
+            {
+                "body": _(
+                    "%(name)s is a client and sees only comments meant for clients. Make the comment visible "
+                    "to clients, or remove the mention."
+                )
+                % {"name": mentioned_clients[0].user.display_name}
+            }
+        )
     stored: list[str] = []
     try:
         with transaction.atomic():
@@ -313,6 +338,7 @@ def _create(
                 client_link=client_link,
                 author_label=author_label[:200],
                 body=text,
+                is_internal=is_internal,
             )
             comment.mentions.set(mentioned)
             _store_attachments(comment, checked, stored)
@@ -325,6 +351,7 @@ def _create(
                     "item": item.pk,
                     "parent": root.pk if root else None,
                     "author": author_label[:200],
+                    "is_internal": is_internal,
                     "mentions": [user.email for user in mentioned],
                     "attachments": [entry.name for entry in checked],
                 },
@@ -343,10 +370,23 @@ def comment_add(
     body: str,
     parent: Comment | None = None,
     attachments: Iterable[UploadedFile] = (),
+    for_client: bool = False,
 ) -> Comment:
-    """A comment on ``item`` (a reply when ``parent`` is given), with its mentions notified."""
-    require(actor, membership_of(actor, item.workspace), Action.CONTENT_COMMENT, item)
-    return _create(actor=actor, item=item, body=body, parent=parent, attachments=attachments, author_label=actor.display_name)
+    """A comment on ``item`` (a reply when ``parent`` is given), with its mentions notified. A new
+    thread is internal unless ``for_client``; a client's own comments are always for clients."""
+    membership = membership_of(actor, item.workspace)
+    require(actor, membership, Action.CONTENT_COMMENT, item)
+    is_client = membership is not None and membership.role == Role.CLIENT
+    return _create(
+        actor=actor,
+        item=item,
+        body=body,
+        parent=parent,
+        attachments=attachments,
+        author_label=actor.display_name,
+        for_client=for_client,
+        by_client=is_client,
+    )
 
 
 def comment_add_from_link(*, link: ClientReviewLink, body: str, parent: Comment | None = None) -> Comment:
@@ -358,7 +398,14 @@ def comment_add_from_link(*, link: ClientReviewLink, body: str, parent: Comment 
         raise PermissionDenied(_("This review link has expired; ask the team for a new one."))
     item = ContentItem.objects.select_related("workspace", "owner").get(pk=link.item_id)
     return _create(
-        actor=None, item=item, body=body, parent=parent, attachments=(), author_label=link.reviewer_name, client_link=link
+        actor=None,
+        item=item,
+        body=body,
+        parent=parent,
+        attachments=(),
+        author_label=link.reviewer_name,
+        client_link=link,
+        by_client=True,
     )
 
 
@@ -394,15 +441,13 @@ def comment_resolve(*, actor: User, comment: Comment, resolved: bool) -> Comment
 def _restorable_variants(item: ContentItem, variants: Any) -> list[dict[str, Any]]:
     """The snapshot's variants, minus media and channel accounts deleted since (they cannot come back)."""
     from alur.content.models import MediaAsset
-    from alur.publishing.models import ChannelAccount
+    from alur.content.selectors.items import channel_account_names
 
     raw = [dict(v) for v in variants or [] if isinstance(v, dict)]
     media_ids = {m for v in raw for m in v.get("media_ids") or []}
     existing_media = set(MediaAsset.objects.filter(workspace_id=item.workspace_id, pk__in=media_ids).values_list("pk", flat=True))
     account_ids = {int(v["account_id"]) for v in raw if isinstance(v.get("account_id"), int)}
-    existing_accounts = set(
-        ChannelAccount.objects.filter(workspace_id=item.workspace_id, pk__in=account_ids).values_list("pk", flat=True)
-    )
+    existing_accounts = set(channel_account_names(item.workspace_id, account_ids))
     for variant in raw:
         variant["media_ids"] = [m for m in variant.get("media_ids") or [] if m in existing_media]
         if variant.get("account_id") not in existing_accounts:

@@ -21,12 +21,20 @@ from alur.accounts.models import User, Workspace
 from alur.accounts.selectors import membership_of
 from alur.campaigns.models import Campaign
 from alur.content import states
-from alur.content.models import ApprovalMode, ContentItem, ContentStatus, ContentVariant, ContentVersion, MediaAsset
+from alur.content.models import (
+    ApprovalMode,
+    ContentItem,
+    ContentStatus,
+    ContentVariant,
+    ContentVersion,
+    MediaAsset,
+    channel_account_model,
+)
 from alur.content.platforms import ContentKind, Platform
+from alur.content.signals import schedule_changed as schedule_changed_signal
 from alur.core.audit import audit_record, snapshot
 from alur.core.policy import Action, require
 from alur.core.validation import refuse_nul_characters
-from alur.publishing.models import ChannelAccount
 
 ITEM_FIELDS = ("title", "kind", "campaign", "owner", "due_date", "publish_at", "status", "is_shared_with_clients")
 VARIANT_KEYS = ("platform", "account_id", "title", "text", "link", "hashtags", "media_ids")
@@ -78,6 +86,15 @@ def content_snapshot(item: ContentItem) -> dict[str, Any]:
         "title": item.title,
         "kind": item.kind,
         "variants": [_variant_snapshot(v) for v in item.variants.order_by("pk").prefetch_related("media")],
+    }
+
+
+def wording_of(snapshot_data: dict[str, Any]) -> dict[str, Any]:
+    """A content snapshot without the channel accounts: what an approver approves. Choosing the account
+    a variant goes out on is not a change of the content."""
+    return {
+        **snapshot_data,
+        "variants": [{k: v for k, v in variant.items() if k != "account_id"} for variant in snapshot_data["variants"]],
     }
 
 
@@ -141,7 +158,7 @@ def _clean_variants(workspace: Workspace, variants: Any) -> list[dict[str, Any]]
             )
         account_id = raw.get("account_id") or None
         if account_id is not None:
-            account = ChannelAccount.objects.filter(workspace=workspace, pk=account_id).first()
+            account: Any = channel_account_model()._default_manager.filter(workspace=workspace, pk=account_id).first()
             if account is None:
                 raise ValidationError(
                     {"variants": _("Variant %(n)s: choose a channel account of this workspace.") % {"n": index}}
@@ -257,6 +274,7 @@ def content_create(
             publish_at=publish_at,
             status=ContentStatus.IDEA if is_idea else ContentStatus.DRAFT,
             is_shared_with_clients=is_shared_with_clients,
+            content_changed_by=actor,
         )
         _write_variants(item, clean_variants)
         _record_version(item, actor, _("Created"))
@@ -325,11 +343,17 @@ def content_update(
         locked.save()
         if clean_variants is not None:
             _write_variants(locked, clean_variants)
-        content_changed = content_snapshot(locked) != content_before
-        if content_changed:
-            _record_version(locked, actor, note or _("Edited"))
-            approvals.after_content_change(actor=actor, item=locked)
-        _sync_posts(locked)
+        content_after = content_snapshot(locked)
+        if content_after != content_before:
+            if wording_of(content_after) != wording_of(content_before):
+                locked.content_changed_by = actor
+                locked.save(update_fields=["content_changed_by"])
+                _record_version(locked, actor, note or _("Edited"))
+                approvals.after_content_change(actor=actor, item=locked)
+            else:
+                _record_version(locked, actor, note or _("Channel account chosen"))
+                approvals.after_account_change(actor=actor, item=locked)
+        schedule_changed(locked)
         audit_record(
             actor=actor,
             workspace=workspace,
@@ -358,7 +382,7 @@ def _simple_move(actor: User | None, item: ContentItem, target: str) -> ContentI
         before = snapshot(locked, ("status",))
         set_status(locked, target)
         locked.save(update_fields=["status", "updated_at"])
-        _sync_posts(locked)
+        schedule_changed(locked)
         audit_record(
             actor=actor, workspace=locked.workspace, action="content.status", obj=locked, before=before, after={"status": target}
         )
@@ -368,11 +392,10 @@ def _simple_move(actor: User | None, item: ContentItem, target: str) -> ContentI
 # Scheduling -------------------------------------------------------------------------------------
 
 
-def _sync_posts(item: ContentItem) -> None:
-    """The publishing scheduler's rows follow the item in the same transaction (alur.publishing.scheduler)."""
-    from alur.publishing.scheduler import sync_item_posts
-
-    sync_item_posts(item)
+def schedule_changed(item: ContentItem) -> None:
+    """Tell the contexts above (publishing re-plans the item's posts) inside the transaction that
+    changed the locked ``item`` (see :mod:`alur.content.signals`)."""
+    schedule_changed_signal.send(sender=ContentItem, item=item)
 
 
 def _needs_approval(mode: str) -> bool:
@@ -408,7 +431,7 @@ def content_schedule(*, actor: User, item: ContentItem, publish_at: dt.datetime 
         set_status(locked, ContentStatus.SCHEDULED)
         locked.publish_at = when
         locked.save()
-        _sync_posts(locked)
+        schedule_changed(locked)
         audit_record(
             actor=actor,
             workspace=locked.workspace,
@@ -423,6 +446,53 @@ def content_schedule(*, actor: User, item: ContentItem, publish_at: dt.datetime 
 def content_unschedule(*, actor: User, item: ContentItem) -> ContentItem:
     require(actor, membership_of(actor, item.workspace), Action.POST_SCHEDULE, item)
     return _simple_move(actor, item, ContentStatus.APPROVED)
+
+
+# What publishing reports back: the one way a publication outcome changes an item.
+PUBLICATION_OUTCOMES = {
+    ContentStatus.PUBLISHED: (Action.POST_PUBLISH, gettext_noop("all its posts went out")),
+    ContentStatus.FAILED: (Action.POST_PUBLISH, gettext_noop("a post could not be published")),
+    ContentStatus.ROLLED_BACK: (Action.POST_PUBLISH, gettext_noop("its posts were removed from the platforms")),
+    ContentStatus.SCHEDULED: (Action.POST_SCHEDULE, gettext_noop("a failed post was retried")),
+}
+
+
+def content_publication_outcome(
+    *, actor: User | None, item: ContentItem, status: str, next_publish_at: dt.datetime | None = None
+) -> ContentItem:
+    """The item after its posts' outcome, as publishing reports it: *published*, *failed*, *rolled back*,
+    or *scheduled* again (a failed post retried; or, with ``next_publish_at``, a repeating item's next
+    occurrence). ``actor`` is the person who retried or rolled back, ``None`` for the publishing worker.
+
+    Call inside the caller's transaction; the item's row is locked here. Audited as ``content.status``.
+    Publishing keeps its own posts in step, so no ``schedule_changed`` is sent.
+    """
+    if status not in PUBLICATION_OUTCOMES:
+        raise ValueError(f"not a publication outcome: {status}")
+    action, reason = PUBLICATION_OUTCOMES[ContentStatus(status)]
+    if actor is not None:
+        require(actor, membership_of(actor, item.workspace), action, item)
+    with transaction.atomic():
+        locked = ContentItem.objects.select_for_update().select_related("workspace").get(pk=item.pk)
+        before = snapshot(locked, ("status", "publish_at"))
+        if next_publish_at is not None:
+            if status != ContentStatus.SCHEDULED or locked.status != ContentStatus.SCHEDULED:
+                raise _move_error(locked.status, status)
+            locked.publish_at = next_publish_at
+            locked.updated_at = timezone.now()
+            reason = gettext_noop("the next occurrence of its repetition")
+        else:
+            set_status(locked, status)
+        locked.save(update_fields=["status", "publish_at", "updated_at"])
+        audit_record(
+            actor=actor,
+            workspace=locked.workspace,
+            action="content.status",
+            obj=locked,
+            before=before,
+            after={**snapshot(locked, ("status", "publish_at")), "reason": reason},
+        )
+    return locked
 
 
 def expire_unapproved(now: dt.datetime | None = None) -> int:

@@ -1,5 +1,5 @@
 """Pages of approvals: "My approvals", the approval settings (workflow, levels, per-account overrides,
-reminders, channel accounts) and the client review page reached through a signed link."""
+reminders; channel accounts are added under Publishing) and the client review page reached through a signed link."""
 
 from __future__ import annotations
 
@@ -14,16 +14,15 @@ from django.utils.translation import gettext as _
 
 from alur.accounts.forms import add_service_errors
 from alur.accounts.selectors import workspace_members
-from alur.content.editor_forms import ChannelAccountForm, ReminderForm
-from alur.content.models import ApprovalMode
+from alur.content.editor_forms import ReminderForm
+from alur.content.models import ApprovalMode, ApprovalRoute
 from alur.content.selectors import approvals as selectors
 from alur.content.selectors.items import channel_accounts
 from alur.content.services import approvals
 from alur.content.views.items import PLATFORM_ICONS, STATUS_BADGES
-from alur.core.policy import Action, decide
+from alur.core.policy import Action, decide, require_kind
 from alur.core.roles import Role
 from alur.core.tenancy import WorkspaceRequest, request_user, workspace_view
-from alur.publishing import services as publishing
 
 MAX_LEVEL_ROWS = 10
 
@@ -74,8 +73,9 @@ def _level_rows(route: Any) -> list[dict[str, Any]]:
 @workspace_view(Action.CONTENT_VIEW)
 def approval_settings(request: WorkspaceRequest) -> HttpResponse:
     workspace = request.workspace
+    require_kind(request_user(request), request.membership, ApprovalRoute)
     can_manage = bool(decide(request_user(request), request.membership, Action.APPROVAL_SETTINGS))
-    routes = selectors.routes_of(workspace.pk)
+    routes = selectors.routes_of(request.membership)
     default_route = next((r for r in routes if r.account_id is None), None)
     overrides = {r.account_id: r for r in routes if r.account_id is not None}
     settings_row = selectors.content_settings_row(workspace.pk)
@@ -86,7 +86,6 @@ def approval_settings(request: WorkspaceRequest) -> HttpResponse:
             "escalate_after_hours": settings_row.escalate_after_hours,
         },
     )
-    account_form = ChannelAccountForm(request.POST if request.POST.get("form") == "account" else None)
     if request.method == "POST":
         form_name = request.POST.get("form")
         try:
@@ -94,7 +93,7 @@ def approval_settings(request: WorkspaceRequest) -> HttpResponse:
                 account = None
                 account_id = request.POST.get("account", "")
                 if account_id:
-                    account = channel_accounts(workspace.pk).filter(pk=account_id if account_id.isdigit() else 0).first()
+                    account = channel_accounts(request.membership).filter(pk=account_id if account_id.isdigit() else 0).first()
                     if account is None:
                         raise ValidationError(_("Choose a channel account of this workspace."))
                 mode = request.POST.get("mode", "")
@@ -113,14 +112,8 @@ def approval_settings(request: WorkspaceRequest) -> HttpResponse:
                 approvals.reminder_settings_set(actor=request_user(request), workspace=workspace, **reminder_form.cleaned_data)
                 messages.success(request, _("Reminder times saved."))
                 return redirect("content:approval_settings", slug=workspace.slug)
-            if form_name == "account" and account_form.is_valid():
-                publishing.channel_account_create(actor=request_user(request), workspace=workspace, **account_form.cleaned_data)
-                messages.success(request, _("Channel account added."))
-                return redirect("content:approval_settings", slug=workspace.slug)
         except ValidationError as error:
-            if form_name == "account":
-                add_service_errors(account_form, error)
-            elif form_name == "reminders":
+            if form_name == "reminders":
                 add_service_errors(reminder_form, error)
             else:
                 for message in error.messages:
@@ -133,9 +126,8 @@ def approval_settings(request: WorkspaceRequest) -> HttpResponse:
         "level_rows": _level_rows(default_route),
         "roles": [(r.value, r.label) for r in Role if r != Role.CONTRACTOR],
         "members": [(m.user_id, m.user.display_name, m.get_role_display()) for m in workspace_members(workspace)],
-        "accounts": [(a, overrides.get(a.pk)) for a in channel_accounts(workspace.pk)],
+        "accounts": [(a, overrides.get(a.pk)) for a in channel_accounts(request.membership)],
         "reminder_form": reminder_form,
-        "account_form": account_form,
         "can_manage_channels": bool(decide(request_user(request), request.membership, Action.CHANNEL_MANAGE)),
         "icons": PLATFORM_ICONS,
     }
@@ -195,16 +187,15 @@ def client_review(request: HttpRequest, token: str) -> HttpResponse:
         except (ValidationError, PermissionDenied) as error:
             for message in getattr(error, "messages", [str(error)]):
                 messages.error(request, message)
-    from alur.content.models import Comment
+    from alur.content.selectors.collab import comment_threads
 
     context = {
         "link": link,
         "item": item,
         "workspace": item.workspace,
         "variants": list(item.variants.prefetch_related("media").order_by("pk")),
-        "comments": list(
-            Comment.objects.filter(item=item, parent__isnull=True).prefetch_related("replies").order_by("created_at")
-        ),
+        # The reviewer is a client: the team's internal comments are not theirs to read.
+        "comments": comment_threads(item, order="chronological", membership=None),
         "may_decide": approvals.link_may_decide(link),
         "icons": PLATFORM_ICONS,
     }

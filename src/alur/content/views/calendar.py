@@ -70,7 +70,7 @@ def calendar(request: WorkspaceRequest) -> HttpResponse:
     by_day: dict[dt.date, list[ContentItem]] = defaultdict(list)
     for item in found:
         by_day[timezone.localtime(item.publish_at).date()].append(item)
-    events = selectors.events_in_range(request.workspace, start, end)
+    events = selectors.events_in_range(request.membership, start, end)
     events_by_day: dict[dt.date, list[CalendarEvent]] = defaultdict(list)
     for event in events:
         day = max(event.start_date, start)

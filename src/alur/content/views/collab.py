@@ -25,12 +25,12 @@ from alur.content.diffing import SnapshotDiff
 from alur.content.models import CommentAttachment, ContentItem, MediaAsset
 from alur.content.platforms import ContentKind, Platform
 from alur.content.selectors import collab as selectors
-from alur.content.selectors.items import item_visible
+from alur.content.selectors.items import channel_account_names, item_visible
 from alur.content.services import collab as services
 from alur.core.notifications import mark_read
 from alur.core.policy import Action
+from alur.core.roles import Role
 from alur.core.tenancy import WorkspaceRequest, can, request_user, workspace_view
-from alur.publishing.models import ChannelAccount
 
 # Served attachments may never run anything, whatever they contain.
 FILE_POLICY = "default-src 'none'; img-src 'self'; sandbox"
@@ -61,10 +61,11 @@ def _comments_response(
     can_comment = can(request, Action.CONTENT_COMMENT, item)
     context: dict[str, Any] = {
         "item": item,
-        "threads": selectors.comment_threads(item, show="open" if show == "open" else "all"),
-        "counts": selectors.thread_counts(item),
+        "threads": selectors.comment_threads(item, show="open" if show == "open" else "all", membership=request.membership),
+        "counts": selectors.thread_counts(item, membership=request.membership),
         "show": show,
         "can_comment": can_comment,
+        "is_client": request.membership.role == Role.CLIENT,
         "mention_members": services.mentionable(item) if can_comment else [],
         "error": error,
         "error_for": error_for,
@@ -99,11 +100,16 @@ def _after_post(
 
 
 def _post_comment(request: WorkspaceRequest, item: ContentItem, parent_id: int | None) -> HttpResponse:
-    parent = selectors.comment_of(item, parent_id) if parent_id is not None else None
+    parent = selectors.comment_of(item, parent_id, membership=request.membership) if parent_id is not None else None
     body = request.POST.get("body", "")
     try:
         services.comment_add(
-            actor=request_user(request), item=item, body=body, parent=parent, attachments=request.FILES.getlist("attachments")
+            actor=request_user(request),
+            item=item,
+            body=body,
+            parent=parent,
+            attachments=request.FILES.getlist("attachments"),
+            for_client=request.POST.get("for_client", "") in ("1", "on", "true"),
         )
     except ValidationError as error:
         return _after_post(request, item, "", error, error_for=parent_id, body=body)
@@ -128,7 +134,7 @@ def comment_reply(request: WorkspaceRequest, item_id: int, comment_id: int) -> H
 @workspace_view(Action.CONTENT_VIEW)
 def comment_resolve(request: WorkspaceRequest, item_id: int, comment_id: int) -> HttpResponse:
     item = item_visible(request.membership, item_id)
-    comment = selectors.comment_of(item, comment_id)
+    comment = selectors.comment_of(item, comment_id, membership=request.membership)
     resolved = request.POST.get("resolved", "1") not in ("0", "false", "")
     try:
         services.comment_resolve(actor=request_user(request), comment=comment, resolved=resolved)
@@ -153,7 +159,7 @@ def comment_attachment(request: WorkspaceRequest, item_id: int, attachment_id: i
     """An attachment, for members who may see its item (404 for anyone else). The content type is the
     one found from the bytes at upload; PDFs download, images show in the browser."""
     item = item_visible(request.membership, item_id)
-    attachment = selectors.attachment_of(item, attachment_id)
+    attachment = selectors.attachment_of(item, attachment_id, membership=request.membership)
     try:
         handle = attachment.file.storage.open(attachment.file.name or "", "rb")
     except (FileNotFoundError, OSError):
@@ -200,9 +206,7 @@ def _diff_names(item: ContentItem, diff: SnapshotDiff) -> dict[str, dict[Any, st
             if change.field == "account_id":
                 account_ids.update(v for v in (change.before, change.after) if v)
     media = {asset.pk: str(asset) for asset in MediaAsset.objects.filter(workspace_id=item.workspace_id, pk__in=media_ids)}
-    accounts = {
-        account.pk: account.name for account in ChannelAccount.objects.filter(workspace_id=item.workspace_id, pk__in=account_ids)
-    }
+    accounts = channel_account_names(item.workspace_id, account_ids)
     return {
         "media": media,
         "accounts": accounts,

@@ -9,14 +9,16 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alur.accounts.forms import add_service_errors
 from alur.accounts.models import User
-from alur.accounts.selectors import workspace_members
+from alur.accounts.selectors import members_visible, workspace_members
 from alur.campaigns.models import Campaign
+from alur.campaigns.selectors import campaigns_visible
 from alur.content.editor_forms import DecisionForm, ItemForm, NewItemForm, ReviewLinkForm, ScheduleForm, VariantForm
 from alur.content.models import ContentItem, ContentStatus, ContentVariant
 from alur.content.platforms import Platform
@@ -53,11 +55,11 @@ STATUS_BADGES = {
 
 
 def _members(request: WorkspaceRequest) -> list[tuple[int, str]]:
-    return [(m.user_id, m.user.display_name) for m in workspace_members(request.workspace)]
+    return [(m.user_id, m.user.display_name) for m in members_visible(request.membership)]
 
 
 def _campaigns(request: WorkspaceRequest) -> list[tuple[int, str]]:
-    return list(Campaign.objects.filter(workspace=request.workspace).order_by("name").values_list("pk", "name"))
+    return list(campaigns_visible(request.membership).order_by("name").values_list("pk", "name"))
 
 
 def _member_user(request: WorkspaceRequest, user_id: int | None) -> User | None:
@@ -66,7 +68,7 @@ def _member_user(request: WorkspaceRequest, user_id: int | None) -> User | None:
 
 
 def _campaign(request: WorkspaceRequest, campaign_id: int | None) -> Campaign | None:
-    return Campaign.objects.filter(workspace=request.workspace, pk=campaign_id).first() if campaign_id else None
+    return campaigns_visible(request.membership).filter(pk=campaign_id).first() if campaign_id else None
 
 
 def _show_errors(request: WorkspaceRequest, error: ValidationError) -> None:
@@ -154,9 +156,23 @@ def _variant_forms(request: WorkspaceRequest, item: ContentItem, accounts: list[
     return result
 
 
+def _stored_checks(request: WorkspaceRequest, item: ContentItem) -> dict[int, str]:
+    """The checks of each stored variant, rendered here: the read-only view has no live check (its
+    disabled form would post nothing, and an empty variant "fails" every check)."""
+    from alur.content.selectors.guidelines import variant_checks
+    from alur.content.views.guidelines import violations_context
+
+    return {
+        pk: render_to_string("content/_violations.html", violations_context(data, violations), request=request)
+        for pk, (data, violations) in variant_checks(item).items()
+    }
+
+
 def _detail_context(request: WorkspaceRequest, item: ContentItem, **extra: Any) -> dict[str, Any]:
     user = request_user(request)
-    accounts = list(selectors.channel_accounts(request.workspace.pk))
+    can_edit = can(request, Action.CONTENT_EDIT, item)
+    is_editable = item.status in items.states.EDITABLE
+    accounts = list(selectors.channel_accounts(request.membership))
     route = approvals.route_for(item)
     state = approvals.approval_state(item, route)
     used_platforms = set(item.variants.values_list("platform", flat=True))
@@ -187,11 +203,12 @@ def _detail_context(request: WorkspaceRequest, item: ContentItem, **extra: Any) 
         "link_form": ReviewLinkForm(),
         "icons": PLATFORM_ICONS,
         "badges": STATUS_BADGES,
-        "can_edit": can(request, Action.CONTENT_EDIT, item),
+        "can_edit": can_edit,
         "can_schedule": can(request, Action.POST_SCHEDULE, item),
         "can_approve": approvals.can_approve(user, item),
         "can_comment": can(request, Action.CONTENT_COMMENT, item),
-        "is_editable": item.status in items.states.EDITABLE,
+        "is_editable": is_editable,
+        "stored_checks": {} if can_edit and is_editable else _stored_checks(request, item),
     }
     context.update(extra)
     return context
@@ -247,7 +264,7 @@ def variant_save(request: WorkspaceRequest, item_id: int, variant_id: int) -> Ht
     if variant is None:
         messages.error(request, _("That variant no longer exists."))
         return _back(request, item)
-    accounts = [(a.pk, a.name) for a in selectors.channel_accounts(request.workspace.pk) if a.platform == variant.platform]
+    accounts = [(a.pk, a.name) for a in selectors.channel_accounts(request.membership) if a.platform == variant.platform]
     form = VariantForm(request.POST, accounts=accounts)
     if not form.is_valid():
         for field, errors in form.errors.items():

@@ -139,7 +139,7 @@ def media_detail(request: WorkspaceRequest, asset_id: int) -> HttpResponse:
         "content/media_detail.html",
         {
             "asset": asset,
-            "usage": selectors.media_usage(asset),
+            "usage": selectors.media_usage(asset, request.membership),
             "can_edit": can(request, Action.CONTENT_EDIT, asset),
             "errors": errors,
             "posted": request.POST if errors else None,

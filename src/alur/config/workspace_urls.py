@@ -1,8 +1,11 @@
+"""The workspace-wide pages (start, workspace home, audit log, health check). They read accounts, so they
+live in ``config`` on top of the contexts; their URL names keep the ``core:`` namespace."""
+
 from __future__ import annotations
 
 from django.urls import path
 
-from alur.core import views
+from alur.config import views
 
 app_name = "core"
 

@@ -1,4 +1,6 @@
-"""What every page's layout needs: the current workspace, the switcher's list and the allowed actions."""
+"""What every page's layout needs: the current workspace, the switcher's list and the allowed actions.
+
+It reads accounts and publishing, so it lives in ``config`` (on top of every context), not in ``core``."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ from django.http import HttpRequest
 
 from alur.accounts.selectors import memberships_for_user
 from alur.core.notifications import unread_count
-from alur.core.policy import allowed_actions
+from alur.core.policy import allowed_actions, decide_workspace_create
+from alur.core.roles import OUTSIDE_ROLES
 
 NATIVE_LANGUAGE_NAMES = [("id", "Bahasa Indonesia"), ("en", "English")]
 
@@ -19,8 +22,11 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     memberships = list(memberships_for_user(user)) if user is not None and user.is_authenticated else []
     return {
         "current_membership": membership,
+        # Clients and contractors: links to the team's own pages (settings, playbooks...) stay hidden.
+        "is_outside_member": membership is not None and membership.role in OUTSIDE_ROLES,
         "current_workspace": membership.workspace if membership is not None else None,
         "my_memberships": memberships,
+        "may_create_workspace": bool(decide_workspace_create(user, (m.role for m in memberships))),
         "can": {action.value.replace(".", "_") for action in allowed_actions(membership)},
         # Each language in its own name, so a person can find theirs whatever the page's language.
         "alur_languages": NATIVE_LANGUAGE_NAMES,

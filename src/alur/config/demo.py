@@ -1,6 +1,7 @@
 """The demo workspace: an Indonesian coffee brand with one user per role, created or refreshed idempotently.
 
 Each context adds its demo data with a call in :func:`demo_seed`, so ``alur demo`` grows with the product.
+It lives in ``config`` (on top of every context), so no context imports one above it to seed its demo.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from alur.analytics.demo import analytics_demo_seed
 from alur.campaigns.demo import campaigns_demo_seed
 from alur.content.demo import content_demo_seed
 from alur.core.roles import Role
+from alur.publishing.demo import publishing_demo_accounts, record_history
 from alur.strategy.demo import strategy_demo_seed
 
 DEMO_PASSWORD = "alur-demo"
@@ -91,7 +93,8 @@ def demo_seed() -> Workspace:
         _ensure_member(client_workspace, users["creator"], Role.CONTENT_CREATOR)
         strategy_demo_seed(workspace, users)
         campaigns_demo_seed(workspace, users)
-        content_demo_seed(workspace, users)
+        accounts = publishing_demo_accounts(workspace, manager)
+        content_demo_seed(workspace, users, accounts=accounts, record_history=record_history)
         analytics_demo_seed(workspace, users)
     return workspace
 
