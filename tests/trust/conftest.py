@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import transaction
@@ -115,11 +116,11 @@ def _enrich(workspace: Workspace, people: dict[str, User]) -> None:
 
 
 @pytest.fixture(scope="package")
-def demo_world(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[DemoWorld]:
+def demo_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[DemoWorld]:
     warehouse = override_settings(WAREHOUSE_URL=f"duckdb://{Path(tempfile.mkdtemp(prefix='alur-trust-')) / 'w.duckdb'}")
     warehouse.enable()
     try:
-        with django_db_blocker.unblock(), transaction.atomic():  # type: ignore[attr-defined]
+        with django_db_blocker.unblock(), transaction.atomic():
             workspace = demo_seed()
             people = {person.local_part: User.objects.get(email=demo_email(person)) for person in DEMO_PEOPLE}
             _enrich(workspace, people)
@@ -138,3 +139,13 @@ def demo_world(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) 
             transaction.set_rollback(True)
     finally:
         warehouse.disable()
+
+
+SUMMARY: list[str] = []  # lines the checks add (pages per role, fuzz cases, seconds), shown after the run
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if SUMMARY:
+        terminalreporter.section("trust checks")
+        for line in SUMMARY:
+            terminalreporter.write_line(line)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
 from alur.core.roles import Role
-from tests.trust.conftest import DemoWorld
+from tests.trust.conftest import SUMMARY, DemoWorld
 
 EXAMPLES = int(os.environ.get("ALUR_FUZZ_EXAMPLES", "12"))  # per operation
 DOCUMENT = Path(__file__).parents[2] / "src/alur/api/openapi.json"
@@ -25,7 +26,22 @@ ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "pos
 
 schema = schemathesis.openapi.from_path(str(DOCUMENT))
 schema.app = WSGIHandler()
-STATS = {"cases": 0, "started": 0.0}
+STATS = {"cases": 0, "operations": 0}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def fuzz_summary() -> Iterator[None]:
+    started = time.monotonic()
+    yield
+    if STATS["cases"]:
+        SUMMARY.append(
+            f"API fuzz: {STATS['cases']} cases over {STATS['operations']} operations in {time.monotonic() - started:.0f}s"
+        )
+
+
+@pytest.fixture(autouse=True)
+def count_operation() -> None:
+    STATS["operations"] += 1
 
 
 def aim(case: schemathesis.Case) -> None:
@@ -50,7 +66,6 @@ def aim(case: schemathesis.Case) -> None:
 )
 def test_api_conforms_to_its_document(case: schemathesis.Case, demo_world: DemoWorld) -> None:
     STATS["cases"] += 1
-    STATS["started"] = STATS["started"] or time.monotonic()
     aim(case)
     headers = {"Authorization": f"Bearer {demo_world.tokens[Role.MANAGER]}"}
     response = case.call(headers=headers, base_url="http://testserver")
