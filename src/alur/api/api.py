@@ -61,7 +61,36 @@ class SessionAuth(APIKeyCookie):
         return None
 
 
-api = NinjaAPI(
+ANY_ERROR = {"type": "object", "properties": {"detail": {"title": "Detail"}}, "required": ["detail"], "title": "ErrorOut"}
+
+
+class AlurAPI(NinjaAPI):
+    """The API, whose document names the answers every operation can give besides its own: 401 when it needs a
+    token (missing, unknown, expired or revoked), 400 when it takes a body (one that is not JSON) and 422 when
+    it takes input (a value out of its type or bounds, refused before the operation runs)."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        error = {"$ref": "#/components/schemas/ErrorOut"} if "ErrorOut" in schema["components"].get("schemas", {}) else ANY_ERROR
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation["responses"] = {str(code): answer for code, answer in operation["responses"].items()}
+                if operation.get("security"):
+                    responses.setdefault(
+                        "401", {"description": "Unauthorized", "content": {"application/json": {"schema": error}}}
+                    )
+                if operation.get("requestBody"):
+                    responses.setdefault(
+                        "400", {"description": "Bad Request", "content": {"application/json": {"schema": error}}}
+                    )
+                if operation.get("parameters") or operation.get("requestBody"):
+                    responses.setdefault(
+                        "422", {"description": "Unprocessable Content", "content": {"application/json": {"schema": error}}}
+                    )
+        return schema
+
+
+api = AlurAPI(
     title="Alur API",
     version="1",
     description="Alur's REST API. Authenticate with a personal API token: `Authorization: Bearer alur_…`.",

@@ -19,6 +19,7 @@ from alur.campaigns import selectors, services
 from alur.campaigns.models import Campaign, CampaignSettings, WorkflowDefinition
 from alur.campaigns.workflow import mermaid
 from alur.core.policy import Action, require, require_kind
+from alur.core.validation import Id
 
 router = Router(tags=["campaigns"])
 
@@ -60,7 +61,7 @@ class CampaignOut(Schema):
     awaiting_approval: bool
     missing_to_advance: list[MissingOut]
     brief: dict[str, str]
-    key_result_ids: list[int]
+    key_result_ids: list[Id]
     budget: list[BudgetLineOut]
     pending_budget_requests: list[BudgetRequestOut]
 
@@ -91,7 +92,7 @@ class BriefPatch(Schema):
     escalation_path: str | None = None
     channels: list[Channel] | None = None
     is_shared_with_clients: bool | None = None
-    key_result_ids: list[int] | None = None
+    key_result_ids: list[Id] | None = None
 
 
 class OutputIn(Schema):
@@ -190,13 +191,13 @@ def _campaign_out(campaign: Campaign) -> CampaignOut:
     )
 
 
-def _campaign(request: HttpRequest, slug: str, campaign_id: int) -> tuple[Membership, Campaign]:
+def _campaign(request: HttpRequest, slug: str, campaign_id: Id) -> tuple[Membership, Campaign]:
     membership = api_membership(request, slug)
     require(_user(request), membership, Action.CAMPAIGN_VIEW)
     return membership, selectors.campaign_visible(membership, campaign_id)
 
 
-def _write(request: HttpRequest, slug: str, campaign_id: int) -> tuple[Membership, Campaign]:
+def _write(request: HttpRequest, slug: str, campaign_id: Id) -> tuple[Membership, Campaign]:
     membership, campaign = _campaign(request, slug, campaign_id)
     require_write_scope(request)
     return membership, campaign
@@ -236,7 +237,7 @@ def campaign_create(request: HttpRequest, slug: str, payload: CampaignIn) -> Sta
 
 
 @router.get("/workspaces/{slug}/campaigns/{campaign_id}", response={200: CampaignOut, 403: ErrorOut, 404: ErrorOut})
-def campaign_detail(request: HttpRequest, slug: str, campaign_id: int) -> CampaignOut:
+def campaign_detail(request: HttpRequest, slug: str, campaign_id: Id) -> CampaignOut:
     return _campaign_out(_campaign(request, slug, campaign_id)[1])
 
 
@@ -249,7 +250,7 @@ class CampaignPatch(Schema):
 
 
 @router.patch("/workspaces/{slug}/campaigns/{campaign_id}", response=ANSWERS)
-def campaign_update(request: HttpRequest, slug: str, campaign_id: int, payload: CampaignPatch) -> CampaignOut:
+def campaign_update(request: HttpRequest, slug: str, campaign_id: Id, payload: CampaignPatch) -> CampaignOut:
     membership, campaign = _write(request, slug, campaign_id)
     changes = payload.dict(exclude_unset=True)
     if "name" in changes and changes["name"] is None:
@@ -259,7 +260,7 @@ def campaign_update(request: HttpRequest, slug: str, campaign_id: int, payload: 
 
 
 @router.patch("/workspaces/{slug}/campaigns/{campaign_id}/brief", response=ANSWERS)
-def brief_update(request: HttpRequest, slug: str, campaign_id: int, payload: BriefPatch) -> CampaignOut:
+def brief_update(request: HttpRequest, slug: str, campaign_id: Id, payload: BriefPatch) -> CampaignOut:
     membership, campaign = _write(request, slug, campaign_id)
     changes = payload.dict(exclude_unset=True, exclude_none=True)
     key_result_ids = changes.pop("key_result_ids", None)
@@ -268,7 +269,7 @@ def brief_update(request: HttpRequest, slug: str, campaign_id: int, payload: Bri
 
 
 @router.post("/workspaces/{slug}/campaigns/{campaign_id}/outputs", response=ANSWERS)
-def output_save(request: HttpRequest, slug: str, campaign_id: int, payload: OutputIn) -> CampaignOut:
+def output_save(request: HttpRequest, slug: str, campaign_id: Id, payload: OutputIn) -> CampaignOut:
     membership, campaign = _write(request, slug, campaign_id)
     services.output_save(
         actor=_user(request),
@@ -282,7 +283,7 @@ def output_save(request: HttpRequest, slug: str, campaign_id: int, payload: Outp
 
 
 @router.post("/workspaces/{slug}/campaigns/{campaign_id}/checklist", response=ANSWERS)
-def checklist_mark(request: HttpRequest, slug: str, campaign_id: int, payload: ChecklistIn) -> CampaignOut:
+def checklist_mark(request: HttpRequest, slug: str, campaign_id: Id, payload: ChecklistIn) -> CampaignOut:
     membership, campaign = _write(request, slug, campaign_id)
     services.checklist_mark(
         actor=_user(request), campaign=campaign, stage_key=campaign.stage_key, item_key=payload.item_key, is_done=payload.done
@@ -291,7 +292,7 @@ def checklist_mark(request: HttpRequest, slug: str, campaign_id: int, payload: C
 
 
 @router.put("/workspaces/{slug}/campaigns/{campaign_id}/budget", response=ANSWERS)
-def budget_line_set(request: HttpRequest, slug: str, campaign_id: int, payload: BudgetLineIn) -> CampaignOut:
+def budget_line_set(request: HttpRequest, slug: str, campaign_id: Id, payload: BudgetLineIn) -> CampaignOut:
     membership, campaign = _write(request, slug, campaign_id)
     services.budget_line_set(
         actor=_user(request),
@@ -306,7 +307,7 @@ def budget_line_set(request: HttpRequest, slug: str, campaign_id: int, payload: 
 
 @router.post("/workspaces/{slug}/campaigns/{campaign_id}/budget-requests/{request_id}/decision", response=ANSWERS)
 def budget_request_decide(
-    request: HttpRequest, slug: str, campaign_id: int, request_id: int, payload: CampaignDecisionIn
+    request: HttpRequest, slug: str, campaign_id: Id, request_id: Id, payload: CampaignDecisionIn
 ) -> CampaignOut:
     membership, campaign = _write(request, slug, campaign_id)
     pending = selectors.budget_requests_pending(campaign).filter(pk=request_id).first()
@@ -357,28 +358,28 @@ def campaign_settings_update(request: HttpRequest, slug: str, payload: CampaignS
 
 
 @router.post("/workspaces/{slug}/campaigns/{campaign_id}/approval-request", response=ANSWERS)
-def approval_request(request: HttpRequest, slug: str, campaign_id: int) -> CampaignOut:
+def approval_request(request: HttpRequest, slug: str, campaign_id: Id) -> CampaignOut:
     membership, campaign = _write(request, slug, campaign_id)
     services.approval_request(actor=_user(request), campaign=campaign)
     return _fresh(membership, campaign)
 
 
 @router.post("/workspaces/{slug}/campaigns/{campaign_id}/approval-decision", response=ANSWERS)
-def approval_decide(request: HttpRequest, slug: str, campaign_id: int, payload: CampaignDecisionIn) -> CampaignOut:
+def approval_decide(request: HttpRequest, slug: str, campaign_id: Id, payload: CampaignDecisionIn) -> CampaignOut:
     membership, campaign = _write(request, slug, campaign_id)
     services.approval_decide(actor=_user(request), campaign=campaign, is_approved=payload.approve, comment=payload.comment)
     return _fresh(membership, campaign)
 
 
 @router.post("/workspaces/{slug}/campaigns/{campaign_id}/advance", response=ANSWERS)
-def advance(request: HttpRequest, slug: str, campaign_id: int) -> CampaignOut:
+def advance(request: HttpRequest, slug: str, campaign_id: Id) -> CampaignOut:
     membership, campaign = _write(request, slug, campaign_id)
     services.campaign_advance(actor=_user(request), campaign=campaign)
     return _fresh(membership, campaign)
 
 
 @router.post("/workspaces/{slug}/campaigns/{campaign_id}/kpi-review", response=ANSWERS)
-def kpi_review(request: HttpRequest, slug: str, campaign_id: int, payload: KpiReviewIn) -> CampaignOut:
+def kpi_review(request: HttpRequest, slug: str, campaign_id: Id, payload: KpiReviewIn) -> CampaignOut:
     membership, campaign = _write(request, slug, campaign_id)
     services.kpi_review(
         actor=_user(request),
@@ -391,7 +392,7 @@ def kpi_review(request: HttpRequest, slug: str, campaign_id: int, payload: KpiRe
 
 
 @router.get("/workspaces/{slug}/campaigns/{campaign_id}/raci", response={200: list[RaciRowOut], 403: ErrorOut, 404: ErrorOut})
-def raci_list(request: HttpRequest, slug: str, campaign_id: int) -> list[RaciRowOut]:
+def raci_list(request: HttpRequest, slug: str, campaign_id: Id) -> list[RaciRowOut]:
     _membership, campaign = _campaign(request, slug, campaign_id)
     return [RaciRowOut(stage_key=row.stage_key, **row.letters) for row in selectors.raci_matrix(campaign)]
 
@@ -400,7 +401,7 @@ def raci_list(request: HttpRequest, slug: str, campaign_id: int) -> list[RaciRow
     "/workspaces/{slug}/campaigns/{campaign_id}/raci",
     response={200: list[RaciRowOut], 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
 )
-def raci_set(request: HttpRequest, slug: str, campaign_id: int, payload: RaciIn) -> list[RaciRowOut]:
+def raci_set(request: HttpRequest, slug: str, campaign_id: Id, payload: RaciIn) -> list[RaciRowOut]:
     membership, campaign = _write(request, slug, campaign_id)
     member = workspace_members(membership.workspace).filter(user__email=payload.user.strip().lower()).first()
     if member is None:
@@ -470,7 +471,7 @@ class RiskIn(Schema):
 
 
 @router.post("/workspaces/{slug}/campaigns/{campaign_id}/risks", response=ANSWERS)
-def risk_add(request: HttpRequest, slug: str, campaign_id: int, payload: RiskIn) -> CampaignOut:
+def risk_add(request: HttpRequest, slug: str, campaign_id: Id, payload: RiskIn) -> CampaignOut:
     membership, campaign = _write(request, slug, campaign_id)
     owner = workspace_members(membership.workspace).filter(user__email=payload.owner.strip().lower()).first()
     if owner is None:
@@ -513,7 +514,7 @@ class TaskMoveIn(Schema):
 
 
 class DependencyIn(Schema):
-    depends_on: int
+    depends_on: Id
 
 
 def _task_out(task: Any) -> TaskOut:
@@ -531,7 +532,7 @@ def _task_out(task: Any) -> TaskOut:
 
 
 @router.get("/workspaces/{slug}/campaigns/{campaign_id}/tasks", response={200: list[TaskOut], 403: ErrorOut, 404: ErrorOut})
-def task_list(request: HttpRequest, slug: str, campaign_id: int) -> list[TaskOut]:
+def task_list(request: HttpRequest, slug: str, campaign_id: Id) -> list[TaskOut]:
     membership, campaign = _campaign(request, slug, campaign_id)
     return [_task_out(t) for t in selectors.campaign_tasks(membership, campaign)]
 
@@ -539,7 +540,7 @@ def task_list(request: HttpRequest, slug: str, campaign_id: int) -> list[TaskOut
 @router.post(
     "/workspaces/{slug}/campaigns/{campaign_id}/tasks", response={201: TaskOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 )
-def task_create(request: HttpRequest, slug: str, campaign_id: int, payload: TaskIn) -> Status[TaskOut]:
+def task_create(request: HttpRequest, slug: str, campaign_id: Id, payload: TaskIn) -> Status[TaskOut]:
     membership, campaign = _write(request, slug, campaign_id)
     owner = workspace_members(membership.workspace).filter(user__email=payload.owner.strip().lower()).first()
     if owner is None:
@@ -560,7 +561,7 @@ def task_create(request: HttpRequest, slug: str, campaign_id: int, payload: Task
     "/workspaces/{slug}/campaigns/{campaign_id}/tasks/{task_id}/move",
     response={200: TaskOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
 )
-def task_move(request: HttpRequest, slug: str, campaign_id: int, task_id: int, payload: TaskMoveIn) -> TaskOut:
+def task_move(request: HttpRequest, slug: str, campaign_id: Id, task_id: Id, payload: TaskMoveIn) -> TaskOut:
     membership, campaign = _write(request, slug, campaign_id)
     task = services.task_move(
         actor=_user(request),
@@ -575,7 +576,7 @@ def task_move(request: HttpRequest, slug: str, campaign_id: int, task_id: int, p
     "/workspaces/{slug}/campaigns/{campaign_id}/tasks/{task_id}/dependencies",
     response={200: TaskOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
 )
-def task_dependency(request: HttpRequest, slug: str, campaign_id: int, task_id: int, payload: DependencyIn) -> TaskOut:
+def task_dependency(request: HttpRequest, slug: str, campaign_id: Id, task_id: Id, payload: DependencyIn) -> TaskOut:
     membership, campaign = _write(request, slug, campaign_id)
     task = selectors.task_of(membership, campaign, task_id)
     services.task_add_dependency(
@@ -588,7 +589,7 @@ def task_dependency(request: HttpRequest, slug: str, campaign_id: int, task_id: 
     "/workspaces/{slug}/campaigns/{campaign_id}/tasks/{task_id}/dependencies/{depends_on_id}",
     response={200: TaskOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
 )
-def task_dependency_remove(request: HttpRequest, slug: str, campaign_id: int, task_id: int, depends_on_id: int) -> TaskOut:
+def task_dependency_remove(request: HttpRequest, slug: str, campaign_id: Id, task_id: Id, depends_on_id: Id) -> TaskOut:
     """The task no longer waits for ``depends_on_id``; 422 when it did not."""
     membership, campaign = _write(request, slug, campaign_id)
     task = selectors.task_of(membership, campaign, task_id)
@@ -612,7 +613,7 @@ class PlaybookOut(Schema):
 
 
 class PlaybookApplyIn(Schema):
-    playbook_id: int
+    playbook_id: Id
 
 
 @router.get("/workspaces/{slug}/playbooks", response={200: list[PlaybookOut], 403: ErrorOut, 404: ErrorOut})
@@ -635,7 +636,7 @@ def playbook_create(request: HttpRequest, slug: str, payload: PlaybookIn) -> Sta
 @router.post(
     "/workspaces/{slug}/campaigns/{campaign_id}/playbook", response={201: TaskOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 )
-def playbook_apply(request: HttpRequest, slug: str, campaign_id: int, payload: PlaybookApplyIn) -> Status[TaskOut]:
+def playbook_apply(request: HttpRequest, slug: str, campaign_id: Id, payload: PlaybookApplyIn) -> Status[TaskOut]:
     membership, campaign = _write(request, slug, campaign_id)
     playbook = selectors.playbooks(membership).filter(pk=payload.playbook_id).first()
     if playbook is None:
@@ -678,7 +679,7 @@ def workflow_list(request: HttpRequest, slug: str, language: Literal["id", "en"]
     "/workspaces/{slug}/workflows/{workflow_id}/versions",
     response={201: WorkflowOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
 )
-def workflow_publish(request: HttpRequest, slug: str, workflow_id: int, payload: WorkflowVersionIn) -> Status[WorkflowOut]:
+def workflow_publish(request: HttpRequest, slug: str, workflow_id: Id, payload: WorkflowVersionIn) -> Status[WorkflowOut]:
     """Publish a new version of a workflow; running campaigns keep the version they started with."""
     membership = api_membership(request, slug)
     require_write_scope(request)

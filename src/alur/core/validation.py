@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from pydantic import Field
 
 
 def refuse_nul_characters(**values: Any) -> None:
@@ -18,3 +19,10 @@ def refuse_nul_characters(**values: Any) -> None:
     }
     if errors:
         raise ValidationError(errors)
+
+
+# The largest id a row can have on either database (a signed 64-bit integer: SQLite's INTEGER, PostgreSQL's
+# bigint). An API id outside 1..MAX_ID names nothing: it is refused with 422 before any query, where the
+# database would fail on it (an overflow is a server error, not an answer).
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]

@@ -13,6 +13,7 @@ from alur.accounts.api import ErrorOut, api_membership, require_write_scope
 from alur.accounts.models import User
 from alur.content.api.items import ANSWERS, ItemOut, _item, item_out
 from alur.core.policy import Action, require, require_kind
+from alur.core.validation import Id
 from alur.publishing import crypto, selectors, services
 from alur.publishing.connectors import available
 from alur.publishing.models import ChannelAccount, Post, PublishAttempt, PublishingSettings
@@ -80,9 +81,9 @@ class AttemptOut(Schema):
 
 class PostOut(Schema):
     id: int
-    item_id: int
+    item_id: Id
     item_title: str
-    account_id: int
+    account_id: Id
     account_name: str
     platform: str
     status: str
@@ -231,7 +232,7 @@ def account_create(request: HttpRequest, slug: str, payload: AccountIn) -> Statu
 
 
 @router.patch("/workspaces/{slug}/channel-accounts/{account_id}", response={200: AccountOut, **ERRORS})
-def account_update(request: HttpRequest, slug: str, account_id: int, payload: AccountPatch) -> AccountOut:
+def account_update(request: HttpRequest, slug: str, account_id: Id, payload: AccountPatch) -> AccountOut:
     membership = api_membership(request, slug)
     require_write_scope(request)
     account = selectors.account_visible(membership, account_id)
@@ -242,7 +243,7 @@ def account_update(request: HttpRequest, slug: str, account_id: int, payload: Ac
 
 
 @router.post("/workspaces/{slug}/channel-accounts/{account_id}/test", response={200: AccountOut, **ERRORS})
-def account_test(request: HttpRequest, slug: str, account_id: int) -> AccountOut:
+def account_test(request: HttpRequest, slug: str, account_id: Id) -> AccountOut:
     membership = api_membership(request, slug)
     require_write_scope(request)
     account = selectors.account_visible(membership, account_id)
@@ -250,7 +251,7 @@ def account_test(request: HttpRequest, slug: str, account_id: int) -> AccountOut
 
 
 @router.get("/workspaces/{slug}/posts", response={200: list[PostOut], **ERRORS})
-def post_list(request: HttpRequest, slug: str, status: str = "", item: int | None = None) -> list[dict[str, Any]]:
+def post_list(request: HttpRequest, slug: str, status: str = "", item: Id | None = None) -> list[dict[str, Any]]:
     membership = api_membership(request, slug)
     require(_user(request), membership, Action.CONTENT_VIEW)
     posts = selectors.posts_visible(membership, status=status if status in Post.Status.values else "")
@@ -260,7 +261,7 @@ def post_list(request: HttpRequest, slug: str, status: str = "", item: int | Non
 
 
 @router.get("/workspaces/{slug}/posts/{post_id}", response={200: PostDetailOut, **ERRORS})
-def post_detail(request: HttpRequest, slug: str, post_id: int) -> dict[str, Any]:
+def post_detail(request: HttpRequest, slug: str, post_id: Id) -> dict[str, Any]:
     membership = api_membership(request, slug)
     require(_user(request), membership, Action.CONTENT_VIEW)
     post = selectors.post_visible(membership, post_id)
@@ -268,7 +269,7 @@ def post_detail(request: HttpRequest, slug: str, post_id: int) -> dict[str, Any]
 
 
 @router.post("/workspaces/{slug}/posts/{post_id}/retry", response={200: PostOut, **ERRORS})
-def post_retry(request: HttpRequest, slug: str, post_id: int) -> dict[str, Any]:
+def post_retry(request: HttpRequest, slug: str, post_id: Id) -> dict[str, Any]:
     membership = api_membership(request, slug)
     require_write_scope(request)
     post = services.post_retry(actor=_user(request), post=selectors.post_visible(membership, post_id))
@@ -276,7 +277,7 @@ def post_retry(request: HttpRequest, slug: str, post_id: int) -> dict[str, Any]:
 
 
 @router.post("/workspaces/{slug}/posts/{post_id}/rollback", response={200: PostOut, **ERRORS})
-def post_rollback(request: HttpRequest, slug: str, post_id: int) -> dict[str, Any]:
+def post_rollback(request: HttpRequest, slug: str, post_id: Id) -> dict[str, Any]:
     membership = api_membership(request, slug)
     require_write_scope(request)
     post = services.post_rollback(actor=_user(request), post=selectors.post_visible(membership, post_id))
@@ -284,19 +285,19 @@ def post_rollback(request: HttpRequest, slug: str, post_id: int) -> dict[str, An
 
 
 @router.post("/workspaces/{slug}/content/{item_id}/post-now", response=ANSWERS)
-def post_now(request: HttpRequest, slug: str, item_id: int) -> ItemOut:
+def post_now(request: HttpRequest, slug: str, item_id: Id) -> ItemOut:
     _membership, item = _item(request, slug, item_id, write=True)
     return item_out(services.post_now(actor=_user(request), item=item))
 
 
 @router.post("/workspaces/{slug}/content/{item_id}/queue", response=ANSWERS)
-def add_to_queue(request: HttpRequest, slug: str, item_id: int) -> ItemOut:
+def add_to_queue(request: HttpRequest, slug: str, item_id: Id) -> ItemOut:
     _membership, item = _item(request, slug, item_id, write=True)
     return item_out(services.add_to_queue(actor=_user(request), item=item))
 
 
 @router.put("/workspaces/{slug}/content/{item_id}/recurrence", response=ANSWERS)
-def recurrence_set(request: HttpRequest, slug: str, item_id: int, payload: RecurrenceIn) -> ItemOut:
+def recurrence_set(request: HttpRequest, slug: str, item_id: Id, payload: RecurrenceIn) -> ItemOut:
     _membership, item = _item(request, slug, item_id, write=True)
     services.recurrence_set(actor=_user(request), item=item, kind=payload.kind, interval=payload.interval, until=payload.until)
     return item_out(item)

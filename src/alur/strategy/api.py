@@ -17,6 +17,7 @@ from alur.accounts.models import Membership, User
 from alur.accounts.selectors import workspace_members
 from alur.core.forms import NUMBER_TEXT, NumberInput
 from alur.core.policy import Action, require
+from alur.core.validation import Id
 from alur.strategy import selectors, services
 from alur.strategy.models import BusinessGoal, KeyResult, Objective
 
@@ -77,9 +78,9 @@ class KeyResultOut(Schema):
 class ObjectiveIn(Schema):
     title: str = Field(max_length=250)
     description: str = ""
-    period_id: int
+    period_id: Id
     owner: str = Field(description="Email of the member who owns the objective.")
-    business_goal_id: int | None = None
+    business_goal_id: Id | None = None
     is_shared_with_clients: bool = False
 
 
@@ -182,7 +183,7 @@ def period_create(request: HttpRequest, slug: str, payload: PeriodIn) -> Status[
 
 
 @router.get("/workspaces/{slug}/objectives", response={200: list[ObjectiveOut], 403: ErrorOut, 404: ErrorOut})
-def objective_list(request: HttpRequest, slug: str, period_id: int | None = None) -> list[ObjectiveOut]:
+def objective_list(request: HttpRequest, slug: str, period_id: Id | None = None) -> list[ObjectiveOut]:
     membership = api_membership(request, slug)
     require(_user(request), membership, Action.OBJECTIVE_VIEW)
     period = selectors.periods(membership).filter(pk=period_id).first() if period_id else None
@@ -219,7 +220,7 @@ def objective_create(request: HttpRequest, slug: str, payload: ObjectiveIn) -> S
 
 
 @router.get("/workspaces/{slug}/objectives/{objective_id}", response={200: ObjectiveOut, 403: ErrorOut, 404: ErrorOut})
-def objective_detail(request: HttpRequest, slug: str, objective_id: int) -> ObjectiveOut:
+def objective_detail(request: HttpRequest, slug: str, objective_id: Id) -> ObjectiveOut:
     membership = api_membership(request, slug)
     require(_user(request), membership, Action.OBJECTIVE_VIEW)
     return _objective_out(selectors.objective_visible(membership, objective_id))
@@ -229,7 +230,7 @@ def objective_detail(request: HttpRequest, slug: str, objective_id: int) -> Obje
     "/workspaces/{slug}/objectives/{objective_id}/key-results",
     response={201: ObjectiveOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
 )
-def key_result_create(request: HttpRequest, slug: str, objective_id: int, payload: KeyResultIn) -> Status[ObjectiveOut]:
+def key_result_create(request: HttpRequest, slug: str, objective_id: Id, payload: KeyResultIn) -> Status[ObjectiveOut]:
     membership = api_membership(request, slug)
     require_write_scope(request)
     objective = selectors.objective_visible(membership, objective_id)
@@ -271,7 +272,7 @@ class KeyResultPatch(Schema):
 @router.patch(
     "/workspaces/{slug}/key-results/{key_result_id}", response={200: ObjectiveOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 )
-def key_result_update(request: HttpRequest, slug: str, key_result_id: int, payload: KeyResultPatch) -> ObjectiveOut:
+def key_result_update(request: HttpRequest, slug: str, key_result_id: Id, payload: KeyResultPatch) -> ObjectiveOut:
     membership = api_membership(request, slug)
     require_write_scope(request)
     key_result = selectors.key_result_visible(membership, key_result_id)
@@ -288,7 +289,7 @@ def key_result_update(request: HttpRequest, slug: str, key_result_id: int, paylo
 @router.delete(
     "/workspaces/{slug}/key-results/{key_result_id}", response={204: None, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 )
-def key_result_delete(request: HttpRequest, slug: str, key_result_id: int) -> Status[None]:
+def key_result_delete(request: HttpRequest, slug: str, key_result_id: Id) -> Status[None]:
     """Deletes the key result with its check-ins; refused (422) while a campaign counts on it as a KPI."""
     membership = api_membership(request, slug)
     require_write_scope(request)
@@ -298,7 +299,7 @@ def key_result_delete(request: HttpRequest, slug: str, key_result_id: int) -> St
 
 
 @router.get("/workspaces/{slug}/key-results/{key_result_id}/check-ins", response={200: list[CheckInOut], 404: ErrorOut})
-def check_in_list(request: HttpRequest, slug: str, key_result_id: int) -> list[CheckInOut]:
+def check_in_list(request: HttpRequest, slug: str, key_result_id: Id) -> list[CheckInOut]:
     membership = api_membership(request, slug)
     key_result = selectors.key_result_visible(membership, key_result_id)
     return [
@@ -313,7 +314,7 @@ def check_in_list(request: HttpRequest, slug: str, key_result_id: int) -> list[C
     "/workspaces/{slug}/key-results/{key_result_id}/check-ins",
     response={201: CheckInOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
 )
-def check_in_create(request: HttpRequest, slug: str, key_result_id: int, payload: CheckInIn) -> Status[CheckInOut]:
+def check_in_create(request: HttpRequest, slug: str, key_result_id: Id, payload: CheckInIn) -> Status[CheckInOut]:
     membership = api_membership(request, slug)
     require_write_scope(request)
     key_result: KeyResult = selectors.key_result_visible(membership, key_result_id)
@@ -369,7 +370,7 @@ class ObjectivePatch(Schema):
 @router.patch(
     "/workspaces/{slug}/objectives/{objective_id}", response={200: ObjectiveOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 )
-def objective_update(request: HttpRequest, slug: str, objective_id: int, payload: ObjectivePatch) -> ObjectiveOut:
+def objective_update(request: HttpRequest, slug: str, objective_id: Id, payload: ObjectivePatch) -> ObjectiveOut:
     membership = api_membership(request, slug)
     require_write_scope(request)
     objective = selectors.objective_visible(membership, objective_id)
@@ -385,7 +386,7 @@ def objective_update(request: HttpRequest, slug: str, objective_id: int, payload
 
 class ReviewIn(Schema):
     reflection: str
-    decisions: dict[int, Literal["carry_over", "drop"]] = Field(
+    decisions: dict[Id, Literal["carry_over", "drop"]] = Field(
         description="Key result id → carry_over or drop, for every key result."
     )
 
@@ -394,7 +395,7 @@ class ReviewIn(Schema):
     "/workspaces/{slug}/objectives/{objective_id}/review",
     response={200: ObjectiveOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
 )
-def objective_review(request: HttpRequest, slug: str, objective_id: int, payload: ReviewIn) -> ObjectiveOut:
+def objective_review(request: HttpRequest, slug: str, objective_id: Id, payload: ReviewIn) -> ObjectiveOut:
     membership = api_membership(request, slug)
     require_write_scope(request)
     objective = selectors.objective_visible(membership, objective_id)

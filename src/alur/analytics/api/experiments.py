@@ -17,6 +17,7 @@ from alur.analytics.models import Experiment
 from alur.analytics.selectors import experiments as selectors
 from alur.analytics.services import experiments as services
 from alur.core.policy import Action, require
+from alur.core.validation import Id
 
 router = Router(tags=["analytics"])
 
@@ -32,8 +33,8 @@ class ExperimentIn(Schema):
 
     name: str
     hypothesis: str = ""
-    campaign: int | None = None
-    owner: int | None = Field(None, description="A member's user id; the caller when left out.")
+    campaign: Id | None = None
+    owner: Id | None = Field(None, description="A member's user id; the caller when left out.")
     metric: str = Field("conversion", description="conversion (a rate) or mean (an average value per visitor)")
     metric_name: str = ""
     guardrails: list[str] = Field([], description="Names of guardrail metrics: events that must not rise.")
@@ -54,8 +55,8 @@ class ExperimentIn(Schema):
 class ExperimentPatch(Schema):
     name: str | None = None
     hypothesis: str | None = None
-    campaign: int | None = None
-    owner: int | None = None
+    campaign: Id | None = None
+    owner: Id | None = None
     metric: str | None = None
     metric_name: str | None = None
     guardrails: list[str] | None = None
@@ -100,7 +101,7 @@ class ExperimentOut(Schema):
     name: str
     hypothesis: str
     status: str
-    campaign: int | None
+    campaign: Id | None
     owner: int
     metric: str
     metric_name: str
@@ -176,7 +177,7 @@ def _experiment_out(experiment: Experiment) -> ExperimentOut:
     )  # fmt: skip
 
 
-def _experiment(membership: Any, experiment_id: int) -> Experiment:
+def _experiment(membership: Any, experiment_id: Id) -> Experiment:
     experiment = Experiment.objects.filter(workspace=membership.workspace, pk=experiment_id).prefetch_related("variants").first()
     if experiment is None:
         raise Http404
@@ -240,7 +241,7 @@ def experiment_create(request: HttpRequest, slug: str, payload: ExperimentIn) ->
     response={200: ExperimentOut, **ERRORS},
     operation_id="alur_analytics_api_experiment_detail",
 )
-def experiment_detail(request: HttpRequest, slug: str, experiment_id: int) -> ExperimentOut:
+def experiment_detail(request: HttpRequest, slug: str, experiment_id: Id) -> ExperimentOut:
     membership = api_membership(request, slug)
     require(_user(request), membership, Action.ANALYTICS_VIEW)
     return _experiment_out(_experiment(membership, experiment_id))
@@ -251,7 +252,7 @@ def experiment_detail(request: HttpRequest, slug: str, experiment_id: int) -> Ex
     response={200: ExperimentOut, **ERRORS},
     operation_id="alur_analytics_api_experiment_update",
 )
-def experiment_update(request: HttpRequest, slug: str, experiment_id: int, payload: ExperimentPatch) -> ExperimentOut:
+def experiment_update(request: HttpRequest, slug: str, experiment_id: Id, payload: ExperimentPatch) -> ExperimentOut:
     """Change the fields sent. ``status`` moves the experiment: ``running`` starts (or resumes) it,
     ``stopped`` stops it, ``concluded`` records ``decision`` and keeps it as decided."""
     membership = api_membership(request, slug)
@@ -279,7 +280,7 @@ def experiment_update(request: HttpRequest, slug: str, experiment_id: int, paylo
     response={200: ExperimentOut, **ERRORS},
     operation_id="alur_analytics_api_experiment_counts",
 )
-def experiment_counts(request: HttpRequest, slug: str, experiment_id: int, payload: CountsIn) -> ExperimentOut:
+def experiment_counts(request: HttpRequest, slug: str, experiment_id: Id, payload: CountsIn) -> ExperimentOut:
     """Replace the counts of every variant (all are checked before any is written; 422 names the field)."""
     membership = api_membership(request, slug)
     require_write_scope(request)
@@ -293,7 +294,7 @@ def experiment_counts(request: HttpRequest, slug: str, experiment_id: int, paylo
     response={200: dict[str, Any], **ERRORS},
     operation_id="alur_analytics_api_experiment_analysis",
 )
-def experiment_analysis(request: HttpRequest, slug: str, experiment_id: int) -> dict[str, Any]:
+def experiment_analysis(request: HttpRequest, slug: str, experiment_id: Id) -> dict[str, Any]:
     """The analysis in the JSON shape of ``alur abtest --format json`` (``srm_p_value`` and one entry per
     non-control variant with rate, lifts, p-value, intervals, chance to beat control), plus the verdict
     sentence in the caller's language, the plan, ``is_final`` (false while a fixed-horizon test is below its

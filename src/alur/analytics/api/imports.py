@@ -19,6 +19,7 @@ from alur.analytics.models import Import
 from alur.analytics.selectors import imports as selectors
 from alur.analytics.services import imports as services
 from alur.core.policy import Action, require
+from alur.core.validation import Id
 
 router = Router(tags=["analytics"])
 
@@ -140,7 +141,7 @@ def import_list(request: HttpRequest, slug: str) -> list[ImportOut]:
     response={200: ImportOut, **ERRORS},
     operation_id="alur_analytics_api_import_detail",
 )
-def import_detail(request: HttpRequest, slug: str, import_id: int) -> ImportOut:
+def import_detail(request: HttpRequest, slug: str, import_id: Id) -> ImportOut:
     membership = api_membership(request, slug)
     require(_user(request), membership, Action.ANALYTICS_VIEW)
     imp = Import.objects.filter(workspace=membership.workspace, pk=import_id).select_related("source").first()
@@ -151,7 +152,7 @@ def import_detail(request: HttpRequest, slug: str, import_id: int) -> ImportOut:
 
 @router.post(
     "/workspaces/{slug}/analytics/metrics",
-    response={201: ImportOut, 200: ImportOut, 403: ErrorOut, 404: ErrorOut, 422: ImportOut},
+    response={201: ImportOut, 200: ImportOut, 403: ErrorOut, 404: ErrorOut, 422: ImportOut | ErrorOut},
     operation_id="alur_analytics_api_metric_rows",
 )
 def metric_rows(request: HttpRequest, slug: str, payload: MetricRowsIn) -> Status[ImportOut]:

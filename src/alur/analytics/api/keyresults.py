@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema
 from alur.accounts.api import api_membership, require_write_scope
 from alur.analytics.api._shared import ERRORS, _user
 from alur.analytics.services import keyresults as services
+from alur.core.validation import Id
 from alur.strategy.models import KeyResult
 
 router = Router(tags=["analytics"])
@@ -34,7 +35,7 @@ class LinkOut(Schema):
     response={200: LinkOut, **ERRORS},
     operation_id="alur_analytics_api_key_result_link",
 )
-def key_result_link(request: HttpRequest, slug: str, key_result_id: int, payload: LinkIn) -> LinkOut:
+def key_result_link(request: HttpRequest, slug: str, key_result_id: Id, payload: LinkIn) -> LinkOut:
     """Link a key result to a KPI and a filter (``kpi: ""`` unlinks); the value is computed at once and
     after every import."""
     membership = api_membership(request, slug)

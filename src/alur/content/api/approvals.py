@@ -18,6 +18,7 @@ from alur.content.selectors.items import channel_accounts, review_links_of
 from alur.content.services import approvals
 from alur.content.tasks import review_link_url
 from alur.core.policy import Action, require
+from alur.core.validation import Id
 
 router = Router(tags=["content"])
 
@@ -32,13 +33,13 @@ class DecisionIn(Schema):
 class LevelIO(Schema):
     name: str = Field(..., max_length=80)
     roles: list[str] = Field(default_factory=list, max_length=12)
-    people: list[int] = Field(default_factory=list, max_length=50)
+    people: list[Id] = Field(default_factory=list, max_length=50)
     require_all: bool = False
     is_client: bool = False
 
 
 class RouteIO(Schema):
-    account_id: int | None = None
+    account_id: Id | None = None
     mode: ModeName
     levels: list[LevelIO] = Field(default_factory=list, max_length=10)
 
@@ -63,7 +64,7 @@ def _user(request: HttpRequest) -> User:
 
 
 @router.post("/workspaces/{slug}/content/{item_id}/decision", response=ANSWERS)
-def item_decide(request: HttpRequest, slug: str, item_id: int, payload: DecisionIn) -> ItemOut:
+def item_decide(request: HttpRequest, slug: str, item_id: Id, payload: DecisionIn) -> ItemOut:
     _membership, item = _item(request, slug, item_id, write=True)
     approvals.approval_decide(actor=_user(request), item=item, verdict=payload.verdict, reason=payload.reason)
     item.refresh_from_db()
@@ -134,7 +135,7 @@ def _link_out(link: Any, url: str | None = None) -> ReviewLinkOut:
 @router.get(
     "/workspaces/{slug}/content/{item_id}/review-links", response={200: list[ReviewLinkOut], 403: ErrorOut, 404: ErrorOut}
 )
-def review_links(request: HttpRequest, slug: str, item_id: int) -> list[ReviewLinkOut]:
+def review_links(request: HttpRequest, slug: str, item_id: Id) -> list[ReviewLinkOut]:
     membership, item = _item(request, slug, item_id)
     require(_user(request), membership, Action.CONTENT_EDIT, item)
     return [_link_out(link) for link in review_links_of(item)]
@@ -144,7 +145,7 @@ def review_links(request: HttpRequest, slug: str, item_id: int) -> list[ReviewLi
     "/workspaces/{slug}/content/{item_id}/review-links",
     response={201: ReviewLinkOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
 )
-def review_link_create(request: HttpRequest, slug: str, item_id: int, payload: ReviewLinkIn) -> Status[ReviewLinkOut]:
+def review_link_create(request: HttpRequest, slug: str, item_id: Id, payload: ReviewLinkIn) -> Status[ReviewLinkOut]:
     _membership, item = _item(request, slug, item_id, write=True)
     link, token = approvals.review_link_create(
         actor=_user(request),
@@ -160,7 +161,7 @@ def review_link_create(request: HttpRequest, slug: str, item_id: int, payload: R
     "/workspaces/{slug}/content/{item_id}/review-links/{link_id}/revoke",
     response={200: ReviewLinkOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
 )
-def review_link_revoke(request: HttpRequest, slug: str, item_id: int, link_id: int) -> ReviewLinkOut:
+def review_link_revoke(request: HttpRequest, slug: str, item_id: Id, link_id: Id) -> ReviewLinkOut:
     from django.http import Http404
 
     _membership, item = _item(request, slug, item_id, write=True)

@@ -16,6 +16,7 @@ from alur.content.selectors import calendar as selectors
 from alur.content.selectors.items import ItemFilter
 from alur.content.services import calendar as services
 from alur.core.policy import Action, require
+from alur.core.validation import Id
 
 router = Router(tags=["content"])
 
@@ -77,8 +78,8 @@ def calendar_range(
     start: dt.date,
     end: dt.date,
     platform: str = "",
-    campaign: int | None = None,
-    owner: int | None = None,
+    campaign: Id | None = None,
+    owner: Id | None = None,
     status: str = "",
 ) -> CalendarOut:
     membership = api_membership(request, slug)
@@ -99,7 +100,7 @@ def calendar_range(
 
 
 @router.post("/workspaces/{slug}/content/{item_id}/reschedule", response=ANSWERS)
-def reschedule(request: HttpRequest, slug: str, item_id: int, payload: RescheduleIn) -> ItemOut:
+def reschedule(request: HttpRequest, slug: str, item_id: Id, payload: RescheduleIn) -> ItemOut:
     _membership, item = _item(request, slug, item_id, write=True)
     return item_out(services.content_reschedule(actor=_user(request), item=item, publish_at=payload.publish_at))
 
@@ -131,7 +132,7 @@ def feed_create(request: HttpRequest, slug: str, payload: FeedIn) -> Status[Feed
 @router.post(
     "/workspaces/{slug}/calendar/feeds/{feed_id}/revoke", response={200: FeedOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 )
-def feed_revoke(request: HttpRequest, slug: str, feed_id: int) -> FeedOut:
+def feed_revoke(request: HttpRequest, slug: str, feed_id: Id) -> FeedOut:
     membership = api_membership(request, slug)
     require_write_scope(request)
     feed = selectors.feeds_of(membership.workspace).filter(pk=feed_id).first()

@@ -24,6 +24,7 @@ from alur.content.templatetags.alur_collab import render_comment_body
 from alur.core.models import Notification
 from alur.core.notifications import mark_read, unread_count
 from alur.core.policy import Action, require
+from alur.core.validation import Id
 
 router = Router(tags=["content"])
 
@@ -38,7 +39,7 @@ class AttachmentOut(Schema):
 
 class CommentOut(Schema):
     id: int
-    parent_id: int | None
+    parent_id: Id | None
     author: str | None = Field(description="The author's email; empty for a client review link's reviewer.")
     author_label: str
     via_review_link: bool
@@ -84,7 +85,7 @@ class FieldChangeOut(Schema):
 
 class VariantDiffOut(Schema):
     platform: str
-    account_id: int | None
+    account_id: Id | None
     status: Literal["added", "removed", "changed", "unchanged"]
     changes: list[FieldChangeOut]
 
@@ -108,7 +109,7 @@ class NotificationOut(Schema):
 
 
 class NotificationsReadIn(Schema):
-    ids: list[int] | None = Field(None, description="The notices to mark read; leave out to mark all of them.")
+    ids: list[Id] | None = Field(None, description="The notices to mark read; leave out to mark all of them.")
 
 
 class NotificationsReadOut(Schema):
@@ -120,7 +121,7 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def _item(request: HttpRequest, slug: str, item_id: int, *, write: bool = False) -> tuple[Membership, ContentItem]:
+def _item(request: HttpRequest, slug: str, item_id: Id, *, write: bool = False) -> tuple[Membership, ContentItem]:
     membership = api_membership(request, slug)
     require(_user(request), membership, Action.CONTENT_VIEW)
     if write:
@@ -160,7 +161,7 @@ def _thread_out(comment: Comment, slug: str) -> ThreadOut:
     return ThreadOut(**_comment_out(comment, slug), replies=[CommentOut(**_comment_out(r, slug)) for r in comment.replies.all()])
 
 
-def _thread(item: ContentItem, comment_id: int, membership: Membership) -> Comment:
+def _thread(item: ContentItem, comment_id: Id, membership: Membership) -> Comment:
     for thread in selectors.comment_threads(item, membership=membership):
         if thread.pk == comment_id:
             return thread
@@ -172,7 +173,7 @@ ANSWERS: dict[int | str, Any] = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 @router.get("/workspaces/{slug}/content/{item_id}/comments", response={200: list[ThreadOut], 403: ErrorOut, 404: ErrorOut})
 def comment_list(
-    request: HttpRequest, slug: str, item_id: int, show: Literal["all", "open", "resolved"] = "all"
+    request: HttpRequest, slug: str, item_id: Id, show: Literal["all", "open", "resolved"] = "all"
 ) -> list[ThreadOut]:
     """The item's threads, open ones first, each with its replies (oldest first)."""
     membership, item = _item(request, slug, item_id)
@@ -183,9 +184,9 @@ def comment_list(
 def comment_add(
     request: HttpRequest,
     slug: str,
-    item_id: int,
+    item_id: Id,
     body: Form[str],
-    parent_id: Form[int | None] = None,
+    parent_id: Form[Id | None] = None,
     for_client: Form[bool] = False,
     attachments: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Status[CommentOut]:
@@ -203,7 +204,7 @@ def comment_add(
 
 
 @router.post("/workspaces/{slug}/content/{item_id}/comments/{comment_id}/resolve", response={200: ThreadOut, **ANSWERS})
-def comment_resolve(request: HttpRequest, slug: str, item_id: int, comment_id: int, payload: ResolveIn) -> ThreadOut:
+def comment_resolve(request: HttpRequest, slug: str, item_id: Id, comment_id: Id, payload: ResolveIn) -> ThreadOut:
     """Resolve a thread (``{"resolved": false}`` opens it again)."""
     membership, item = _item(request, slug, item_id, write=True)
     comment = selectors.comment_of(item, comment_id, membership=membership)
@@ -222,7 +223,7 @@ def _version_out(version: ContentVersion) -> VersionOut:
 
 
 @router.get("/workspaces/{slug}/content/{item_id}/versions", response={200: list[VersionOut], 403: ErrorOut, 404: ErrorOut})
-def version_list(request: HttpRequest, slug: str, item_id: int) -> list[VersionOut]:
+def version_list(request: HttpRequest, slug: str, item_id: Id) -> list[VersionOut]:
     """Every version of the item, newest first."""
     _membership, item = _item(request, slug, item_id)
     return [_version_out(version) for version in selectors.versions_of(item)]
@@ -258,14 +259,14 @@ def _diff_out(a: int, b: int, diff: SnapshotDiff) -> DiffOut:
 
 
 @router.get("/workspaces/{slug}/content/{item_id}/versions/diff", response={200: DiffOut, 403: ErrorOut, 404: ErrorOut})
-def version_diff(request: HttpRequest, slug: str, item_id: int, a: int, b: int) -> DiffOut:
+def version_diff(request: HttpRequest, slug: str, item_id: Id, a: int, b: int) -> DiffOut:
     """What changed from version ``a`` to version ``b``: per field, texts word by word."""
     _membership, item = _item(request, slug, item_id)
     return _diff_out(a, b, selectors.version_diff(item, a, b))
 
 
 @router.post("/workspaces/{slug}/content/{item_id}/versions/{number}/restore", response={200: VersionOut, **ANSWERS})
-def version_restore(request: HttpRequest, slug: str, item_id: int, number: int) -> VersionOut:
+def version_restore(request: HttpRequest, slug: str, item_id: Id, number: int) -> VersionOut:
     """Make version ``number`` the content again; answers with the new version this creates."""
     _membership, item = _item(request, slug, item_id, write=True)
     selectors.version_of(item, number)

@@ -18,6 +18,7 @@ from alur.content.selectors import guidelines as selectors
 from alur.content.selectors.media import media_visible
 from alur.content.services import guidelines as services
 from alur.core.policy import Action, require
+from alur.core.validation import Id
 
 router = Router(tags=["content"])
 
@@ -82,7 +83,7 @@ class VariantCheckIn(Schema):
     title: str = Field("", max_length=1000)
     link: str = Field("", max_length=2000)
     hashtags: list[str] = Field(default_factory=list, max_length=200)
-    media_ids: list[int] = Field(default_factory=list, max_length=50, description="Media library ids; others are ignored.")
+    media_ids: list[Id] = Field(default_factory=list, max_length=50, description="Media library ids; others are ignored.")
 
 
 class ViolationOut(Schema):

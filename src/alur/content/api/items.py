@@ -19,6 +19,7 @@ from alur.content.models import ContentItem
 from alur.content.selectors import items as selectors
 from alur.content.services import approvals, items
 from alur.core.policy import Action, require
+from alur.core.validation import Id
 
 router = Router(tags=["content"])
 
@@ -30,12 +31,12 @@ KindName = Literal["social_post", "story", "short_video", "article", "email", "a
 
 class VariantIO(Schema):
     platform: PlatformName
-    account_id: int | None = None
+    account_id: Id | None = None
     title: str = Field("", max_length=300)
     text: str = Field("", max_length=65000)
     link: str = Field("", max_length=1000)
     hashtags: list[str] = Field(default_factory=list, max_length=60)
-    media_ids: list[int] = Field(default_factory=list, max_length=50)
+    media_ids: list[Id] = Field(default_factory=list, max_length=50)
 
 
 class LevelOut(Schema):
@@ -52,7 +53,7 @@ class ItemOut(Schema):
     title: str
     kind: str
     status: str
-    campaign_id: int | None
+    campaign_id: Id | None
     owner: str
     due_date: dt.date | None
     publish_at: dt.datetime | None
@@ -68,7 +69,7 @@ class ItemIn(Schema):
     title: str = Field(..., max_length=200)
     kind: KindName = "social_post"
     owner: str | None = Field(None, description="Email of a member; the caller when left out.")
-    campaign_id: int | None = None
+    campaign_id: Id | None = None
     due_date: dt.date | None = None
     publish_at: dt.datetime | None = None
     is_idea: bool = False
@@ -80,7 +81,7 @@ class ItemPatch(Schema):
     title: str | None = Field(None, max_length=200)
     kind: KindName | None = None
     owner: str | None = None
-    campaign_id: int | None = None
+    campaign_id: Id | None = None
     due_date: dt.date | None = None
     publish_at: dt.datetime | None = None
     is_shared_with_clients: bool | None = None
@@ -130,7 +131,7 @@ def item_out(item: ContentItem) -> ItemOut:
     )
 
 
-def _item(request: HttpRequest, slug: str, item_id: int, *, write: bool = False) -> tuple[Membership, ContentItem]:
+def _item(request: HttpRequest, slug: str, item_id: Id, *, write: bool = False) -> tuple[Membership, ContentItem]:
     membership = api_membership(request, slug)
     require(_user(request), membership, Action.CONTENT_VIEW)
     if write:
@@ -147,7 +148,7 @@ def _owner(membership: Membership, email: str | None) -> User | None:
     return found.user
 
 
-def _campaign(membership: Membership, campaign_id: int | None) -> Campaign | None:
+def _campaign(membership: Membership, campaign_id: Id | None) -> Campaign | None:
     if campaign_id is None:
         return None
     campaign = campaigns_visible(membership).filter(pk=campaign_id).first()
@@ -161,7 +162,7 @@ ANSWERS: dict[int | str, Any] = {200: ItemOut, 403: ErrorOut, 404: ErrorOut, 422
 
 @router.get("/workspaces/{slug}/content", response={200: list[ItemOut], 403: ErrorOut, 404: ErrorOut})
 def item_list(
-    request: HttpRequest, slug: str, status: str = "", platform: str = "", campaign: int | None = None, q: str = ""
+    request: HttpRequest, slug: str, status: str = "", platform: str = "", campaign: Id | None = None, q: str = ""
 ) -> list[ItemOut]:
     membership = api_membership(request, slug)
     require(_user(request), membership, Action.CONTENT_VIEW)
@@ -190,12 +191,12 @@ def item_create(request: HttpRequest, slug: str, payload: ItemIn) -> Status[Item
 
 
 @router.get("/workspaces/{slug}/content/{item_id}", response={200: ItemOut, 403: ErrorOut, 404: ErrorOut})
-def item_detail(request: HttpRequest, slug: str, item_id: int) -> ItemOut:
+def item_detail(request: HttpRequest, slug: str, item_id: Id) -> ItemOut:
     return item_out(_item(request, slug, item_id)[1])
 
 
 @router.patch("/workspaces/{slug}/content/{item_id}", response=ANSWERS)
-def item_update(request: HttpRequest, slug: str, item_id: int, payload: ItemPatch) -> ItemOut:
+def item_update(request: HttpRequest, slug: str, item_id: Id, payload: ItemPatch) -> ItemOut:
     membership, item = _item(request, slug, item_id, write=True)
     changes = payload.dict(exclude_unset=True)
     kwargs: dict[str, Any] = {}
@@ -216,19 +217,19 @@ def item_update(request: HttpRequest, slug: str, item_id: int, payload: ItemPatc
 
 
 @router.post("/workspaces/{slug}/content/{item_id}/status", response=ANSWERS)
-def item_status(request: HttpRequest, slug: str, item_id: int, payload: StatusIn) -> ItemOut:
+def item_status(request: HttpRequest, slug: str, item_id: Id, payload: StatusIn) -> ItemOut:
     _membership, item = _item(request, slug, item_id, write=True)
     service = {"draft": items.content_to_draft, "idea": items.content_to_idea, "approved": items.content_unschedule}[payload.to]
     return item_out(service(actor=_user(request), item=item))
 
 
 @router.post("/workspaces/{slug}/content/{item_id}/submit", response=ANSWERS)
-def item_submit(request: HttpRequest, slug: str, item_id: int) -> ItemOut:
+def item_submit(request: HttpRequest, slug: str, item_id: Id) -> ItemOut:
     _membership, item = _item(request, slug, item_id, write=True)
     return item_out(approvals.content_submit(actor=_user(request), item=item))
 
 
 @router.post("/workspaces/{slug}/content/{item_id}/schedule", response=ANSWERS)
-def item_schedule(request: HttpRequest, slug: str, item_id: int, payload: ScheduleIn) -> ItemOut:
+def item_schedule(request: HttpRequest, slug: str, item_id: Id, payload: ScheduleIn) -> ItemOut:
     _membership, item = _item(request, slug, item_id, write=True)
     return item_out(items.content_schedule(actor=_user(request), item=item, publish_at=payload.publish_at))

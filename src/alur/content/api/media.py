@@ -18,6 +18,7 @@ from alur.content.models import MediaAsset
 from alur.content.selectors import media as selectors
 from alur.content.services import media as services
 from alur.core.policy import Action, require
+from alur.core.validation import Id
 
 router = Router(tags=["content"])
 
@@ -88,7 +89,7 @@ def _detail(asset: MediaAsset, membership: Membership) -> MediaDetailOut:
     return MediaDetailOut(**_fields(asset), used_by=used_by)
 
 
-def _asset(request: HttpRequest, slug: str, asset_id: int, *, write: bool = False) -> tuple[Membership, MediaAsset]:
+def _asset(request: HttpRequest, slug: str, asset_id: Id, *, write: bool = False) -> tuple[Membership, MediaAsset]:
     membership = api_membership(request, slug)
     require(_user(request), membership, Action.CONTENT_VIEW)
     if write:
@@ -129,14 +130,14 @@ def media_upload(
 
 
 @router.get("/workspaces/{slug}/media/{asset_id}", response={200: MediaDetailOut, 403: ErrorOut, 404: ErrorOut})
-def media_detail(request: HttpRequest, slug: str, asset_id: int) -> MediaDetailOut:
+def media_detail(request: HttpRequest, slug: str, asset_id: Id) -> MediaDetailOut:
     """One asset, with the content items that use it."""
     membership, asset = _asset(request, slug, asset_id)
     return _detail(asset, membership)
 
 
 @router.patch("/workspaces/{slug}/media/{asset_id}", response={200: MediaDetailOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
-def media_update(request: HttpRequest, slug: str, asset_id: int, payload: MediaPatch) -> MediaDetailOut:
+def media_update(request: HttpRequest, slug: str, asset_id: Id, payload: MediaPatch) -> MediaDetailOut:
     """Change the title and/or the tags; fields left out stay as they are."""
     membership, asset = _asset(request, slug, asset_id, write=True)
     if payload.title is None and payload.tags is None:
@@ -146,7 +147,7 @@ def media_update(request: HttpRequest, slug: str, asset_id: int, payload: MediaP
 
 
 @router.delete("/workspaces/{slug}/media/{asset_id}", response={204: None, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
-def media_delete(request: HttpRequest, slug: str, asset_id: int) -> Status[None]:
+def media_delete(request: HttpRequest, slug: str, asset_id: Id) -> Status[None]:
     """Delete an asset and its files; 422 while content items use it (the message names them)."""
     _membership, asset = _asset(request, slug, asset_id, write=True)
     services.media_delete(actor=_user(request), asset=asset)
