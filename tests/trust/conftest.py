@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from alur.core.demo import DEMO_PEOPLE, demo_email, demo_seed
+from alur.config.demo import DEMO_PEOPLE, demo_email, demo_seed
 from django.db import transaction
 from django.test import override_settings
 
