@@ -416,6 +416,26 @@ def test_submitting_a_plan_notifies_those_who_may_approve_it(team: Team, campaig
     assert Notification.objects.filter(kind="plan_approval_requested", recipient=second_manager).count() == 2
 
 
+def test_the_submitter_and_the_owner_hear_how_the_plan_was_decided(team: Team, campaign: Campaign) -> None:
+    from alur.core.models import Notification
+
+    planner = team.user(Role.CAMPAIGN_MANAGER)
+    finish_stage(team, campaign)
+    services.campaign_advance(actor=planner, campaign=campaign)
+    campaign = Campaign.objects.get(pk=campaign.pk)
+    finish_stage(team, campaign)
+    services.approval_request(actor=planner, campaign=campaign)
+    services.approval_decide(
+        actor=team.user(Role.MANAGER), campaign=campaign, is_approved=False, comment="Anggaran kurang jelas."
+    )
+    sent_back = Notification.objects.filter(kind="plan_decided")
+    assert {n.recipient for n in sent_back} == {planner, campaign.owner} - {team.user(Role.MANAGER)}
+    assert all("Anggaran kurang jelas." in n.message for n in sent_back)
+    services.approval_request(actor=planner, campaign=campaign)
+    services.approval_decide(actor=team.user(Role.MANAGER), campaign=campaign, is_approved=True)
+    assert Notification.objects.filter(kind="plan_decided", recipient=planner).count() == 2
+
+
 def test_whoever_created_the_campaign_is_not_asked_to_approve_its_plan(team: Team) -> None:
     from alur.core.models import Notification
 

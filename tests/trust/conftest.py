@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from alur.config.demo import DEMO_PEOPLE, demo_email, demo_seed
 from django.db import transaction
 from django.test import override_settings
 
 from alur.accounts import services as account_services
 from alur.accounts.models import User, Workspace
+from alur.config.demo import DEMO_PEOPLE, demo_email, demo_seed
 from alur.core.roles import Role
 
 

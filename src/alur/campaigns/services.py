@@ -43,6 +43,7 @@ from alur.campaigns.templates_data import CHANNELS, brief_template
 from alur.campaigns.workflow import DEFAULT_DEFINITION, DefinitionError, Missing, parse_workflow
 from alur.core.audit import audit_record, snapshot
 from alur.core.forms import read_number
+from alur.core.models import AuditEvent
 from alur.core.notifications import notify
 from alur.core.policy import Action, decide, require
 from alur.core.validation import refuse_nul_characters
@@ -628,7 +629,36 @@ def approval_decide(*, actor: User, campaign: Campaign, is_approved: bool, comme
             obj=locked,
             after={"stage": locked.stage_key, "comment": approval.comment},
         )
+        _notify_plan_decided(actor, locked, approval)
     return approval
+
+
+def _notify_plan_decided(actor: User, campaign: Campaign, approval: GateApproval) -> None:
+    """Tell whoever submitted the plan, and the campaign's owner, how it was decided."""
+    from django.urls import reverse
+
+    request = (
+        AuditEvent.objects.filter(workspace=campaign.workspace, action="campaign.approval_request", object_id=str(campaign.pk))
+        .order_by("-created_at", "-pk")
+        .select_related("actor")
+        .first()
+    )
+    recipients = [user for user in (request.actor if request else None, campaign.owner) if user and user.pk != actor.pk]
+    if approval.decision == GateApproval.Decision.APPROVED:
+        message = _("The plan of “%(campaign)s” was approved.") % {"campaign": campaign.name}
+    else:
+        message = _("The plan of “%(campaign)s” was sent back: %(comment)s") % {
+            "campaign": campaign.name,
+            "comment": approval.comment,
+        }
+    notify(
+        workspace=campaign.workspace,
+        recipients=recipients,
+        kind="plan_decided",
+        message=message,
+        url=reverse("campaigns:campaign_detail", args=[campaign.workspace.slug, campaign.pk]),
+        dedupe_key=f"plan-decided:{approval.pk}",
+    )
 
 
 def _move(actor: User, campaign: Campaign, kind: str, *, problem: str = "", optimisation: str = "") -> Campaign:

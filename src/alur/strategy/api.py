@@ -276,13 +276,7 @@ def key_result_update(request: HttpRequest, slug: str, key_result_id: Id, payloa
     membership = api_membership(request, slug)
     require_write_scope(request)
     key_result = selectors.key_result_visible(membership, key_result_id)
-    changes: dict[str, object] = payload.dict(exclude_unset=True, exclude_none=True)
-    if "owner" in changes:
-        owner = _member_by_email(membership, str(changes["owner"]))
-        if owner is None:
-            raise ValidationError({"owner": _("Give the email of a member of this workspace.")})
-        changes["owner"] = owner
-    services.key_result_update(actor=_user(request), key_result=key_result, **changes)
+    services.key_result_update(actor=_user(request), key_result=key_result, **_changes(membership, payload))
     return _objective_out(selectors.objective_visible(membership, key_result.objective_id))
 
 
@@ -360,6 +354,17 @@ def business_goal_create(request: HttpRequest, slug: str, payload: BusinessGoalI
     return Status(201, BusinessGoalOut(id=goal.pk, title=goal.title, description=goal.description))
 
 
+def _changes(membership: Membership, payload: Schema) -> dict[str, object]:
+    """The fields a PATCH sets, with ``owner`` (an email) turned into the member it names."""
+    changes: dict[str, object] = payload.dict(exclude_unset=True, exclude_none=True)
+    if "owner" in changes:
+        owner = _member_by_email(membership, str(changes["owner"]))
+        if owner is None:
+            raise ValidationError({"owner": _("Give the email of a member of this workspace.")})
+        changes["owner"] = owner
+    return changes
+
+
 class ObjectivePatch(Schema):
     title: str | None = Field(None, max_length=250)
     description: str | None = None
@@ -374,13 +379,7 @@ def objective_update(request: HttpRequest, slug: str, objective_id: Id, payload:
     membership = api_membership(request, slug)
     require_write_scope(request)
     objective = selectors.objective_visible(membership, objective_id)
-    changes: dict[str, object] = payload.dict(exclude_unset=True, exclude_none=True)
-    if "owner" in changes:
-        owner = _member_by_email(membership, str(changes["owner"]))
-        if owner is None:
-            raise ValidationError({"owner": _("Give the email of a member of this workspace.")})
-        changes["owner"] = owner
-    services.objective_update(actor=_user(request), objective=objective, **changes)
+    services.objective_update(actor=_user(request), objective=objective, **_changes(membership, payload))
     return _objective_out(selectors.objective_visible(membership, objective_id))
 
 
