@@ -13,8 +13,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from alur.accounts import selectors
+from alur.campaigns.selectors import campaigns_visible
+from alur.content.selectors.items import items_visible
 from alur.core.htmx import render_page
 from alur.core.policy import Action, decide
+from alur.core.roles import OUTSIDE_ROLES, Role
 from alur.core.tenancy import SESSION_WORKSPACE_KEY, WorkspaceRequest, request_user, workspace_view
 
 
@@ -51,10 +54,17 @@ def workspace_home(request: WorkspaceRequest) -> HttpResponse:
             "show": True,
         },
     ]
+    is_outside = Role(request.membership.role) in OUTSIDE_ROLES
+    # An outside member's home is what has been shared with or assigned to them (the policy's scope).
+    shared_campaigns = list(campaigns_visible(request.membership).order_by("-pk")[:10]) if is_outside else []
+    shared_items = list(items_visible(request.membership).order_by("-updated_at", "-pk")[:10]) if is_outside else []
     return render(
         request,
         "core/workspace_home.html",
         {
+            "is_outside": is_outside,
+            "shared_campaigns": shared_campaigns,
+            "shared_items": shared_items,
             "members": members,
             "pending_invitations": pending,
             "recent_events": recent,
