@@ -570,3 +570,18 @@ def test_an_internal_comment_cannot_mention_a_client(world: World) -> None:
         collab_services.comment_add(actor=manager, item=item, body="Catatan untuk @client@kopi.id")
     comment = collab_services.comment_add(actor=manager, item=item, body="Untuk @client@kopi.id", for_client=True)
     assert list(comment.mentions.all()) == [world.team.user(Role.CLIENT)]
+
+
+@pytest.mark.parametrize("role", [CLIENT, TEAM], ids=lambda r: r.value)
+def test_a_shared_campaign_names_only_the_key_results_its_reader_reaches(
+    world: World, role: Role, make_token: Callable[..., tuple[object, str]]
+) -> None:
+    campaign = world.campaigns["KampanyeBagi"]
+    campaign.key_results.add(world.key_results["HasilBagi"], world.key_results["HasilRahasia"])
+    answer = _api(world, role, make_token).get(f"/api/v1/workspaces/kopi/campaigns/{campaign.pk}")
+    expected = {"HasilBagi"} if role == CLIENT else {"HasilBagi", "HasilRahasia"}
+    assert set(answer.json()["key_result_ids"]) == {world.key_results[name].pk for name in expected}
+    listed = _api(world, role, make_token).get("/api/v1/workspaces/kopi/campaigns").json()
+    assert {tuple(c["key_result_ids"]) for c in listed if c["id"] == campaign.pk} == {
+        tuple(sorted(world.key_results[name].pk for name in expected))
+    }

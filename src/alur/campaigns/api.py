@@ -18,7 +18,7 @@ from alur.accounts.selectors import workspace_members
 from alur.campaigns import selectors, services
 from alur.campaigns.models import Campaign, CampaignSettings, WorkflowDefinition
 from alur.campaigns.workflow import mermaid
-from alur.core.policy import Action, require, require_kind
+from alur.core.policy import Action, require, require_kind, scope
 from alur.core.validation import Id
 
 router = Router(tags=["campaigns"])
@@ -155,7 +155,8 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def _campaign_out(campaign: Campaign) -> CampaignOut:
+def _campaign_out(campaign: Campaign, membership: Membership) -> CampaignOut:
+    """The campaign as ``membership`` may see it (a client's list of key results holds only shared ones)."""
     return CampaignOut(
         id=campaign.pk,
         name=campaign.name,
@@ -172,7 +173,7 @@ def _campaign_out(campaign: Campaign) -> CampaignOut:
             for m in (selectors.gate_missing_items(campaign) if campaign.status == "active" else [])
         ],
         brief={field: getattr(campaign, field) for field in services.BRIEF_FIELDS},
-        key_result_ids=sorted(campaign.key_results.values_list("pk", flat=True)),
+        key_result_ids=sorted(scope(campaign.key_results.all(), membership).values_list("pk", flat=True)),
         budget=[
             BudgetLineOut(channel=b.channel, month=b.month, planned=b.planned, actual=b.actual)
             for b in campaign.budget_lines.all()
@@ -204,7 +205,7 @@ def _write(request: HttpRequest, slug: str, campaign_id: Id) -> tuple[Membership
 
 
 def _fresh(membership: Membership, campaign: Campaign) -> CampaignOut:
-    return _campaign_out(selectors.campaign_visible(membership, campaign.pk))
+    return _campaign_out(selectors.campaign_visible(membership, campaign.pk), membership)
 
 
 ANSWERS: dict[int | str, Any] = {200: CampaignOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -214,7 +215,7 @@ ANSWERS: dict[int | str, Any] = {200: CampaignOut, 403: ErrorOut, 404: ErrorOut,
 def campaign_list(request: HttpRequest, slug: str) -> list[CampaignOut]:
     membership = api_membership(request, slug)
     require(_user(request), membership, Action.CAMPAIGN_VIEW)
-    return [_campaign_out(c) for c in selectors.campaigns_visible(membership)]
+    return [_campaign_out(c, membership) for c in selectors.campaigns_visible(membership)]
 
 
 @router.post("/workspaces/{slug}/campaigns", response={201: CampaignOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
@@ -238,7 +239,8 @@ def campaign_create(request: HttpRequest, slug: str, payload: CampaignIn) -> Sta
 
 @router.get("/workspaces/{slug}/campaigns/{campaign_id}", response={200: CampaignOut, 403: ErrorOut, 404: ErrorOut})
 def campaign_detail(request: HttpRequest, slug: str, campaign_id: Id) -> CampaignOut:
-    return _campaign_out(_campaign(request, slug, campaign_id)[1])
+    membership, campaign = _campaign(request, slug, campaign_id)
+    return _campaign_out(campaign, membership)
 
 
 class CampaignPatch(Schema):
