@@ -466,7 +466,7 @@ def test_instagram_image_containers_are_polled_until_finished_before_publishing(
     published = instagram(meta.url).publish(payload(image("a.jpg")))
     assert published.external_id in meta.media
     container = published.raw["container_id"]
-    assert len([c for c in meta.server.calls("GET", f"/v23.0/{container}")]) == 3
+    assert len(meta.server.calls("GET", f"/v23.0/{container}")) == 3
 
 
 def test_instagram_carousel_children_and_carousel_are_polled(meta: MetaFake) -> None:

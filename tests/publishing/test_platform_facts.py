@@ -27,7 +27,7 @@ def test_no_api_version_in_use_is_within_sixty_days_of_its_sunset() -> None:
 
 def test_the_connectors_send_the_versions_in_the_facts() -> None:
     assert DEFAULT_VERSION == platform_facts.LINKEDIN_VERSION
-    assert API_VERSION == platform_facts.META_VERSION.version
+    assert platform_facts.META_VERSION.version == API_VERSION
     assert platform_facts.LINKEDIN_VERSIONS[DEFAULT_VERSION] in VERSIONS_IN_USE
 
 

@@ -45,9 +45,7 @@ def api_version_warnings(accounts: Iterable[ChannelAccount], today: dt.date | No
         version = str((account.config or {}).get("api_version") or LINKEDIN_VERSION)
         facts = sunset_warning("linkedin", version, day)
         if facts is not None and facts.sunset is not None:
-            warnings.append(
-                {"account": account, "version": version, "sunset": facts.sunset, "days_left": facts.days_left(day)}
-            )
+            warnings.append({"account": account, "version": version, "sunset": facts.sunset, "days_left": facts.days_left(day)})
     return warnings
 
 

@@ -74,8 +74,8 @@ import hmac
 import json
 import re
 import time
-from datetime import UTC, datetime, timedelta
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 import httpx

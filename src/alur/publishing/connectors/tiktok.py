@@ -284,9 +284,7 @@ class TikTokConnector(Connector):
         choices["brand_organic_toggle"] = disclosure in ("your_brand", "both")
         choices["brand_content_toggle"] = disclosure in ("branded_content", "both")
         if choices["brand_content_toggle"] and privacy_level == "SELF_ONLY":
-            raise PermanentError(
-                "TikTok does not allow branded content to be private (SELF_ONLY); choose another privacy level."
-            )
+            raise PermanentError("TikTok does not allow branded content to be private (SELF_ONLY); choose another privacy level.")
         return choices
 
     def publish(self, payload: Payload) -> Published:
@@ -388,9 +386,7 @@ class TikTokConnector(Connector):
                     },
                 )
 
-    def _init_photos(
-        self, payload: Payload, images: list[MediaFile], privacy_level: str, choices: dict[str, bool]
-    ) -> str:
+    def _init_photos(self, payload: Payload, images: list[MediaFile], privacy_level: str, choices: dict[str, bool]) -> str:
         missing = [image.name for image in images if not image.url]
         if missing:
             raise PermanentError(f"TikTok needs public URLs for photos; these have none: {', '.join(missing)}.")
