@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import httpx
@@ -338,3 +338,16 @@ def test_registry_and_capabilities() -> None:
     assert {"author", "access_token", "refresh_token", "client_id", "client_secret"} <= names
     secrets = {name for name, _, secret, _ in LinkedInConnector.fields if secret}
     assert {"access_token", "refresh_token", "client_secret"} <= secrets
+
+
+def test_a_sunset_version_is_refused_with_426_and_a_clear_message(platform: fake.FakeLinkedIn) -> None:
+    """LinkedIn's versioning page: a sunset version answers 426 on every call (202510 was sunset 2026-10-15)."""
+    platform.today = date(2026, 12, 7)
+    with pytest.raises(PermanentError) as raised:
+        connector(platform.url, api_version="202510").publish(payload())
+    assert raised.value.status == 426
+    assert "version" in raised.value.message
+    assert not platform.posts
+    platform.today = date(2026, 10, 14)
+    connector(platform.url, api_version="202510").publish(payload())
+    assert platform.posts

@@ -300,7 +300,7 @@ def test_instagram_media_download_failure_is_permanent_with_metas_message(meta: 
 
 
 def test_a_failed_permalink_read_does_not_fail_a_published_post(meta: MetaFake) -> None:
-    meta.errors["node"] = graph_error(500, 2, "Service temporarily unavailable", is_transient=True)
+    meta.errors["permalink"] = graph_error(500, 2, "Service temporarily unavailable", is_transient=True)
     published = instagram(meta.url).publish(payload(image("a.jpg")))
     assert published.external_id in meta.media
     assert published.url == ""
@@ -415,6 +415,7 @@ def test_a_timeout_is_an_unknown_outcome() -> None:
     server.route("POST", rf"/v23.0/{IG_USER_ID}/media_publish")(lambda request: Reply(200, {"id": "1"}, delay=1.0))
     server.route("GET", rf"/v23.0/{IG_USER_ID}/content_publishing_limit")(lambda request: Reply(200, {"data": []}))
     server.route("POST", rf"/v23.0/{IG_USER_ID}/media")(lambda request: Reply(200, {"id": "c1"}))
+    server.route("GET", r"/v23.0/c1")(lambda request: Reply(200, {"id": "c1", "status_code": "FINISHED"}))
     with server, pytest.raises(OutcomeUnknown):
         instagram(server.url, timeout=0.2).publish(payload(image("a.jpg")))
 
@@ -457,3 +458,75 @@ def test_refresh_of_an_invalidated_token_is_a_revoked_auth_error(meta: MetaFake)
     with pytest.raises(AuthError) as raised:
         facebook(meta.url, token="stale", app_id=APP_ID, app_secret=APP_SECRET).refresh()
     assert raised.value.revoked
+
+
+def test_instagram_image_containers_are_polled_until_finished_before_publishing(meta: MetaFake) -> None:
+    """IG container reference: publish a container only once its status_code is FINISHED (images too)."""
+    meta.image_statuses = ["IN_PROGRESS", "IN_PROGRESS", "FINISHED"]
+    published = instagram(meta.url).publish(payload(image("a.jpg")))
+    assert published.external_id in meta.media
+    container = published.raw["container_id"]
+    assert len(meta.server.calls("GET", f"/v23.0/{container}")) == 3
+
+
+def test_instagram_carousel_children_and_carousel_are_polled(meta: MetaFake) -> None:
+    meta.image_statuses = ["IN_PROGRESS", "FINISHED"]
+    published = instagram(meta.url).publish(payload(image("a.jpg"), image("b.jpg")))
+    assert published.external_id in meta.media
+
+
+def test_the_poll_interval_is_injectable_and_the_wait_bounded(meta: MetaFake) -> None:
+    meta.image_statuses = ["IN_PROGRESS"]
+    waits: list[float] = []
+    connector = instagram(meta.url, poll_interval="2.5", status_polls="4")
+    connector.sleep = waits.append
+    with pytest.raises(TransientError, match="still processing"):
+        connector.publish(payload(image("a.jpg")))
+    assert waits == [2.5, 2.5, 2.5]
+    assert meta.media == {}
+
+
+def test_media_not_ready_is_transient_not_permanent(meta: MetaFake) -> None:
+    meta.errors["media_publish"] = graph_error(
+        400, 9007, "Media ID is not available", subcode=2207027, user_msg="The media is not ready for publishing"
+    )
+    with pytest.raises(TransientError):
+        instagram(meta.url).publish(payload(image("a.jpg")))
+
+
+@pytest.mark.parametrize(
+    ("reply", "error"),
+    [
+        (graph_error(400, -1, "Instagram server error. Try again.", subcode=2207001), TransientError),
+        (graph_error(400, -2, "It takes too long to download the media.", subcode=2207003), TransientError),
+        (graph_error(400, -1, "Create media fail, please try to re-create media", subcode=2207032), TransientError),
+        (graph_error(400, 1, "Thumbnail offset must be greater than or equal to 0", subcode=2207057), PermanentError),
+    ],
+)
+def test_instagram_error_codes_follow_its_error_table(meta: MetaFake, reply: Reply, error: type[Exception]) -> None:
+    """https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/error-codes"""
+    meta.errors["media"] = reply
+    with pytest.raises(error) as raised:
+        instagram(meta.url).publish(payload(image("a.jpg")))
+    if error is PermanentError:
+        assert not isinstance(raised.value, TransientError)
+
+
+def test_instagram_refuses_a_png_before_any_call_and_the_fake_refuses_it_too(meta: MetaFake) -> None:
+    png = MediaFile("a.png", "image/png", "https://cdn.kopi.id/a.png")
+    with pytest.raises(PermanentError, match="JPEG"):
+        instagram(meta.url).publish(payload(png))
+    assert meta.server.calls("POST", f"/v23.0/{IG_USER_ID}/media") == []
+    token = {"Authorization": f"Bearer {TOKEN}"}
+    refused = httpx.post(f"{meta.url}/v23.0/{IG_USER_ID}/media", data={"image_url": png.url}, headers=token)
+    assert refused.status_code == 400 and "JPEG" in refused.text
+
+
+def test_the_fake_refuses_a_carousel_of_more_than_ten(meta: MetaFake) -> None:
+    with pytest.raises(PermanentError, match="at most 10"):
+        instagram(meta.url).publish(payload(*(image(f"{n}.jpg") for n in range(11))))
+
+
+def test_the_instagram_token_is_labelled_a_facebook_user_token() -> None:
+    labels = {name: label for name, label, _secret, _required in InstagramConnector.fields}
+    assert "Facebook" in labels["access_token"] and "Instagram user token" not in labels["access_token"]

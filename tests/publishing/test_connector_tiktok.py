@@ -35,10 +35,21 @@ def tiktok() -> Iterator[TikTokFake]:
         yield fake
 
 
+# The person's explicit choices (required account settings): an unaudited app, so private posts.
+CHOICES = {
+    "privacy_level": "SELF_ONLY",
+    "app_audited": "no",
+    "allow_comments": "yes",
+    "allow_duet": "yes",
+    "allow_stitch": "yes",
+    "commercial_content": "none",
+}
+
+
 def connector(base_url: str, *, token: str = TOKEN, timeout: float = 5.0, **settings: object) -> TikTokConnector:
     return TikTokConnector(
         AccountConfig(
-            config={"base_url": base_url, **settings},
+            config={"base_url": base_url, **CHOICES, **settings},
             credentials={
                 "access_token": token,
                 "refresh_token": REFRESH_TOKEN,
@@ -65,7 +76,10 @@ def payload(*media: MediaFile, text: str = "Kopi susu gula aren\nDiskon 20% hari
 
 
 def test_a_video_file_is_uploaded_whole_and_published(tiktok: TikTokFake, tmp_path: Path) -> None:
-    published = connector(tiktok.url).publish(payload(video_file(tmp_path)))
+    tiktok.audited = True
+    published = connector(tiktok.url, privacy_level="PUBLIC_TO_EVERYONE", app_audited="yes").publish(
+        payload(video_file(tmp_path))
+    )
 
     assert published.external_id == "7291234567890123456"
     assert published.url == "https://www.tiktok.com/@kopi.nusantara/video/7291234567890123456"
@@ -77,6 +91,9 @@ def test_a_video_file_is_uploaded_whole_and_published(tiktok: TikTokFake, tmp_pa
     assert body["post_info"]["title"] == "Kopi susu gula aren\nDiskon 20% hari ini\n\n#kopi"
     assert body["post_info"]["privacy_level"] == "PUBLIC_TO_EVERYONE"
     assert body["post_info"]["disable_comment"] is False
+    assert body["post_info"]["disable_duet"] is False
+    assert body["post_info"]["disable_stitch"] is True  # the creator has turned stitches off in TikTok
+    assert body["post_info"]["brand_content_toggle"] is False and body["post_info"]["brand_organic_toggle"] is False
     assert body["source_info"] == {"source": "FILE_UPLOAD", "video_size": 150, "chunk_size": 150, "total_chunk_count": 1}
     (put,) = tiktok.server.calls("PUT", "/upload/.*")
     assert put.header("Content-Range") == "bytes 0-149/150"
@@ -156,7 +173,7 @@ def test_processing_past_the_time_limit_is_an_unknown_outcome(tiktok: TikTokFake
 def test_a_privacy_level_the_creator_does_not_allow_stops_before_posting(tiktok: TikTokFake, tmp_path: Path) -> None:
     tiktok.privacy_level_options = ["SELF_ONLY"]
     with pytest.raises(PermanentError) as raised:
-        connector(tiktok.url).publish(payload(video_file(tmp_path)))
+        connector(tiktok.url, privacy_level="PUBLIC_TO_EVERYONE", app_audited="yes").publish(payload(video_file(tmp_path)))
     assert "SELF_ONLY" in raised.value.message
     assert not tiktok.server.calls("POST", "/v2/post/publish/video/init/")
 
@@ -227,7 +244,7 @@ def test_an_unreachable_api_is_transient() -> None:
 def test_test_connection_names_the_creator_and_checks_the_privacy_level(tiktok: TikTokFake) -> None:
     assert connector(tiktok.url).test_connection() == "Kopi Nusantara"
     with pytest.raises(PermanentError):
-        connector(tiktok.url, privacy_level="FOLLOWER_OF_CREATOR").test_connection()
+        connector(tiktok.url, privacy_level="FOLLOWER_OF_CREATOR", app_audited="yes").test_connection()
     with pytest.raises(PermanentError):
         connector(tiktok.url, privacy_level="EVERYONE").test_connection()
 
@@ -270,3 +287,52 @@ def test_capabilities_are_declared_truthfully() -> None:
         tiktok_connector.delete("7291234567890123456")
     with pytest.raises(PermanentError):
         tiktok_connector.find(payload())
+
+
+@pytest.mark.parametrize(
+    "missing", ["privacy_level", "app_audited", "allow_comments", "allow_duet", "allow_stitch", "commercial_content"]
+)
+def test_no_choice_is_defaulted_a_missing_one_stops_before_posting(tiktok: TikTokFake, missing: str) -> None:
+    settings = {**CHOICES, "privacy_level": "PUBLIC_TO_EVERYONE", missing: ""}
+    tiktok.audited = True
+    with pytest.raises(PermanentError, match="account settings"):
+        connector(tiktok.url, **settings).publish(payload(MediaFile("a.mp4", "video/mp4", "https://cdn.kopi.id/a.mp4")))
+    assert not tiktok.server.calls("POST", "/v2/post/publish/video/init/")
+
+
+def test_an_unaudited_app_posts_private_only(tiktok: TikTokFake, tmp_path: Path) -> None:
+    """TikTok's Direct Post guidelines: an unaudited client may post SELF_ONLY only."""
+    with pytest.raises(PermanentError, match="SELF_ONLY") as raised:
+        connector(tiktok.url, privacy_level="PUBLIC_TO_EVERYONE").publish(payload(video_file(tmp_path)))
+    assert "audit" in raised.value.message
+    assert not tiktok.server.calls("POST", "/v2/post/publish/video/init/")
+    # An account that says "audited" when TikTok has not audited the app: TikTok's own refusal comes through.
+    with pytest.raises(PermanentError) as refused:
+        connector(tiktok.url, privacy_level="PUBLIC_TO_EVERYONE", app_audited="yes").publish(payload(video_file(tmp_path)))
+    assert "unaudited_client_can_only_post_to_private_accounts" in refused.value.detail
+    assert not tiktok.posts
+
+
+def test_the_persons_choices_are_sent_as_chosen(tiktok: TikTokFake) -> None:
+    tiktok.audited = True
+    tiktok.stitch_disabled = False
+    video = MediaFile("a.mp4", "video/mp4", "https://cdn.kopi.id/a.mp4")
+    connector(
+        tiktok.url,
+        privacy_level="MUTUAL_FOLLOW_FRIENDS",
+        app_audited="yes",
+        allow_comments="no",
+        allow_duet="no",
+        allow_stitch="yes",
+        commercial_content="your_brand",
+    ).publish(payload(video))
+    info = tiktok.server.calls("POST", "/v2/post/publish/video/init/")[0].json()["post_info"]
+    assert info["privacy_level"] == "MUTUAL_FOLLOW_FRIENDS"
+    assert (info["disable_comment"], info["disable_duet"], info["disable_stitch"]) == (True, True, False)
+    assert (info["brand_organic_toggle"], info["brand_content_toggle"]) == (True, False)
+
+
+def test_branded_content_cannot_be_private(tiktok: TikTokFake) -> None:
+    with pytest.raises(PermanentError, match="branded content"):
+        connector(tiktok.url, commercial_content="branded_content").publish(payload(image("a.jpg")))
+    assert not tiktok.server.calls("POST", "/v2/post/publish/content/init/")

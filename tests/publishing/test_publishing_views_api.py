@@ -298,3 +298,23 @@ def test_a_cancel_during_the_call_cannot_unsend_it_and_the_truth_is_recorded(
     scheduler.run_once("w1", factory=factory)
     post = Post.objects.get(item=item)
     assert post.status == Post.Status.PUBLISHED and len(script.sent) == 1  # it is out there, so it says so
+
+
+def test_the_accounts_page_warns_of_an_api_version_near_its_sunset(
+    team: Team, account: ChannelAccount, login: Callable[[User], Client]
+) -> None:
+    linkedin = services.channel_account_create(
+        actor=team.user(R.MANAGER),
+        workspace=team.workspace,
+        platform="linkedin",
+        name="Kopi LinkedIn",
+        connector="linkedin",
+        config={"author": "urn:li:organization:1"},
+        credentials={"access_token": "t"},
+    )
+    client = login(team.user(R.MANAGER))
+    url = f"/w/{team.workspace.slug}/publishing/accounts/"
+    assert 'data-testid="api-version-warning"' not in client.get(url).content.decode()  # the current version
+    ChannelAccount.objects.filter(pk=linkedin.pk).update(config={"author": "urn:li:organization:1", "api_version": "202510"})
+    page = client.get(url).content.decode()
+    assert 'data-testid="api-version-warning"' in page and "202510" in page and "Kopi LinkedIn" in page

@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
 
+from .platform_facts import SUNSET_WARNING_DAYS, VERSIONS_IN_USE, ApiVersion  # noqa: F401  (API versions, as data)
+
 Severity = Literal["error", "warning"]
 Counting = Literal["x_weighted", "code_points", "utf16", "threads", "utf8_bytes"]
 
@@ -151,9 +153,13 @@ _IG_HASHTAGS = _source(
     "https://www.socialmediatoday.com/news/instagrams-implementing-new-limits-on-hashtag-use/808309/",
     prefix="Instagram's @creators announcement of 2025-12-18 (5 hashtags per post or reel, down from 30), as reported by",
 )
-_IG_CAROUSEL = _source(
-    "https://www.eyerys.com/articles/news/rejoicing-oversharers-instagram-has-doubled-carousel-limit-10-20",
-    prefix="Instagram's announcement of 2024-08-08 (carousels of up to 20 photos and videos, up from 10), as reported by",
+_IG_CAROUSEL = (
+    "https://developers.facebook.com/docs/instagram-platform/content-publishing/ (checked 2026-12-07): a carousel "
+    "published through the API holds up to 10 images and videos (the app allows 20 since 2024-08, the API does not)"
+)
+_IG_JPEG = (
+    "https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/media "
+    "(checked 2026-12-07): JPEG is the only image format the API takes; videos MP4 or MOV"
 )
 _IG_REELS = _source(
     "https://www.socialsamosa.com/news-2/instagram-introduces-three-minute-reels-8636683",
@@ -186,8 +192,12 @@ _LI_IMAGES = _source(
 )
 _LI_MEDIA = _source(
     f"{_AYRSHARE}/linkedin",
-    "images JPG, GIF, PNG up to 5 MB; video MP4, 3 seconds to 30 minutes, up to 500 MB",
+    "images JPG, GIF, PNG up to 5 MB",
     prefix="as documented by",
+)
+_LI_NO_VIDEO = (
+    "Alur's own rule: Alur posts LinkedIn images only (the Videos API upload is not built), so a video is refused here "
+    "rather than at publishing"
 )
 
 _TT_PHOTO = _source(
@@ -316,9 +326,9 @@ PLATFORM_RULES: Mapping[str, PlatformRules] = MappingProxyType(
             text=_limits(Limit(2200, _IG_CAPTION)),
             text_required=Requirement(_HOUSE + "a social post needs a caption"),
             hashtags=_limits(Limit(5, _IG_HASHTAGS)),
-            media=_limits(Limit(20, _IG_CAROUSEL)),
+            media=_limits(Limit(10, _IG_CAROUSEL)),
             media_required=Requirement(_IG_PUBLISHING, severity="warning"),
-            media_types=MediaTypes(_IMAGES | _VIDEOS, _IG_MEDIA),
+            media_types=MediaTypes(frozenset({"image/jpeg"}) | _VIDEOS, _IG_JPEG),
             video_seconds=_limits(
                 Limit(180, _IG_REELS),
                 Limit(60, _IG_STORY, kinds=frozenset({"story"})),
@@ -379,13 +389,8 @@ PLATFORM_RULES: Mapping[str, PlatformRules] = MappingProxyType(
             text_required=Requirement(_HOUSE + "a social post needs text"),
             hashtags=_limits(Limit(5, _LI_HASHTAGS, severity="warning")),
             media=_limits(Limit(20, _LI_IMAGES)),
-            videos=_limits(Limit(1, _LI_IMAGES)),
-            no_mixed_media=Requirement(_LI_IMAGES),
-            media_types=MediaTypes(_IMAGES | {"image/gif", "video/mp4"}, _LI_MEDIA),
-            video_seconds=_limits(Limit(30 * 60, _LI_MEDIA)),
-            file_bytes=MappingProxyType(
-                {"image": _limits(Limit(5 * MB, _LI_MEDIA)), "video": _limits(Limit(500 * MB, _LI_MEDIA))}
-            ),
+            media_types=MediaTypes(_IMAGES | {"image/gif"}, f"{_LI_MEDIA}; {_LI_NO_VIDEO}"),
+            file_bytes=MappingProxyType({"image": _limits(Limit(5 * MB, _LI_MEDIA))}),
         ),
         "tiktok": PlatformRules(
             label="TikTok",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -11,6 +13,7 @@ from django.utils import timezone
 
 from alur.accounts.models import Membership, Workspace
 from alur.content.models import ContentItem
+from alur.content.platform_facts import LINKEDIN_VERSION, sunset_warning
 from alur.core.policy import scope
 from alur.publishing.models import ChannelAccount, Post, PublishAttempt, PublishingSettings, WorkerHeartbeat
 
@@ -29,6 +32,21 @@ def accounts_visible(membership: Membership) -> QuerySet[ChannelAccount]:
     """The accounts the member may see: all for the team, none for an outside member (their settings
     hold webhook addresses, which are credentials)."""
     return scope(ChannelAccount.objects.all(), membership)
+
+
+def api_version_warnings(accounts: Iterable[ChannelAccount], today: dt.date | None = None) -> list[dict[str, Any]]:
+    """Accounts whose platform API version is sunset or within SUNSET_WARNING_DAYS of it (see
+    alur.content.platform_facts): ``{"account", "version", "sunset", "days_left"}`` each."""
+    day = today or timezone.localdate()
+    warnings: list[dict[str, Any]] = []
+    for account in accounts:
+        if account.connector != "linkedin":
+            continue
+        version = str((account.config or {}).get("api_version") or LINKEDIN_VERSION)
+        facts = sunset_warning("linkedin", version, day)
+        if facts is not None and facts.sunset is not None:
+            warnings.append({"account": account, "version": version, "sunset": facts.sunset, "days_left": facts.days_left(day)})
+    return warnings
 
 
 def account_visible(membership: Membership, account_id: int) -> ChannelAccount:

@@ -101,6 +101,7 @@ def accounts(request: WorkspaceRequest) -> HttpResponse:
     connectors = available()
     context = {
         "accounts": selectors.accounts_visible(request.membership),
+        "version_warnings": selectors.api_version_warnings(selectors.accounts_visible(request.membership)),
         "can_manage": can_manage,
         "platforms": Platform.choices,
         "connectors": [(key, cls.label) for key, cls in connectors.items()],

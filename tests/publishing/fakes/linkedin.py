@@ -3,10 +3,21 @@
 It speaks the documented contract: ``LinkedIn-Version`` and ``X-Restli-Protocol-Version: 2.0.0`` headers,
 Bearer tokens, ``x-restli-id`` on a created post, ``X-RestLi-Method`` on finder and delete calls, and LinkedIn's
 error body ``{"status", "serviceErrorCode", "code", "message"}``.
+
+Versions (read 2026-12-07): https://learn.microsoft.com/en-us/linkedin/marketing/versioning says each monthly
+version is supported for at least one year and then sunset, and a call with a sunset ``LinkedIn-Version``
+is refused with HTTP 426; https://learn.microsoft.com/en-us/linkedin/marketing/integrations/migrations lists
+the sunset dates. :data:`SUNSET` is that table (its own copy, so that the fake does not simply agree with
+Alur's facts module); the fake refuses a version on or after its sunset date, and a version from the future.
+
+Posts (read 2026-12-07): https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/posts-api
+and .../multiimage-post-api (2 to 20 images); a video is a ``urn:li:video:`` from the Videos API, which this
+fake does not offer, so a post whose media is not an uploaded image is refused.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -21,6 +32,13 @@ CLIENT_ID = "li-client"
 CLIENT_SECRET = "li-secret"
 ORG = "urn:li:organization:5515715"
 PERSON = "urn:li:person:abc123"
+
+# Sunset dates from the migrations page (202510's from the versioning page's notice).
+SUNSET: dict[str, dt.date] = {
+    "202410": dt.date(2025, 10, 15),
+    "202411": dt.date(2025, 11, 17),
+    "202510": dt.date(2026, 10, 15),
+}
 
 
 def error(status: int, message: str, *, code: str = "", service_code: int | None = None, **extra: Any) -> Reply:
@@ -41,6 +59,7 @@ class FakeLinkedIn:
     posts: dict[str, dict[str, Any]] = field(default_factory=dict)
     images: dict[str, dict[str, Any]] = field(default_factory=dict)  # urn -> {"owner", "data"}
     counter: itertools.count[int] = field(default_factory=lambda: itertools.count(7_100_000_000_000_000_001))
+    today: dt.date = field(default_factory=dt.date.today)
 
     def __post_init__(self) -> None:
         route = self.server.route
@@ -81,6 +100,11 @@ class FakeLinkedIn:
             if not version:
                 return error(400, "A version must be present. Please specify a version by adding the LinkedIn-Version header.")
             if not re.fullmatch(r"20\d{4}", version):
+                return error(426, f"Requested version {version} is not active", code="NONEXISTENT_VERSION")
+            sunset = SUNSET.get(version)
+            if sunset is not None and self.today >= sunset:
+                return error(426, f"Requested version {version} is not active", code="VERSION_MISSING")
+            if (int(version[:4]), int(version[4:])) > (self.today.year, self.today.month):
                 return error(426, f"Requested version {version} is not active", code="NONEXISTENT_VERSION")
             if request.header("X-Restli-Protocol-Version") != "2.0.0":
                 return error(400, "Rest.li protocol 2.0.0 is required", code="ILLEGAL_ARGUMENT")

@@ -6,6 +6,17 @@ Speaks the documented contract of https://developers.facebook.com/docs/pages-api
 https://developers.facebook.com/docs/graph-api/guides/error-handling and the token exchange of
 https://developers.facebook.com/docs/facebook-login/guides/access-tokens/get-long-lived.
 
+Instagram, as read on 2026-12-07:
+
+* https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/media — JPEG is
+  the only image format the API takes (a PNG ``image_url`` is refused); a carousel holds 2 to 10 children.
+* https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-container — every
+  container (image, video, carousel) has a ``status_code`` that must be ``FINISHED`` before ``media_publish``;
+  until then ``media_publish`` answers code 9007 subcode 2207027 "media is not ready". Image containers here
+  report :attr:`MetaFake.image_statuses` in turn (IN_PROGRESS first, as a real upload does).
+* https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/error-codes — the
+  retryable errors are codes -1 (2207001 server error, 2207032 create failed) and -2 (2207003 download timeout).
+
 Requests carry the token as ``Authorization: Bearer`` or as the ``access_token`` parameter; parameters come as
 form fields (POST) or in the query string (GET, DELETE). Paths are ``/<version>/<node or edge>``.
 """
@@ -79,6 +90,8 @@ class MetaFake:
     errors: dict[str, Reply] = field(default_factory=dict)  # edge name ("feed", "media_publish", ...) → forced answer
     # Statuses a video container walks through on each status read (the last one repeats).
     video_statuses: list[str] = field(default_factory=lambda: ["IN_PROGRESS", "FINISHED"])
+    # Statuses an image (or image-only carousel) container walks through (the last one repeats).
+    image_statuses: list[str] = field(default_factory=lambda: ["IN_PROGRESS", "FINISHED"])
     quota_usage: int = 0
     quota_total: int = 100
     # State
@@ -250,6 +263,10 @@ class MetaFake:
                 item = self.containers.get(child)
                 if item is None or not item["params"].get("is_carousel_item"):
                     return invalid_parameter(f"(#100) {child} is not a carousel item container.")
+                if self._status(item) != "FINISHED":
+                    return graph_error(
+                        400, 9007, "Media ID is not available", subcode=2207027, user_msg=f"The media {child} is not ready"
+                    )
             container["kind"] = "carousel"
             container["video"] = any(self.containers[child]["kind"] == "video" for child in children)
         elif media_type in ("REELS", "VIDEO"):
@@ -271,6 +288,14 @@ class MetaFake:
                     subcode=2207052,
                     user_msg="The media could not be fetched from this URI: " + str(url),
                 )
+            if not str(url).lower().split("?")[0].endswith((".jpg", ".jpeg")):
+                return graph_error(
+                    400,
+                    9004,
+                    "Only photo or video can be accepted as media type.",
+                    subcode=2207052,
+                    user_msg="The image format is not supported: only JPEG images can be published. " + str(url),
+                )
             container["kind"] = "image"
             container["video"] = False
         else:
@@ -286,10 +311,8 @@ class MetaFake:
     def _status(self, container: dict[str, Any]) -> str:
         if container["published"]:
             return "PUBLISHED"
-        if not container["video"]:
-            return "FINISHED"
-        index = min(container["polls"], len(self.video_statuses) - 1)
-        return self.video_statuses[index]
+        statuses = self.video_statuses if container["video"] else self.image_statuses
+        return statuses[min(container["polls"], len(statuses) - 1)]
 
     def publish_container(self, request: Request) -> Reply:
         if failed := self._check(request, "media_publish"):
@@ -347,10 +370,10 @@ class MetaFake:
 
     # -- nodes
     def read_node(self, request: Request) -> Reply:
-        if failed := self._check(request, "node"):
-            return failed
         assert request.match is not None
         node = request.match["node"]
+        if failed := self._check(request, "permalink" if node in self.media else "node"):
+            return failed
         fields = self.params(request).get("fields", "id").split(",")
         if node == PAGE_ID:
             return Reply(200, {"name": PAGE_NAME, "id": PAGE_ID})

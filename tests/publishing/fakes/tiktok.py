@@ -7,6 +7,18 @@ https://developers.tiktok.com/doc/content-posting-api-reference-get-video-status
 https://developers.tiktok.com/doc/tiktok-api-v2-error-handling (the error envelope).
 
 Every answer is ``{"data": ..., "error": {"code", "message", "log_id"}}`` with ``code == "ok"`` on success.
+
+What TikTok refuses, as read on 2026-12-07:
+
+* https://developers.tiktok.com/doc/content-sharing-guidelines (Direct Post API - Developer Guidelines): an API
+  client TikTok has not audited may post ``SELF_ONLY`` only; anything else is refused with
+  ``unaudited_client_can_only_post_to_private_accounts`` (the Direct Post reference's error table).
+  :attr:`TikTokFake.audited` is False by default, as every new app is.
+* https://developers.tiktok.com/doc/content-posting-api-reference-query-creator-info: the privacy level must be
+  one of the creator's ``privacy_level_options`` (``privacy_level_option_mismatch``); comments, duets and
+  stitches the creator has turned off must be sent disabled.
+* https://developers.tiktok.com/doc/content-posting-api-reference-direct-post: ``privacy_level`` and
+  ``brand_content_toggle`` are required; branded content cannot be private (``SELF_ONLY``).
 """
 
 from __future__ import annotations
@@ -46,6 +58,10 @@ class Upload:
 class TikTokFake:
     server: FakeServer = field(default_factory=FakeServer)
     privacy_level_options: list[str] = field(default_factory=lambda: ["PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "SELF_ONLY"])
+    audited: bool = False  # has TikTok audited the API client? Unaudited clients post SELF_ONLY only
+    comment_disabled: bool = False
+    duet_disabled: bool = False
+    stitch_disabled: bool = True
     # Statuses the status fetch walks through for each publish (the last one repeats).
     statuses: list[dict[str, Any]] = field(
         default_factory=lambda: [
@@ -89,12 +105,30 @@ class TikTokFake:
             return error(400, "invalid_params", "Content-Type must be application/json.")
         return None
 
-    def _check_post_info(self, post_info: Any, *, title_limit: int) -> Reply | None:
+    def _check_post_info(self, post_info: Any, *, title_limit: int, video: bool = True) -> Reply | None:
         if not isinstance(post_info, dict):
             return error(400, "invalid_params", "post_info is required.")
         level = post_info.get("privacy_level")
+        if not level:
+            return error(400, "invalid_params", "privacy_level is required.")
+        if not self.audited and level != "SELF_ONLY":
+            return error(
+                403,
+                "unaudited_client_can_only_post_to_private_accounts",
+                "Unaudited clients can only post to private accounts (privacy_level SELF_ONLY).",
+            )
         if level not in self.privacy_level_options:
             return error(400, "privacy_level_option_mismatch", f"privacy_level {level} is not allowed for this creator.")
+        if not isinstance(post_info.get("brand_content_toggle"), bool):
+            return error(400, "invalid_params", "brand_content_toggle is required.")
+        if post_info["brand_content_toggle"] and level == "SELF_ONLY":
+            return error(400, "invalid_params", "Branded content cannot be posted with privacy_level SELF_ONLY.")
+        switched_off = [("disable_comment", self.comment_disabled)]
+        if video:
+            switched_off += [("disable_duet", self.duet_disabled), ("disable_stitch", self.stitch_disabled)]
+        for name, creator_disabled in switched_off:
+            if creator_disabled and post_info.get(name) is not True:
+                return error(400, "invalid_params", f"{name} must be true: the creator has turned it off.")
         if len(str(post_info.get("title", "")).encode("utf-16-le")) // 2 > title_limit:
             return error(400, "invalid_params", "title is too long.")
         return None
@@ -112,9 +146,9 @@ class TikTokFake:
                 "creator_username": "kopi.nusantara",
                 "creator_nickname": "Kopi Nusantara",
                 "privacy_level_options": self.privacy_level_options,
-                "comment_disabled": False,
-                "duet_disabled": False,
-                "stitch_disabled": True,
+                "comment_disabled": self.comment_disabled,
+                "duet_disabled": self.duet_disabled,
+                "stitch_disabled": self.stitch_disabled,
                 "max_video_post_duration_sec": 300,
             }
         )
@@ -158,7 +192,7 @@ class TikTokFake:
         body = request.json()
         if body.get("media_type") != "PHOTO" or body.get("post_mode") not in ("DIRECT_POST", "MEDIA_UPLOAD"):
             return error(400, "invalid_params", "media_type must be PHOTO and post_mode DIRECT_POST or MEDIA_UPLOAD.")
-        if invalid := self._check_post_info(body.get("post_info"), title_limit=90):
+        if invalid := self._check_post_info(body.get("post_info"), title_limit=90, video=False):
             return invalid
         source = body.get("source_info") or {}
         images = source.get("photo_images") or []

@@ -14,7 +14,9 @@ Documentation followed (Marketing / Community Management APIs, versioned ``/rest
 How a post goes out:
 
 1. Every request carries ``Authorization: Bearer <access_token>``, ``LinkedIn-Version: YYYYMM`` (setting
-   ``api_version``, default :data:`DEFAULT_VERSION`) and ``X-Restli-Protocol-Version: 2.0.0``.
+   ``api_version``, default :data:`DEFAULT_VERSION`, kept with its sunset date in
+   :mod:`alur.content.platform_facts`) and ``X-Restli-Protocol-Version: 2.0.0``. A sunset version answers
+   426 on every call (https://learn.microsoft.com/en-us/linkedin/marketing/versioning).
 2. Each image: ``POST /rest/images?action=initializeUpload`` with ``{"initializeUploadRequest": {"owner":
    <author URN>}}`` answers ``{"value": {"uploadUrl", "image"}}``; the bytes are then ``PUT`` to ``uploadUrl``.
 3. ``POST /rest/posts`` with ``author``, ``commentary`` (little text: reserved characters escaped, hashtags and
@@ -51,6 +53,8 @@ from urllib.parse import quote
 
 import httpx
 
+from alur.content.platform_facts import LINKEDIN_VERSION
+
 from .base import (
     AuthError,
     Capabilities,
@@ -69,7 +73,7 @@ from .base import (
 
 DEFAULT_BASE_URL = "https://api.linkedin.com"
 DEFAULT_OAUTH_URL = "https://www.linkedin.com"
-DEFAULT_VERSION = "202510"
+DEFAULT_VERSION = LINKEDIN_VERSION  # one place: alur.content.platform_facts, with its sunset date
 POSTS_DOCS = "https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/posts-api"
 RATE_LIMIT_DOCS = "https://learn.microsoft.com/en-us/linkedin/shared/api-guide/concepts/rate-limits"
 MAX_COMMENTARY = 3000
@@ -202,6 +206,13 @@ class LinkedInConnector(Connector):
             return PermanentError(
                 f"LinkedIn refused the request: the connected account lacks permission ({message}). Check that it "
                 "is an admin of the page and that the app has the posting permission.",
+                status=status,
+                detail=detail,
+            )
+        if status == 426:
+            return PermanentError(
+                f"LinkedIn no longer accepts the API version Alur sent ({message}); a sunset version is refused on "
+                "every call. Clear the account's API version setting or update Alur.",
                 status=status,
                 detail=detail,
             )

@@ -74,6 +74,7 @@ import hmac
 import json
 import re
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
@@ -110,7 +111,12 @@ AUTH_CODES = frozenset({102, 190})
 PERMISSION_CODES = frozenset({10, *range(200, 300)})
 REVOKED_SUBCODES = frozenset({458, 460})  # app removed by the user; password changed
 RATE_CODES = frozenset({4, 9, 17, 32, 341, 613, *range(80001, 80015)})
-TRANSIENT_CODES = frozenset({1, 2})
+TRANSIENT_CODES = frozenset({1, 2})  # Graph API: "API Unknown" / "API Service", wait and retry
+# Instagram's error table (https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/
+# error-codes): -1 (2207001 server error, 2207032 create failed, 2207053 upload error) and -2 (2207003 download
+# timeout, 2207020 expired: a new container) are retried; its code 1 (e.g. 2207057, a bad thumbnail offset) is not.
+IG_TRANSIENT_CODES = frozenset({-1, -2})
+IG_NOT_READY_SUBCODE = 2207027  # "media is not ready for publishing": wait and try again
 POLICY_BLOCK_CODE = 368  # "temporarily blocked for policies violations": wait and retry, says the table
 IG_PUBLISH_LIMIT_SUBCODE = 2207042  # "the maximum number of posts that can be published in 24 hours"
 
@@ -150,6 +156,12 @@ def _parse_time(value: Any) -> datetime | None:
             return None
 
 
+def _is_jpeg(item: MediaFile) -> bool:
+    if item.mime_type:
+        return item.mime_type.lower() in ("image/jpeg", "image/jpg")
+    return item.url.lower().split("?")[0].endswith((".jpg", ".jpeg"))
+
+
 def regain_access_seconds(headers: httpx.Headers) -> float | None:
     """``estimated_time_to_regain_access`` (minutes) from ``X-Business-Use-Case-Usage``, in seconds."""
     raw = headers.get("X-Business-Use-Case-Usage")
@@ -174,7 +186,11 @@ class MetaGraphConnector(Connector):
     platform: ClassVar[str] = "Meta"
     POLL_INTERVAL: ClassVar[float] = 5.0
     STATUS_TIMEOUT: ClassVar[float] = 300.0
+    STATUS_POLLS: ClassVar[int] = 60  # at most this many status reads per container
     DEFAULT_RATE_WAIT: ClassVar[float] = 60.0
+    TRANSIENT: ClassVar[frozenset[int]] = TRANSIENT_CODES
+    # How to wait between status reads; tests and callers may replace it (no real sleeping in tests).
+    sleep: Callable[[float], None] = staticmethod(time.sleep)
 
     # -- plumbing
     def _url(self, path: str) -> str:
@@ -259,7 +275,11 @@ class MetaGraphConnector(Connector):
             )
         if status == 504:
             return classify_status(response, message)  # OutcomeUnknown: the post may have been made
-        if code in TRANSIENT_CODES or error.get("is_transient") is True or status == 408 or status >= 500:
+        if subcode == IG_NOT_READY_SUBCODE:
+            return TransientError(
+                f"{name} has not finished processing the media; Alur will try again. ({message})", status=status, detail=detail
+            )
+        if code in self.TRANSIENT or error.get("is_transient") is True or status == 408 or status >= 500:
             return TransientError(f"{name} had a temporary error; Alur will try again. ({message})", status=status, detail=detail)
         return PermanentError(f"{name} refused the post: {message}", status=status, detail=detail)
 
@@ -433,6 +453,7 @@ class InstagramConnector(MetaGraphConnector):
     key = "instagram"
     label = "Instagram"
     platform = "Instagram"
+    TRANSIENT = IG_TRANSIENT_CODES
     capabilities = Capabilities(
         media_types=frozenset({"image", "video"}),
         max_media=10,  # carousel items, per the Content Publishing guide
@@ -449,7 +470,12 @@ class InstagramConnector(MetaGraphConnector):
     )
     fields = (
         ("ig_user_id", gettext_noop("Instagram professional account ID"), False, True),
-        ("access_token", gettext_noop("Access token (Instagram user token)"), True, True),
+        (
+            "access_token",
+            gettext_noop("Access token (Facebook user token from Facebook Login, with instagram_content_publish)"),
+            True,
+            True,
+        ),
         ("app_id", gettext_noop("Meta app ID (optional: lets Alur extend the token)"), False, False),
         ("app_secret", gettext_noop("Meta app secret (optional)"), True, False),
     )
@@ -463,6 +489,11 @@ class InstagramConnector(MetaGraphConnector):
             raise PermanentError("Instagram posts need a photo or a video; add one to this post before publishing.")
         if len(media) > self.capabilities.max_media:
             raise PermanentError(f"An Instagram carousel takes at most {self.capabilities.max_media} photos and videos.")
+        not_jpeg = [item.name for item in media if item.kind == "image" and not _is_jpeg(item)]
+        if not_jpeg:
+            raise PermanentError(
+                f"Instagram takes JPEG images only; convert these to JPEG: {', '.join(not_jpeg)}.",
+            )
         self._public_urls(media, "Instagram")
         user_id = self._ig_user_id()
         self._check_quota(user_id)
@@ -476,8 +507,7 @@ class InstagramConnector(MetaGraphConnector):
             if caption:
                 data["caption"] = caption
             container_id = self._create(user_id, data)
-            if any(item.kind == "video" for item in media):
-                self._wait_until_ready(container_id)
+            self._wait_until_ready(container_id)
 
         answer = self._graph("POST", f"{user_id}/media_publish", data={"creation_id": container_id})
         media_id = str(answer.get("id") or "")
@@ -519,18 +549,20 @@ class InstagramConnector(MetaGraphConnector):
         elif caption:
             data["caption"] = caption
         container_id = self._create(user_id, data)
-        if item.kind == "video":
-            self._wait_until_ready(container_id)
+        self._wait_until_ready(container_id)  # images too: media_publish refuses a container not yet FINISHED
         return container_id
 
     def _wait_until_ready(self, container_id: str) -> None:
-        """Poll the container until FINISHED; bounded by ``status_timeout`` seconds.
+        """Poll the container until FINISHED, ``poll_interval`` seconds apart; bounded by ``status_timeout``
+        seconds and ``status_polls`` reads.
 
         Nothing is published before ``media_publish``, so running out of time is a plain transient error:
         the next attempt makes a new container, and the unused one expires after 24 hours."""
         timeout = float(self.account.setting("status_timeout", self.STATUS_TIMEOUT) or self.STATUS_TIMEOUT)
+        interval = float(self.account.setting("poll_interval", self.POLL_INTERVAL) or self.POLL_INTERVAL)
+        polls = int(self.account.setting("status_polls", self.STATUS_POLLS) or self.STATUS_POLLS)
         deadline = time.monotonic() + timeout
-        while True:
+        for read in range(1, polls + 1):
             answer = self._graph("GET", container_id, params={"fields": "status_code,status"})
             state = str(answer.get("status_code") or "")
             if state in ("FINISHED", "PUBLISHED"):
@@ -541,12 +573,13 @@ class InstagramConnector(MetaGraphConnector):
                 raise PermanentError(
                     f"Instagram refused the post: the media {what}.", detail=f"container {container_id}: {answer}"
                 )
-            if time.monotonic() >= deadline:
-                raise TransientError(
-                    f"Instagram is still processing the video after {int(timeout)} seconds; Alur will try again.",
-                    detail=f"container {container_id}, last status {state}",
-                )
-            time.sleep(self.POLL_INTERVAL)
+            if read == polls or time.monotonic() >= deadline:
+                break
+            self.sleep(interval)
+        raise TransientError(
+            f"Instagram is still processing the media after {read} status checks; Alur will try again.",
+            detail=f"container {container_id}, last status {state}",
+        )
 
     def _permalink(self, media_id: str) -> str:
         """The post's address; the post is already out, so a failure here must not fail the publish."""

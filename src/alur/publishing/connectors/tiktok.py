@@ -14,6 +14,11 @@ The flow, step by step as documented:
 
 1. ``POST /v2/post/publish/creator_info/query/`` — the creator's allowed privacy levels (the docs require
    the query before each post; Alur also uses it to stop early when the chosen level is not allowed).
+   The privacy level, comments/duet/stitch and the commercial content disclosure are the person's explicit
+   choices (account settings, all required; nothing is defaulted), sent as chosen, with what the creator has
+   turned off in TikTok kept off. An app TikTok has not audited may post ``SELF_ONLY`` only
+   (https://developers.tiktok.com/doc/content-sharing-guidelines), so Alur refuses another level unless the
+   account says the app is audited.
 2. Video: ``POST /v2/post/publish/video/init/`` with ``post_info`` and ``source_info`` — either
    ``PULL_FROM_URL`` (TikTok downloads ``video_url``; the domain must be verified for the app) or
    ``FILE_UPLOAD`` (``video_size``, ``chunk_size``, ``total_chunk_count``), then the bytes are ``PUT`` to the
@@ -65,6 +70,9 @@ from .base import (
 DOCS = "https://developers.tiktok.com/doc/content-posting-api-reference-direct-post"
 PHOTO_DOCS = "https://developers.tiktok.com/doc/content-posting-api-reference-photo-post"
 PRIVACY_LEVELS = ("PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "FOLLOWER_OF_CREATOR", "SELF_ONLY")
+COMMERCIAL_CONTENT = ("none", "your_brand", "branded_content", "both")
+YES = frozenset({"yes", "ya", "true", "1", "on"})
+NO = frozenset({"no", "tidak", "false", "0", "off"})
 
 # Error codes (https://developers.tiktok.com/doc/tiktok-api-v2-error-handling and the Direct Post page).
 AUTH_CODES = frozenset({"access_token_invalid", "scope_not_authorized", "scope_permission_missed"})
@@ -110,9 +118,27 @@ class TikTokConnector(Connector):
         ("client_secret", gettext_noop("App client secret"), True, False),
         (
             "privacy_level",
-            gettext_noop("Who can see posts (PUBLIC_TO_EVERYONE, MUTUAL_FOLLOW_FRIENDS, FOLLOWER_OF_CREATOR, SELF_ONLY)"),
+            gettext_noop(
+                "Who can see posts: your choice, one the account allows "
+                "(PUBLIC_TO_EVERYONE, MUTUAL_FOLLOW_FRIENDS, FOLLOWER_OF_CREATOR, SELF_ONLY)"
+            ),
             False,
+            True,
+        ),
+        (
+            "app_audited",
+            gettext_noop("TikTok has audited this app for Direct Post (yes or no; without the audit only SELF_ONLY)"),
             False,
+            True,
+        ),
+        ("allow_comments", gettext_noop("Allow comments (yes or no)"), False, True),
+        ("allow_duet", gettext_noop("Allow duets on videos (yes or no)"), False, True),
+        ("allow_stitch", gettext_noop("Allow stitches on videos (yes or no)"), False, True),
+        (
+            "commercial_content",
+            gettext_noop("Commercial content disclosure: none, your_brand, branded_content or both"),
+            False,
+            True,
         ),
         (
             "video_source",
@@ -136,7 +162,12 @@ class TikTokConnector(Connector):
         return str(self.account.setting("base_url", "https://open.tiktokapis.com")).rstrip("/") + path
 
     def _privacy_level(self) -> str:
-        level = str(self.account.setting("privacy_level", "") or "PUBLIC_TO_EVERYONE").strip().upper()
+        level = str(self.account.setting("privacy_level", "") or "").strip().upper()
+        if not level:
+            raise PermanentError(
+                "Choose who can see this account's TikTok posts (the privacy level) in the account settings; "
+                "TikTok requires the person's own choice and Alur assumes none."
+            )
         if level not in PRIVACY_LEVELS:
             raise PermanentError(
                 f"TikTok privacy level '{level}' is not one TikTok knows; use one of {', '.join(PRIVACY_LEVELS)}."
@@ -204,15 +235,57 @@ class TikTokConnector(Connector):
     def _creator_info(self) -> dict[str, Any]:
         return self._call("/v2/post/publish/creator_info/query/")
 
+    def _yes_no(self, name: str, what: str) -> bool:
+        value = str(self.account.setting(name, "") or "").strip().lower()
+        if value in YES:
+            return True
+        if value in NO:
+            return False
+        raise PermanentError(
+            f"Choose {what} (yes or no) in the TikTok account settings; TikTok requires the person's own choice "
+            "and Alur assumes none."
+        )
+
     def _check_privacy(self, creator: dict[str, Any]) -> str:
         level = self._privacy_level()
-        allowed = [str(option) for option in creator.get("privacy_level_options") or []]
-        if allowed and level not in allowed:
+        if level != "SELF_ONLY" and not self._yes_no("app_audited", "whether TikTok has audited the app"):
             raise PermanentError(
-                f"This TikTok account cannot post with privacy level {level}; it allows {', '.join(allowed)}. "
+                f"TikTok lets an app it has not audited post privately only (SELF_ONLY), not {level}. Choose "
+                "SELF_ONLY in the account settings, or have TikTok audit the app first."
+            )
+        allowed = [str(option) for option in creator.get("privacy_level_options") or []]
+        if level not in allowed:
+            raise PermanentError(
+                f"This TikTok account cannot post with privacy level {level}; it allows {', '.join(allowed) or 'none'}. "
                 "Change the privacy level in the account settings."
             )
         return level
+
+    def _post_choices(self, creator: dict[str, Any], privacy_level: str, *, video: bool) -> dict[str, bool]:
+        """The person's explicit interaction and disclosure choices, as post_info fields. What the creator has
+        turned off in TikTok stays off (creator_info's ``*_disabled``)."""
+        choices = {
+            "disable_comment": not self._yes_no("allow_comments", "whether to allow comments")
+            or bool(creator.get("comment_disabled")),
+        }
+        if video:
+            choices["disable_duet"] = not self._yes_no("allow_duet", "whether to allow duets") or bool(
+                creator.get("duet_disabled")
+            )
+            choices["disable_stitch"] = not self._yes_no("allow_stitch", "whether to allow stitches") or bool(
+                creator.get("stitch_disabled")
+            )
+        disclosure = str(self.account.setting("commercial_content", "") or "").strip().lower()
+        if disclosure not in COMMERCIAL_CONTENT:
+            raise PermanentError(
+                "Choose the commercial content disclosure (none, your_brand, branded_content or both) in the TikTok "
+                "account settings; TikTok requires the person's own choice and Alur assumes none."
+            )
+        choices["brand_organic_toggle"] = disclosure in ("your_brand", "both")
+        choices["brand_content_toggle"] = disclosure in ("branded_content", "both")
+        if choices["brand_content_toggle"] and privacy_level == "SELF_ONLY":
+            raise PermanentError("TikTok does not allow branded content to be private (SELF_ONLY); choose another privacy level.")
+        return choices
 
     def publish(self, payload: Payload) -> Published:
         videos = [m for m in payload.media if m.kind == "video"]
@@ -228,10 +301,11 @@ class TikTokConnector(Connector):
 
         creator = self._creator_info()
         privacy_level = self._check_privacy(creator)
+        choices = self._post_choices(creator, privacy_level, video=bool(videos))
         if videos:
-            publish_id = self._init_video(payload, videos[0], privacy_level)
+            publish_id = self._init_video(payload, videos[0], privacy_level, choices)
         else:
-            publish_id = self._init_photos(payload, images, privacy_level)
+            publish_id = self._init_photos(payload, images, privacy_level, choices)
         status = self._wait_for_publish(publish_id)
 
         post_ids = [str(post_id) for post_id in status.get("publicaly_available_post_id") or []]
@@ -242,16 +316,8 @@ class TikTokConnector(Connector):
             return Published(post_ids[0], url, {"publish_id": publish_id, **status})
         return Published(publish_id, "", {"publish_id": publish_id, **status})
 
-    def _init_video(self, payload: Payload, video: MediaFile, privacy_level: str) -> str:
-        post_info = {
-            "title": _utf16_truncate(payload.body(), 2200),
-            "privacy_level": privacy_level,
-            "disable_duet": False,
-            "disable_comment": False,
-            "disable_stitch": False,
-            "brand_content_toggle": False,
-            "brand_organic_toggle": False,
-        }
+    def _init_video(self, payload: Payload, video: MediaFile, privacy_level: str, choices: dict[str, bool]) -> str:
+        post_info = {"title": _utf16_truncate(payload.body(), 2200), "privacy_level": privacy_level, **choices}
         source = str(self.account.setting("video_source", "") or "").strip().upper()
         if not source:
             source = "FILE_UPLOAD" if video.path else "PULL_FROM_URL"
@@ -320,7 +386,7 @@ class TikTokConnector(Connector):
                     },
                 )
 
-    def _init_photos(self, payload: Payload, images: list[MediaFile], privacy_level: str) -> str:
+    def _init_photos(self, payload: Payload, images: list[MediaFile], privacy_level: str, choices: dict[str, bool]) -> str:
         missing = [image.name for image in images if not image.url]
         if missing:
             raise PermanentError(f"TikTok needs public URLs for photos; these have none: {', '.join(missing)}.")
@@ -332,10 +398,8 @@ class TikTokConnector(Connector):
                     "title": _utf16_truncate(first_line, 90),
                     "description": _utf16_truncate(payload.body(), 4000),
                     "privacy_level": privacy_level,
-                    "disable_comment": False,
                     "auto_add_music": True,
-                    "brand_content_toggle": False,
-                    "brand_organic_toggle": False,
+                    **choices,
                 },
                 "source_info": {
                     "source": "PULL_FROM_URL",
