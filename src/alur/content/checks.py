@@ -146,8 +146,9 @@ def text_counter(variant: VariantInput) -> Counter:
     rules = rules_for(variant.platform)
     if rules is None:
         return Counter(len(variant.text), None, "code_points")
-    errors = [limit for limit in applicable(rules.text, variant.kind) if limit.severity == "error"]
-    limits = errors or list(applicable(rules.text, variant.kind))
+    text_limits = _text_limits(rules, variant)
+    errors = [limit for limit in text_limits if limit.severity == "error"]
+    limits = errors or list(text_limits)
     maximum = min((limit.maximum for limit in limits), default=None)
     return Counter(length(variant.text, rules.counting.method), maximum, rules.counting.method)
 
@@ -268,11 +269,16 @@ def _check_text(v: VariantInput, rules: PlatformRules) -> list[Violation]:
         found.append(Violation("text_empty", rules.text_required.severity, "text", {"platform": v.platform}))
     method = rules.counting.method
     size = length(v.text, method)
-    for limit in applicable(rules.text, v.kind):
+    for limit in _text_limits(rules, v):
         if size > limit.maximum:
             start = overflow_start(v.text, method, limit.maximum)
             found.append(_over("text_too_long", limit, "text", size, start, len(v.text), platform=v.platform, unit=method))
     return found
+
+
+def _text_limits(rules: PlatformRules, v: VariantInput) -> tuple[Limit, ...]:
+    """The text limits for the variant; a ``with_media`` one (a caption) only when it carries media."""
+    return tuple(limit for limit in applicable(rules.text, v.kind) if v.media or not limit.with_media)
 
 
 def _check_title(v: VariantInput, rules: PlatformRules) -> list[Violation]:
