@@ -258,7 +258,9 @@ _THREADS_CAROUSEL = _source(
 
 _MASTODON = _source(
     "https://docs.joinmastodon.org/user/posting/",
-    "500 characters by default (an instance may allow more); every link counts as 23; up to 4 images or 1 video",
+    "500 characters by default (an instance may allow more); every link counts as 23; up to 4 images or 1 video "
+    "(the defaults: a variant bound to an account is checked against its instance's own limits, read from "
+    "https://docs.joinmastodon.org/methods/instance/#v2 when the account is tested, 2026-12-08)",
     prefix="Mastodon's documentation",
 )
 _MASTODON_MEDIA = _source(
