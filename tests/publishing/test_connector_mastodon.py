@@ -173,7 +173,9 @@ def test_test_connection_reads_the_instances_limits(instance: fake.FakeMastodon)
     assert mastodon.learned == {"max_characters": 1000, "max_media_attachments": 6, "characters_reserved_per_url": 23}
 
 
-def test_the_instances_limits_are_used_when_publishing(instance: fake.FakeMastodon, tmp_path: Path, no_sleep: list[float]) -> None:
+def test_the_instances_limits_are_used_when_publishing(
+    instance: fake.FakeMastodon, tmp_path: Path, no_sleep: list[float]
+) -> None:
     limits = {"max_characters": 1000, "max_media_attachments": 6, "characters_reserved_per_url": 23}
     image = media(tmp_path, "a.png", "image/png")
     published = connector(instance.url, **limits).publish(payload(text="kopi " * 180, media=(image,) * 6))

@@ -225,8 +225,24 @@ MARKDOWN_V2_RESERVED = "_*[]()~`>#+-=|{}.!"
 """#markdownv2-style: "Any character with code between 1 and 126 inclusively can be escaped anywhere with a
 preceding '\\' character"; inside ``pre`` and ``code`` only '`' and '\\' must be escaped; inside the ``(...)``
 of an inline link only ')' and '\\'; everywhere else these characters must be escaped."""
-HTML_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "tg-spoiler", "span", "a", "tg-emoji",
-             "code", "pre", "blockquote"}
+HTML_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "tg-spoiler",
+    "span",
+    "a",
+    "tg-emoji",
+    "code",
+    "pre",
+    "blockquote",
+}
 """#html-style: the only tags Telegram takes."""
 HTML_NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 """#html-style: "All numerical HTML entities are supported. The API currently supports only the following named
@@ -236,6 +252,11 @@ HTML entity must be replaced with the corresponding HTML entities"."""
 
 class EntityError(ValueError):
     """Telegram's 400 "Bad Request: can't parse entities: ..."."""
+
+
+def _reserved(char: str, offset: int | None = None) -> EntityError:
+    where = f" at byte offset {offset}" if offset is not None else ""
+    return EntityError(f"can't parse entities: Character '{char}' is reserved and must be escaped with the preceding '\\'{where}")
 
 
 def parse_markdown_v2(text: str) -> str:
@@ -249,7 +270,7 @@ def parse_markdown_v2(text: str) -> str:
         offset = len(text[:i].encode())
         if char == "\\":
             if i + 1 >= len(text) or not 1 <= ord(text[i + 1]) <= 126:
-                raise EntityError(f"can't parse entities: Character '\\' is reserved and must be escaped with the preceding '\\' at byte offset {offset}")
+                raise _reserved("\\", offset)
             out.append(text[i + 1])
             i += 2
             line_start = False
@@ -260,7 +281,8 @@ def parse_markdown_v2(text: str) -> str:
             body: list[str] = []
             while True:
                 if end >= len(text):
-                    raise EntityError(f"can't parse entities: Can't find end of {'Pre' if fence == '```' else 'Code'} entity at byte offset {offset}")
+                    entity = "Pre" if fence == "```" else "Code"
+                    raise EntityError(f"can't parse entities: Can't find end of {entity} entity at byte offset {offset}")
                 if text[end] == "\\" and end + 1 < len(text):
                     body.append(text[end + 1])
                     end += 2
@@ -276,12 +298,14 @@ def parse_markdown_v2(text: str) -> str:
         if char == "[":
             close = _find_unescaped(text, "]", i + 1)
             if close < 0 or not text.startswith("(", close + 1):
-                raise EntityError(f"can't parse entities: Character '[' is reserved and must be escaped with the preceding '\\' at byte offset {offset}")
+                raise _reserved("[", offset)
             end = close + 2
             while end < len(text) and text[end] != ")":
                 end += 2 if text[end] == "\\" else 1
             if end >= len(text):
-                raise EntityError(f"can't parse entities: Can't find end of a URL at byte offset {len(text[: close + 1].encode())}")
+                raise EntityError(
+                    f"can't parse entities: Can't find end of a URL at byte offset {len(text[: close + 1].encode())}"
+                )
             out.append(parse_markdown_v2(text[i + 1 : close]))
             i = end + 1
             line_start = False
@@ -299,7 +323,7 @@ def parse_markdown_v2(text: str) -> str:
             line_start = False
             continue
         if char in MARKDOWN_V2_RESERVED:
-            raise EntityError(f"can't parse entities: Character '{char}' is reserved and must be escaped with the preceding '\\'")
+            raise _reserved(char)
         out.append(char)
         line_start = char == "\n"
         i += 1
@@ -335,14 +359,18 @@ def parse_html(text: str) -> str:
         if char == "<":
             tag = _TAG.match(text, i)
             if tag is None:
-                raise EntityError(f"can't parse entities: Unsupported start tag \"\" at byte offset {offset}")
+                raise EntityError(f'can\'t parse entities: Unsupported start tag "" at byte offset {offset}')
             closing, name = tag.group(1), tag.group(2).lower()
             if name not in HTML_TAGS:
                 kind = "end" if closing else "start"
-                raise EntityError(f"can't parse entities: Unsupported {kind} tag \"{name}\" at byte offset {offset}")
+                raise EntityError(f'can\'t parse entities: Unsupported {kind} tag "{name}" at byte offset {offset}')
             if closing:
                 if not stack or stack[-1] != name:
-                    raise EntityError(f"can't parse entities: Unmatched end tag at byte offset {offset}, expected \"</{stack[-1] if stack else ''}>\", found \"</{name}>\"")
+                    expected = stack[-1] if stack else ""
+                    raise EntityError(
+                        f"can't parse entities: Unmatched end tag at byte offset {offset}, "
+                        f'expected "</{expected}>", found "</{name}>"'
+                    )
                 stack.pop()
             else:
                 stack.append(name)
@@ -360,7 +388,7 @@ def parse_html(text: str) -> str:
             elif name in HTML_NAMED_ENTITIES:
                 out.append(HTML_NAMED_ENTITIES[name])
             else:
-                raise EntityError(f"can't parse entities: Unsupported HTML entity \"&{name};\" at byte offset {offset}")
+                raise EntityError(f'can\'t parse entities: Unsupported HTML entity "&{name};" at byte offset {offset}')
             i = entity.end()
             continue
         out.append(char)
