@@ -69,7 +69,8 @@ def _variant(platform: str, name: str, limit: Limit, n: int) -> VariantInput:
     base = VariantInput(platform=platform, kind=kind, text="Halo", title="Judul")
     image, video = _mime(rules, "image"), _mime(rules, "video")
     if name == "text":
-        return VariantInput(platform=platform, kind=kind, text="a" * n)
+        with_media = (MediaInfo("image", image, 1000),) if limit.with_media else ()
+        return VariantInput(platform=platform, kind=kind, text="a" * n, media=with_media)
     if name == "title":
         return VariantInput(platform=platform, kind=kind, text="Halo", title="a" * n)
     if name == "hashtags":

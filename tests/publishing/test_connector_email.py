@@ -23,6 +23,7 @@ from tests.publishing.fakes.smtp import HOSTNAME, FakeSMTP, free_port
 
 FROM = "Kopi Kita <news@kopi.id>"
 LIST = "pelanggan@lists.kopi.id"
+UNSUBSCRIBE = "https://kopi.id/berhenti?list=pelanggan"
 
 # aiosmtpd warns that AUTH without TLS is unsafe; the fake server allows it on purpose (127.0.0.1 only).
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
@@ -44,6 +45,7 @@ def connector(
         "from_address": FROM,
         "to_addresses": LIST,
         "timeout_seconds": timeout,
+        "unsubscribe_url": UNSUBSCRIBE,
         **config,
     }
     return EmailConnector(AccountConfig(config=settings, credentials={"password": password}))
@@ -73,7 +75,7 @@ def test_publish_sends_a_multipart_newsletter_to_the_list(smtp: FakeSMTP) -> Non
     assert message["From"] == FROM
     assert message["To"] == LIST
     assert message["Reply-To"] == "halo@kopi.id"
-    assert message["Message-ID"] == "<0f1e2d3c4b5a69788796a5b4c3d2e1f0@alur.local>"
+    assert message["Message-ID"] == "<0f1e2d3c4b5a69788796a5b4c3d2e1f0@kopi.id>"
     assert message["Date"]
     assert message.get_content_type() == "multipart/alternative"
     plain = message.get_body(("plain",))
@@ -92,7 +94,7 @@ def test_publish_sends_a_multipart_newsletter_to_the_list(smtp: FakeSMTP) -> Non
     ) in markup
     assert "<3" not in markup
 
-    assert published.external_id == "<0f1e2d3c4b5a69788796a5b4c3d2e1f0@alur.local>"
+    assert published.external_id == "<0f1e2d3c4b5a69788796a5b4c3d2e1f0@kopi.id>"
     assert published.url == ""
     assert published.raw["recipients"] == [LIST]
 
@@ -142,13 +144,13 @@ def test_the_same_key_gives_the_same_message_id_so_receivers_can_deduplicate(smt
     email.publish(payload("same-key"))
     email.publish(payload("same-key"))
     ids = {received.message["Message-ID"] for received in smtp.received}
-    assert ids == {"<same-key@alur.local>"}
+    assert ids == {"<same-key@kopi.id>"}
 
 
 def test_message_id_keeps_only_allowed_characters() -> None:
-    assert message_id("ab12-cd34") == "<ab12-cd34@alur.local>"
-    assert message_id("a b<c>@d") == "<a-b-c--d@alur.local>"
-    assert message_id("") == "<post@alur.local>"
+    assert message_id("ab12-cd34", "kopi.id") == "<ab12-cd34@kopi.id>"
+    assert message_id("a b<c>@d", "kopi.id") == "<a-b-c--d@kopi.id>"
+    assert message_id("", "kopi.id") == "<post@kopi.id>"
 
 
 def test_linkify_escapes_and_links() -> None:
@@ -343,3 +345,40 @@ def test_a_login_on_a_server_without_auth_is_a_permanent_error(smtp: FakeSMTP) -
 def test_recipients_separated_by_semicolons(smtp: FakeSMTP) -> None:
     connector(smtp.port, to_addresses="ani@kopi.id; budi@kopi.id").publish(payload())
     assert smtp.received[0].rcpt_tos == ["ani@kopi.id", "budi@kopi.id"]
+
+
+# -- what a receiving bulk-sender policy requires (RFC 8058; Gmail's and Yahoo's sender requirements)
+def test_a_newsletter_carries_one_click_unsubscribe_and_a_message_id_in_the_senders_domain(smtp: FakeSMTP) -> None:
+    connector(smtp.port, unsubscribe_email="berhenti@kopi.id").publish(payload())
+    message = smtp.received[0].message
+    assert message["List-Unsubscribe"] == f"<{UNSUBSCRIBE}>, <mailto:berhenti@kopi.id?subject=unsubscribe>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message["Message-ID"].endswith("@kopi.id>")
+    assert UNSUBSCRIBE in message.get_body(("plain",)).get_content()  # a visible link too
+    assert UNSUBSCRIBE in message.get_body(("html",)).get_content()
+
+
+def test_a_configured_message_id_domain_is_used(smtp: FakeSMTP) -> None:
+    connector(smtp.port, message_id_domain="mail.kopi.id").publish(payload(key="k1"))
+    assert smtp.received[0].message["Message-ID"] == "<k1@mail.kopi.id>"
+
+
+def test_without_an_unsubscribe_url_the_newsletter_is_refused_before_sending(smtp: FakeSMTP) -> None:
+    with pytest.raises(PermanentError, match="unsubscribe"):
+        connector(smtp.port, unsubscribe_url="").publish(payload())
+    with pytest.raises(PermanentError, match="https"):
+        connector(smtp.port, unsubscribe_url="http://kopi.id/berhenti").publish(payload())
+    assert smtp.received == [] and "DATA" not in smtp.handler.commands
+
+
+def test_the_test_server_refuses_what_a_bulk_sender_policy_refuses() -> None:
+    from tests.publishing.fakes.smtp import bulk_sender_refusal
+
+    good = (
+        b"From: Kopi <news@kopi.id>\r\nMessage-ID: <a@kopi.id>\r\n"
+        b"List-Unsubscribe: <https://kopi.id/u>\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n\r\nhi\r\n"
+    )
+    assert bulk_sender_refusal(good) == ""
+    assert "List-Unsubscribe" in bulk_sender_refusal(good.replace(b"<https://kopi.id/u>", b"<mailto:u@kopi.id>"))
+    assert "One-Click" in bulk_sender_refusal(good.replace(b"=One-Click", b"=Yes"))
+    assert "Message-ID" in bulk_sender_refusal(good.replace(b"a@kopi.id", b"a@alur.local"))

@@ -141,7 +141,7 @@ def test_a_video_with_images_or_five_images_is_refused_before_uploading(instance
     image = media(tmp_path, "a.png", "image/png")
     with pytest.raises(PermanentError, match="one video"):
         connector(instance.url).publish(payload(media=(image, video)))
-    with pytest.raises(PermanentError, match="at most 4"):
+    with pytest.raises(PermanentError, match="at most 4"):  # limits never read: Mastodon's defaults
         connector(instance.url).publish(payload(media=(image,) * 5))
     assert instance.server.requests == []
 
@@ -160,10 +160,47 @@ def test_an_invalid_token_is_an_auth_error(instance: fake.FakeMastodon) -> None:
 
 
 def test_text_over_the_limit_is_refused_with_mastodons_message(instance: fake.FakeMastodon) -> None:
-    with pytest.raises(PermanentError) as raised:
-        connector(instance.url).publish(payload(text="kopi " * 120))
+    with pytest.raises(PermanentError) as raised:  # an account whose limits were never read: the instance judges
+        connector(instance.url, max_characters=5000).publish(payload(text="kopi " * 220))
     assert not isinstance(raised.value, AuthError)
-    assert raised.value.message == "Mastodon refused the post: Validation failed: Text character limit of 500 exceeded"
+    assert raised.value.message == "Mastodon refused the post: Validation failed: Text character limit of 1000 exceeded"
+
+
+# -- the instance's own limits (GET /api/v2/instance), read when the account is tested
+def test_test_connection_reads_the_instances_limits(instance: fake.FakeMastodon) -> None:
+    mastodon = connector(instance.url)
+    mastodon.test_connection()
+    assert mastodon.learned == {"max_characters": 1000, "max_media_attachments": 6, "characters_reserved_per_url": 23}
+
+
+def test_the_instances_limits_are_used_when_publishing(
+    instance: fake.FakeMastodon, tmp_path: Path, no_sleep: list[float]
+) -> None:
+    limits = {"max_characters": 1000, "max_media_attachments": 6, "characters_reserved_per_url": 23}
+    image = media(tmp_path, "a.png", "image/png")
+    published = connector(instance.url, **limits).publish(payload(text="kopi " * 180, media=(image,) * 6))
+    assert len(instance.statuses[published.external_id]["media_attachments"]) == 6
+    with pytest.raises(PermanentError, match="at most 6"):
+        connector(instance.url, **limits).publish(payload(key="k2", media=(image,) * 7))
+    # 975 characters, a blank line and a 57-character link: 975 + 2 + 23 = 1000 passes (a link counts 23)...
+    connector(instance.url, **limits).publish(payload(key="k3", text="k" * 975, hashtags=()))
+    # ...one over the instance's limit is refused before anything is sent.
+    before = len(instance.server.requests)
+    with pytest.raises(PermanentError, match="at most 1000"):
+        connector(instance.url, **limits).publish(payload(key="k4", text="k" * 976, hashtags=()))
+    assert len(instance.server.requests) == before
+
+
+def test_an_instance_with_lower_limits_is_respected(instance: fake.FakeMastodon, tmp_path: Path) -> None:
+    instance.max_characters, instance.max_media_attachments = 300, 2
+    mastodon = connector(instance.url)
+    mastodon.test_connection()
+    limited = connector(instance.url, **mastodon.learned)
+    with pytest.raises(PermanentError, match="at most 2"):
+        limited.publish(payload(media=(media(tmp_path, "a.png", "image/png"),) * 3))
+    with pytest.raises(PermanentError, match="at most 300"):
+        limited.publish(payload(text="k" * 400))
+    assert instance.server.calls("POST", r"/api/v1/statuses") == []
 
 
 @pytest.mark.parametrize(

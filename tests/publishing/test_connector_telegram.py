@@ -80,9 +80,50 @@ def test_a_text_post_is_a_message_with_hashtags_and_link(bot_api: fake.FakeTeleg
 
 
 def test_the_parse_mode_setting_is_sent(bot_api: fake.FakeTelegram) -> None:
-    connector(bot_api.url, parse_mode="html").publish(payload(text="<b>Kopi</b> baru"))
+    connector(bot_api.url, parse_mode="html").publish(payload(text="Kopi baru"))
     (request,) = calls(bot_api, "sendMessage")
     assert request.json()["parse_mode"] == "HTML"
+
+
+# Alur's text is plain text: with a parse mode it is escaped so that it arrives exactly as written.
+AWKWARD = "Promo 1+1 (hari ini saja)! Harga Rp25.000 - diskon_50% = hemat. <b>baru</b> & *enak* [menu] {x} |y| ~z~ `k` > a\\b"
+UTM_LINK = "https://kopi.id/menu_baru?utm_source=telegram&utm_medium=social&utm_campaign=ramadan-2026_(a)"
+
+
+@pytest.mark.parametrize("parse_mode", ["MarkdownV2", "HTML"])
+def test_with_a_parse_mode_text_hashtags_and_link_arrive_exactly_as_written(bot_api: fake.FakeTelegram, parse_mode: str) -> None:
+    sent = payload(text=AWKWARD, hashtags=("kopi_susu", "promo-ramadan"), link=UTM_LINK)
+    connector(bot_api.url, parse_mode=parse_mode).publish(sent)
+    (request,) = calls(bot_api, "sendMessage")
+    assert fake.plain(request.json()["text"], parse_mode) == f"{sent.body()}\n\n{UTM_LINK}"
+
+
+@pytest.mark.parametrize("parse_mode", ["MarkdownV2", "HTML"])
+def test_with_a_parse_mode_a_caption_and_an_album_caption_are_escaped(
+    bot_api: fake.FakeTelegram, tmp_path: Path, parse_mode: str
+) -> None:
+    photo, other = media(tmp_path, "a.jpg", "image/jpeg"), media(None, "b.jpg", "image/jpeg")
+    telegram = connector(bot_api.url, parse_mode=parse_mode)
+    telegram.publish(payload(text=AWKWARD, media=(photo,)))
+    telegram.publish(payload(text=AWKWARD, media=(photo, other)))
+    shown = {fake.plain(m["caption"], parse_mode) for m in bot_api.messages.values() if "caption" in m}
+    assert shown == {f"{AWKWARD}\n\n#kopi\n\nhttps://kopi.id/menu?utm_source=telegram"}
+    assert len([m for m in bot_api.messages.values() if "caption" in m]) == 2
+
+
+def test_the_fake_refuses_what_telegram_cannot_parse(bot_api: fake.FakeTelegram) -> None:
+    for text in ("Kopi.", "#kopi", "a-b", "https://kopi.id/?a=b", "*open", "[menu]"):
+        with pytest.raises(fake.EntityError):
+            fake.parse_markdown_v2(text)
+    assert fake.parse_markdown_v2("Kopi\\. *tebal* _miring_ [menu](https://kopi.id/a\\)b) `a.b` \\#kopi") == (
+        "Kopi. tebal miring menu a.b #kopi"
+    )
+    for text in ("<x>a</x>", "a & b", "a > b", "&nbsp;", "<b>a", "<b>a</i>"):
+        with pytest.raises(fake.EntityError):
+            fake.parse_html(text)
+    assert fake.parse_html('<b>a</b> &lt;&amp;&gt;&quot; &#65; <a href="https://k.id/?a=1&amp;b=2">k</a>') == 'a <&>" A k'
+    with pytest.raises(PermanentError, match="can't parse entities"):
+        connector(bot_api.url).call("sendMessage", {"chat_id": "@kopikita", "text": "Kopi.", "parse_mode": "MarkdownV2"})
 
 
 def test_a_bare_channel_name_gets_its_at_sign(bot_api: fake.FakeTelegram) -> None:
@@ -168,10 +209,14 @@ def test_what_telegram_cannot_take_is_refused_before_sending(bot_api: fake.FakeT
     assert bot_api.server.requests == []
 
 
-def test_with_a_parse_mode_telegram_judges_the_length(bot_api: fake.FakeTelegram) -> None:
-    with pytest.raises(PermanentError) as raised:
-        connector(bot_api.url, parse_mode="MarkdownV2").publish(payload(text="k" * 5000))
-    assert raised.value.message == "Telegram refused the post: Bad Request: message is too long"
+@pytest.mark.parametrize("parse_mode", ["MarkdownV2", "HTML"])
+def test_with_a_parse_mode_the_length_is_that_of_the_text_as_written(bot_api: fake.FakeTelegram, parse_mode: str) -> None:
+    telegram = connector(bot_api.url, parse_mode=parse_mode)
+    # 4,000 full stops are 8,000 characters escaped, but Telegram counts the 4,000 it shows.
+    telegram.publish(payload(text="." * 4000, hashtags=(), link=""))
+    with pytest.raises(PermanentError, match="at most 4096"):
+        telegram.publish(payload(text="k" * 5000))
+    assert len(calls(bot_api, "sendMessage")) == 1
 
 
 # ---------------------------------------------------------------------------------------- errors

@@ -136,3 +136,39 @@ def test_unpublish_and_ping(receiver: FakeServer) -> None:
     assert hook.test_connection().endswith("/hook")
     events = [r.json()["event"] for r in receiver.calls("POST", "/hook")]
     assert events == ["unpublish", "ping"]
+
+
+# -- redirects: a hook that answers 3xx has not received the post (httpx does not follow redirects for
+# POST by default, and a 301/302 would turn the POST into a GET anyway), so it must not count as published.
+def redirecting(status: int, *, find: bool = False) -> FakeServer:
+    server = FakeServer()
+    server.route("POST", "/hook")(lambda request: Reply(status, "", headers={"Location": "https://hooks.example.test/final"}))
+    server.route("GET", "/status")(lambda request: Reply(status, "", headers={"Location": "https://hooks.example.test/st"}))
+    return server
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_is_a_permanent_failure_naming_the_final_url(status: int) -> None:
+    server = redirecting(status)
+    with server, pytest.raises(PermanentError) as raised:
+        connector(server, status=False).publish(payload())
+    assert "redirects to https://hooks.example.test/final" in str(raised.value)
+    assert "final URL" in str(raised.value)
+
+
+@pytest.mark.parametrize("status", [301, 302, 307])
+def test_a_redirect_is_not_followed_even_by_a_client_that_follows_redirects(status: int) -> None:
+    server = redirecting(status)
+    with server, pytest.raises(PermanentError):
+        WebhookConnector(
+            AccountConfig(config={"url": f"{server.url}/hook"}, credentials={"secret": SECRET}),
+            client=httpx.Client(timeout=5.0, follow_redirects=True),
+        ).publish(payload())
+
+
+@pytest.mark.parametrize("status", [301, 302, 307])
+def test_find_does_not_take_a_redirecting_status_url_as_found(status: int) -> None:
+    server = redirecting(status)
+    with server, pytest.raises(PermanentError) as raised:
+        connector(server).find(payload())
+    assert "redirects to https://hooks.example.test/st" in str(raised.value)

@@ -40,6 +40,22 @@ class VariantInput:
     link: str = ""
     hashtags: tuple[str, ...] = ()
     media: tuple[MediaInfo, ...] = ()
+    # The channel account's own limits where its platform reports them (a Mastodon instance's
+    # ``configuration.statuses``, stored in the account's settings when it was tested); they replace the
+    # platform's default error limits on text length and number of media.
+    max_text: int | None = None
+    max_media: int | None = None
+
+
+ACCOUNT_LIMIT_SOURCE = "the channel account's own limit, as its platform reported it when the account was last tested"
+
+
+def _with_account_limit(limits: tuple[Limit, ...], maximum: int | None) -> tuple[Limit, ...]:
+    """``limits`` with their generic error limits replaced by the account's ``maximum`` (when it has one)."""
+    if not maximum:
+        return limits
+    kept = tuple(limit for limit in limits if limit.severity != "error" or limit.kinds or limit.with_media)
+    return (*kept, Limit(maximum, ACCOUNT_LIMIT_SOURCE))
 
 
 @dataclass(frozen=True)
@@ -146,8 +162,9 @@ def text_counter(variant: VariantInput) -> Counter:
     rules = rules_for(variant.platform)
     if rules is None:
         return Counter(len(variant.text), None, "code_points")
-    errors = [limit for limit in applicable(rules.text, variant.kind) if limit.severity == "error"]
-    limits = errors or list(applicable(rules.text, variant.kind))
+    text_limits = _text_limits(rules, variant)
+    errors = [limit for limit in text_limits if limit.severity == "error"]
+    limits = errors or list(text_limits)
     maximum = min((limit.maximum for limit in limits), default=None)
     return Counter(length(variant.text, rules.counting.method), maximum, rules.counting.method)
 
@@ -268,11 +285,17 @@ def _check_text(v: VariantInput, rules: PlatformRules) -> list[Violation]:
         found.append(Violation("text_empty", rules.text_required.severity, "text", {"platform": v.platform}))
     method = rules.counting.method
     size = length(v.text, method)
-    for limit in applicable(rules.text, v.kind):
+    for limit in _text_limits(rules, v):
         if size > limit.maximum:
             start = overflow_start(v.text, method, limit.maximum)
             found.append(_over("text_too_long", limit, "text", size, start, len(v.text), platform=v.platform, unit=method))
     return found
+
+
+def _text_limits(rules: PlatformRules, v: VariantInput) -> tuple[Limit, ...]:
+    """The text limits for the variant; a ``with_media`` one (a caption) only when it carries media."""
+    limits = tuple(limit for limit in applicable(rules.text, v.kind) if v.media or not limit.with_media)
+    return _with_account_limit(limits, v.max_text)
 
 
 def _check_title(v: VariantInput, rules: PlatformRules) -> list[Violation]:
@@ -309,7 +332,7 @@ def _check_media(v: VariantInput, rules: PlatformRules) -> list[Violation]:
     media = v.media
     if rules.media_required is not None and not media:
         found.append(Violation("media_missing", rules.media_required.severity, "media", {"platform": v.platform}))
-    for limit in applicable(rules.media, v.kind):
+    for limit in _with_account_limit(applicable(rules.media, v.kind), v.max_media):
         if len(media) > limit.maximum:
             found.append(_over("media_too_many", limit, "media", len(media), platform=v.platform))
     videos = [m for m in media if m.kind == "video"]

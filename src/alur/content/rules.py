@@ -52,6 +52,8 @@ class Limit:
     severity: Severity = "error"
     kinds: frozenset[str] = frozenset()
     note: str = ""
+    # A text limit that applies only when the variant carries media (Telegram's caption).
+    with_media: bool = False
 
 
 @dataclass(frozen=True)
@@ -266,7 +268,9 @@ _THREADS_CAROUSEL = _source(
 
 _MASTODON = _source(
     "https://docs.joinmastodon.org/user/posting/",
-    "500 characters by default (an instance may allow more); every link counts as 23; up to 4 images or 1 video",
+    "500 characters by default (an instance may allow more); every link counts as 23; up to 4 images or 1 video "
+    "(the defaults: a variant bound to an account is checked against its instance's own limits, read from "
+    "https://docs.joinmastodon.org/methods/instance/#v2 when the account is tested, 2026-12-08)",
     prefix="Mastodon's documentation",
 )
 _MASTODON_MEDIA = _source(
@@ -276,7 +280,8 @@ _MASTODON_MEDIA = _source(
 )
 _TELEGRAM = _source(
     "https://core.telegram.org/bots/api#sendmessage",
-    "message text 1-4096 characters; a photo or video caption 0-1024 characters; an album 2-10 items",
+    "message text 1-4096 characters; a photo or video caption 0-1024 characters; an album 2-10 items "
+    "(re-read 2026-12-08: a longer caption is refused with 400, so the editor refuses it too)",
     prefix="Telegram Bot API",
 )
 _TELEGRAM_FILES = _source(
@@ -471,7 +476,7 @@ PLATFORM_RULES: Mapping[str, PlatformRules] = MappingProxyType(
             counting=CountingRule("utf16", _TELEGRAM),
             text=_limits(
                 Limit(4096, _TELEGRAM),
-                Limit(1024, _TELEGRAM, severity="warning", note="With a photo or video the text is a caption: 1024 at most."),
+                Limit(1024, _TELEGRAM, with_media=True, note="With a photo or video the text is a caption: 1024 at most."),
             ),
             text_required=Requirement(_HOUSE + "a channel message needs text"),
             media=_limits(Limit(10, _TELEGRAM)),

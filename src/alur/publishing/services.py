@@ -228,8 +228,11 @@ def channel_account_test(*, actor: User, account: ChannelAccount) -> ChannelAcco
     require(actor, membership_of(actor, account.workspace), Action.CHANNEL_MANAGE, account)
     now = timezone.now()
     # The outside call runs outside any transaction (no row stays locked while a platform answers slowly).
+    learned: dict[str, Any] = {}
     try:
-        described = account_connector(account).test_connection()
+        connector = account_connector(account)
+        described = connector.test_connection()
+        learned = dict(connector.learned)  # e.g. a Mastodon instance's limits, kept in the settings
     except AuthError as error:
         health, message = ChannelAccount.Health.NEEDS_RECONNECT, error.message
     except ConnectorError as error:
@@ -238,18 +241,20 @@ def channel_account_test(*, actor: User, account: ChannelAccount) -> ChannelAcco
         health, message = ChannelAccount.Health.CONNECTED, _("Connected as %(who)s.") % {"who": described}
         if account.token_expires_at and account.token_expires_at - now < dt.timedelta(days=settings.ALUR_TOKEN_WARNING_DAYS):
             health = ChannelAccount.Health.EXPIRING
+    tested_fields = ("health", "health_message", "checked_at", "config")
     with transaction.atomic():
         locked = ChannelAccount.objects.select_for_update().get(pk=account.pk)
-        before = snapshot(locked, ("health", "health_message", "checked_at"))
+        before = snapshot(locked, tested_fields)
         locked.health, locked.health_message, locked.checked_at = health, message[:500], now
-        locked.save(update_fields=["health", "health_message", "checked_at"])
+        locked.config = {**(locked.config or {}), **learned}
+        locked.save(update_fields=["health", "health_message", "checked_at", "config"])
         audit_record(
             actor=actor,
             workspace=locked.workspace,
             action="channel.test",
             obj=locked,
             before=before,
-            after=snapshot(locked, ("health", "health_message", "checked_at")),
+            after=snapshot(locked, tested_fields),
         )
     return locked
 

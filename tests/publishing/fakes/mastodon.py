@@ -8,6 +8,12 @@ https://docs.joinmastodon.org/methods/accounts/ (verify_credentials, an account'
 
 Statuses are stored the way Mastodon renders them: ``content`` is HTML with ``<p>`` paragraphs, ``<br />``
 line breaks, links split into spans and hashtags as links; ``&<>`` escaped.
+
+Limits are the instance's own, served at ``GET /api/v2/instance`` as ``configuration.statuses.max_characters``,
+``max_media_attachments`` and ``characters_reserved_per_url`` (https://docs.joinmastodon.org/methods/instance/#v2
+and https://docs.joinmastodon.org/entities/Instance/#statuses, read 2026-12-08). This fake serves
+non-default ones (1,000 characters, 6 attachments) and enforces them, counting each link as
+``characters_reserved_per_url`` characters (https://docs.joinmastodon.org/user/posting/#links).
 """
 
 from __future__ import annotations
@@ -25,7 +31,9 @@ from .x import parse_multipart
 TOKEN = "mastodon-access-token"
 ACCOUNT_ID = "109302143543289054"
 USERNAME = "kopikita"
-MAX_CHARS = 500
+MAX_CHARS = 1000  # this instance's limit (Mastodon's default is 500)
+MAX_MEDIA = 6  # this instance's limit (Mastodon's default is 4)
+URL_WEIGHT = 23
 _URL = re.compile(r"(https?://\S+)")
 _HASHTAG = re.compile(r"(?<![\w&])#(\w+)")
 
@@ -43,6 +51,8 @@ class FakeMastodon:
     idempotency: dict[str, str] = field(default_factory=dict)  # key → status id
     processing_polls: int = 2  # GET /api/v1/media/:id answers 206 this many times for a video
     counter: itertools.count[int] = field(default_factory=lambda: itertools.count(111_000_000_000_000_001))
+    max_characters: int = MAX_CHARS
+    max_media_attachments: int = MAX_MEDIA
 
     def __post_init__(self) -> None:
         route = self.server.route
@@ -52,6 +62,26 @@ class FakeMastodon:
         route("GET", r"/api/v1/media/(?P<id>\d+)")(self.get_media)
         route("GET", r"/api/v1/accounts/verify_credentials")(self.verify_credentials)
         route("GET", r"/api/v1/accounts/(?P<id>\d+)/statuses")(self.account_statuses)
+        route("GET", r"/api/v2/instance")(self.instance)
+
+    def instance(self, request: Request) -> Reply:
+        """The parts of the v2 Instance entity Alur reads (public: no token needed)."""
+        return Reply(
+            200,
+            {
+                "domain": "127.0.0.1",
+                "title": "Kopi Social",
+                "version": "4.3.0",
+                "configuration": {
+                    "statuses": {
+                        "max_characters": self.max_characters,
+                        "max_media_attachments": self.max_media_attachments,
+                        "characters_reserved_per_url": URL_WEIGHT,
+                    },
+                    "media_attachments": {"image_size_limit": 16777216, "video_size_limit": 103809024},
+                },
+            },
+        )
 
     def __enter__(self) -> FakeMastodon:
         self.server.__enter__()
@@ -116,11 +146,11 @@ class FakeMastodon:
             return Reply(200, self.statuses[self.idempotency[key]])
         if not text and not media_ids:
             return error(422, "Validation failed: Text can't be blank")
-        if len(text) > MAX_CHARS:
-            return error(422, f"Validation failed: Text character limit of {MAX_CHARS} exceeded")
+        if len(_URL.sub("x" * URL_WEIGHT, text)) > self.max_characters:
+            return error(422, f"Validation failed: Text character limit of {self.max_characters} exceeded")
         if visibility not in (None, "public", "unlisted", "private", "direct"):
             return error(422, "Validation failed: Visibility is not included in the list")
-        if len(media_ids) > 4:
+        if len(media_ids) > self.max_media_attachments:
             return error(422, "Validation failed: Media attachments too many")
         attachments = []
         for media_id in media_ids:

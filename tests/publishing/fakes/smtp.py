@@ -10,6 +10,14 @@ and attributes, so a test can produce each reply the connector has to classify:
   (a timeout after ``DATA``);
 * ``users`` turns on ``AUTH`` (LOGIN/PLAIN, ``auth_require_tls=False``) and requires it; a wrong password
   gets ``535 5.7.8``;
+* ``bulk_sender_policy`` (on by default) refuses the message, after ``DATA``, as a receiving mail system that
+  enforces the bulk-sender rules does: without ``List-Unsubscribe`` holding an ``https:`` URI and
+  ``List-Unsubscribe-Post: List-Unsubscribe=One-Click`` (RFC 8058 §3.1, https://www.rfc-editor.org/rfc/rfc8058;
+  required of senders of 5,000+ messages a day by Gmail, https://support.google.com/a/answer/81126 and
+  https://support.google.com/a/answer/15263077, and by Yahoo, https://senders.yahooinc.com/best-practices/ —
+  all read 2026-12-08), or with a ``Message-ID`` missing or not in the From address's domain (RFC 5322 §3.6.4:
+  the right side identifies the sender's domain so the id is unique; ``*.local`` is a link-local mDNS name,
+  RFC 6762, that identifies no one) → ``550 5.7.1``;
 * ``tls=True`` offers ``STARTTLS`` with a self-signed certificate; ``implicit_tls=True`` speaks TLS from the
   first byte (port 465 style). ``client_context()`` trusts that certificate.
 """
@@ -63,6 +71,7 @@ class Handler:
     data_reply: str = ""
     data_delay: float = 0.0
     delay: float = 0.0
+    bulk_sender_policy: bool = True
 
     async def handle_MAIL(self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]) -> str:
         self.commands.append(f"MAIL {address}")
@@ -89,6 +98,8 @@ class Handler:
             await asyncio.sleep(self.data_delay)
         if self.data_reply:
             return self.data_reply
+        if self.bulk_sender_policy and (refusal := bulk_sender_refusal(envelope.original_content or b"")):
+            return refusal
         self.received.append(
             Received(
                 mail_from=envelope.mail_from or "",
@@ -98,6 +109,27 @@ class Handler:
             )
         )
         return "250 2.0.0 Ok: queued"
+
+
+def bulk_sender_refusal(data: bytes) -> str:
+    """The ``550`` a bulk-sender policy answers for ``data``, or "" when the message passes."""
+    message = message_from_bytes(data, policy=policy.default)
+    unsubscribe = str(message.get("List-Unsubscribe", "") or "")
+    uris = [part.strip().strip("<>") for part in unsubscribe.split(",") if part.strip()]
+    if not any(uri.startswith("https://") for uri in uris):
+        return "550 5.7.1 Bulk mail must carry a List-Unsubscribe header with an https one-click URI (RFC 8058)"
+    if " ".join(str(message.get("List-Unsubscribe-Post", "")).split()) != "List-Unsubscribe=One-Click":
+        return "550 5.7.1 Bulk mail must carry List-Unsubscribe-Post: List-Unsubscribe=One-Click (RFC 8058)"
+    from_header = str(message.get("From", "") or "")
+    from_domain = from_header.rsplit("@", 1)[-1].strip(" >").lower()
+    message_id = str(message.get("Message-ID", "") or "").strip()
+    id_domain = message_id.rsplit("@", 1)[-1].rstrip(">").lower() if "@" in message_id else ""
+    aligned = bool(id_domain) and (
+        id_domain == from_domain or id_domain.endswith("." + from_domain) or from_domain.endswith("." + id_domain)
+    )
+    if not message_id.startswith("<") or not aligned or id_domain.endswith(".local"):
+        return f"550 5.7.1 Message-ID {message_id or '(none)'} is not in the sender's domain {from_domain}"
+    return ""
 
 
 def free_port() -> int:

@@ -6,12 +6,20 @@ multipart parameters; answers ``{"ok": true, "result": ...}`` or ``{"ok": false,
 a multipart part named like the parameter, or ``attach://<part>`` inside ``sendMediaGroup``'s ``media``.
 Methods: sendMessage, sendPhoto, sendVideo, sendAnimation, sendMediaGroup (2–10 items), deleteMessage,
 deleteMessages, getMe, getChat, getChatMember.
+
+Formatting is held to https://core.telegram.org/bots/api#formatting-options (read 2026-12-08): with
+``parse_mode`` MarkdownV2 an unescaped reserved character (``_ * [ ] ( ) ~ ` > # + - = | { } . !``) or an
+entity left open is refused with 400 "Bad Request: can't parse entities: ..."; in HTML mode an unsupported or
+unmatched tag, a bare ``<``/``>``/``&`` or a named entity other than ``&lt; &gt; &amp; &quot;`` is refused
+the same way. Lengths (4096 for a message, 1024 for a caption, #sendmessage and #sendphoto) count the text
+after the markup is parsed, as Telegram does.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -120,16 +128,24 @@ class FakeTelegram:
         return None
 
     def caption(self, params: dict[str, Any]) -> Reply | None:
-        if len(str(params.get("caption") or "")) > 1024:
+        try:
+            shown = plain(str(params.get("caption") or ""), params.get("parse_mode"))
+        except EntityError as error:
+            return failure(400, f"Bad Request: {error}")
+        if len(shown.encode("utf-16-le")) // 2 > 1024:
             return failure(400, "Bad Request: message caption is too long")
         return None
 
     # -- sending
     def do_sendMessage(self, params: dict[str, Any]) -> Reply:
         text = str(params.get("text") or "")
-        if not text:
+        try:
+            shown = plain(text, params.get("parse_mode"))
+        except EntityError as error:
+            return failure(400, f"Bad Request: {error}")
+        if not shown.strip():
             return failure(400, "Bad Request: message text is empty")
-        if len(text) > 4096:
+        if len(shown.encode("utf-16-le")) // 2 > 4096:
             return failure(400, "Bad Request: message is too long")
         return ok(self.store(text=text))
 
@@ -202,3 +218,189 @@ class FakeTelegram:
         if self.is_admin:
             return ok({"status": "administrator", "user": user, "can_post_messages": True, "can_delete_messages": True})
         return ok({"status": "left", "user": user})
+
+
+# -- formatting, as https://core.telegram.org/bots/api#formatting-options describes it (read 2026-12-08) -------
+MARKDOWN_V2_RESERVED = "_*[]()~`>#+-=|{}.!"
+"""#markdownv2-style: "Any character with code between 1 and 126 inclusively can be escaped anywhere with a
+preceding '\\' character"; inside ``pre`` and ``code`` only '`' and '\\' must be escaped; inside the ``(...)``
+of an inline link only ')' and '\\'; everywhere else these characters must be escaped."""
+HTML_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "tg-spoiler",
+    "span",
+    "a",
+    "tg-emoji",
+    "code",
+    "pre",
+    "blockquote",
+}
+"""#html-style: the only tags Telegram takes."""
+HTML_NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+"""#html-style: "All numerical HTML entities are supported. The API currently supports only the following named
+HTML entities: &lt;, &gt;, &amp; and &quot;." and "All <, > and & symbols that are not a part of a tag or an
+HTML entity must be replaced with the corresponding HTML entities"."""
+
+
+class EntityError(ValueError):
+    """Telegram's 400 "Bad Request: can't parse entities: ..."."""
+
+
+def _reserved(char: str, offset: int | None = None) -> EntityError:
+    where = f" at byte offset {offset}" if offset is not None else ""
+    return EntityError(f"can't parse entities: Character '{char}' is reserved and must be escaped with the preceding '\\'{where}")
+
+
+def parse_markdown_v2(text: str) -> str:
+    """The plain text Telegram would show, or :class:`EntityError` where Telegram answers 400."""
+    out: list[str] = []
+    open_marks: list[str] = []
+    i = 0
+    line_start = True
+    while i < len(text):
+        char = text[i]
+        offset = len(text[:i].encode())
+        if char == "\\":
+            if i + 1 >= len(text) or not 1 <= ord(text[i + 1]) <= 126:
+                raise _reserved("\\", offset)
+            out.append(text[i + 1])
+            i += 2
+            line_start = False
+            continue
+        if char == "`":
+            fence = "```" if text.startswith("```", i) else "`"
+            end = i + len(fence)
+            body: list[str] = []
+            while True:
+                if end >= len(text):
+                    entity = "Pre" if fence == "```" else "Code"
+                    raise EntityError(f"can't parse entities: Can't find end of {entity} entity at byte offset {offset}")
+                if text[end] == "\\" and end + 1 < len(text):
+                    body.append(text[end + 1])
+                    end += 2
+                    continue
+                if text.startswith(fence, end):
+                    break
+                body.append(text[end])
+                end += 1
+            out.append("".join(body))
+            i = end + len(fence)
+            line_start = False
+            continue
+        if char == "[":
+            close = _find_unescaped(text, "]", i + 1)
+            if close < 0 or not text.startswith("(", close + 1):
+                raise _reserved("[", offset)
+            end = close + 2
+            while end < len(text) and text[end] != ")":
+                end += 2 if text[end] == "\\" else 1
+            if end >= len(text):
+                raise EntityError(
+                    f"can't parse entities: Can't find end of a URL at byte offset {len(text[: close + 1].encode())}"
+                )
+            out.append(parse_markdown_v2(text[i + 1 : close]))
+            i = end + 1
+            line_start = False
+            continue
+        if char == ">" and line_start:
+            i += 1
+            continue
+        mark = next((m for m in ("||", "__", "*", "_", "~") if text.startswith(m, i)), "")
+        if mark:
+            if open_marks and open_marks[-1] == mark:
+                open_marks.pop()
+            else:
+                open_marks.append(mark)
+            i += len(mark)
+            line_start = False
+            continue
+        if char in MARKDOWN_V2_RESERVED:
+            raise _reserved(char)
+        out.append(char)
+        line_start = char == "\n"
+        i += 1
+    if open_marks:
+        raise EntityError(f"can't parse entities: Can't find end of the entity starting with '{open_marks[-1]}'")
+    return "".join(out)
+
+
+def _find_unescaped(text: str, char: str, start: int) -> int:
+    i = start
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == char:
+            return i
+        i += 1
+    return -1
+
+
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)((?:\s+[\w-]+(?:=\"[^\"]*\"|='[^']*')?)*)\s*>")
+_ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
+
+
+def parse_html(text: str) -> str:
+    """The plain text Telegram would show in HTML mode, or :class:`EntityError`."""
+    out: list[str] = []
+    stack: list[str] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        offset = len(text[:i].encode())
+        if char == "<":
+            tag = _TAG.match(text, i)
+            if tag is None:
+                raise EntityError(f'can\'t parse entities: Unsupported start tag "" at byte offset {offset}')
+            closing, name = tag.group(1), tag.group(2).lower()
+            if name not in HTML_TAGS:
+                kind = "end" if closing else "start"
+                raise EntityError(f'can\'t parse entities: Unsupported {kind} tag "{name}" at byte offset {offset}')
+            if closing:
+                if not stack or stack[-1] != name:
+                    expected = stack[-1] if stack else ""
+                    raise EntityError(
+                        f"can't parse entities: Unmatched end tag at byte offset {offset}, "
+                        f'expected "</{expected}>", found "</{name}>"'
+                    )
+                stack.pop()
+            else:
+                stack.append(name)
+            i = tag.end()
+            continue
+        if char == ">":
+            raise EntityError(f"can't parse entities: Character '>' must be escaped as &gt; at byte offset {offset}")
+        if char == "&":
+            entity = _ENTITY.match(text, i)
+            if entity is None:
+                raise EntityError(f"can't parse entities: Character '&' must be escaped as &amp; at byte offset {offset}")
+            name = entity.group(1)
+            if name.startswith("#"):
+                out.append(chr(int(name[2:], 16) if name[1] in "xX" else int(name[1:])))
+            elif name in HTML_NAMED_ENTITIES:
+                out.append(HTML_NAMED_ENTITIES[name])
+            else:
+                raise EntityError(f'can\'t parse entities: Unsupported HTML entity "&{name};" at byte offset {offset}')
+            i = entity.end()
+            continue
+        out.append(char)
+        i += 1
+    if stack:
+        raise EntityError(f"can't parse entities: Can't find end tag corresponding to start tag \"{stack[-1]}\"")
+    return "".join(out)
+
+
+def plain(text: str, parse_mode: str | None) -> str:
+    if parse_mode == "MarkdownV2":
+        return parse_markdown_v2(text)
+    if parse_mode == "HTML":
+        return parse_html(text)
+    return text

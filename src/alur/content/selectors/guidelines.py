@@ -3,7 +3,7 @@ violation said in plain language (what is wrong, where, and what to do)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.humanize.templatetags.humanize import intcomma
@@ -62,7 +62,11 @@ def variant_input(
     link: str = "",
     hashtags: Iterable[str] = (),
     media: Iterable[MediaAsset] = (),
+    account_config: Mapping[str, Any] | None = None,
 ) -> checks.VariantInput:
+    """The variant as the checks see it; ``account_config`` is the settings of its channel account, whose
+    limits learned from the platform (``max_characters``, ``max_media_attachments``) replace the defaults."""
+    config = account_config or {}
     return checks.VariantInput(
         platform=platform,
         kind=kind,
@@ -71,14 +75,20 @@ def variant_input(
         link=link or "",
         hashtags=tuple(str(tag) for tag in hashtags),
         media=tuple(media_info(asset) for asset in media),
+        max_text=_positive(config.get("max_characters")),
+        max_media=_positive(config.get("max_media_attachments")),
     )
+
+
+def _positive(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
 def variant_checks(item: ContentItem) -> dict[int, tuple[checks.VariantInput, list[checks.Violation]]]:
     """Each stored variant of the item as the checks see it, with its violations, by variant id."""
     guidelines = guidelines_for(item.workspace)
     result: dict[int, tuple[checks.VariantInput, list[checks.Violation]]] = {}
-    for variant in item.variants.prefetch_related("media"):
+    for variant in item.variants.select_related("account").prefetch_related("media"):
         data = variant_input(
             platform=variant.platform,
             kind=item.kind,
@@ -87,6 +97,7 @@ def variant_checks(item: ContentItem) -> dict[int, tuple[checks.VariantInput, li
             link=variant.link,
             hashtags=variant.hashtags or (),
             media=variant.media.all(),
+            account_config=getattr(variant.account, "config", None),
         )
         result[variant.pk] = (data, checks.check_variant(data, guidelines))
     return result

@@ -200,6 +200,9 @@ class Connector:
             seconds = float(account.config["timeout_seconds"])
             timeout = httpx.Timeout(seconds, connect=min(5.0, seconds))
         self.client = client or httpx.Client(timeout=timeout, headers={"User-Agent": USER_AGENT})
+        # Settings the platform told :meth:`test_connection` (e.g. an instance's limits); the caller stores
+        # them in the account's settings, where later calls read them.
+        self.learned: dict[str, Any] = {}
 
     # -- the contract
     def publish(self, payload: Payload) -> Published:

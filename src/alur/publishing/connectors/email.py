@@ -20,8 +20,15 @@ How a post goes out:
    other), then ``DATA`` with the message.
 3. Subject: the payload's title, else the first line of the text. Body: ``multipart/alternative`` with the
    text (hashtags and link included) and a simple HTML version (text escaped, URLs made links, images shown
-   from their public URLs). ``Message-ID: <idempotency key@alur.local>`` is the same on every retry, so
-   receivers and list software that de-duplicate on it drop a second copy.
+   from their public URLs), each ending with a visible unsubscribe link. ``Message-ID: <idempotency
+   key@domain>`` — the domain is ``message_id_domain`` when set, else the From address's — is the same on
+   every retry, so receivers and list software that de-duplicate on it drop a second copy.
+4. One-click unsubscribe, RFC 8058 (https://www.rfc-editor.org/rfc/rfc8058) and RFC 2369, required of bulk
+   senders by Gmail (https://support.google.com/a/answer/81126, /answer/15263077) and Yahoo
+   (https://senders.yahooinc.com/best-practices/), read 2026-12-08: ``List-Unsubscribe: <unsubscribe_url>``
+   (an ``https:`` URL that unsubscribes on a POST of ``List-Unsubscribe=One-Click``, e.g. the list software's),
+   plus ``<mailto:unsubscribe_email>`` when set, and ``List-Unsubscribe-Post: List-Unsubscribe=One-Click``.
+   Without an ``https:`` unsubscribe URL the newsletter is refused before anything is sent.
 
 Errors: ``SMTPAuthenticationError`` → :class:`AuthError`; a refused sender or refused recipients and any
 other 5xx reply → :class:`PermanentError` with the server's text; 4xx replies, a refused connection or a
@@ -65,7 +72,7 @@ RFC_5321 = "https://www.rfc-editor.org/rfc/rfc5321"
 SECURITY_MODES = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 DEFAULT_TIMEOUT = 20.0
-MESSAGE_ID_DOMAIN = "alur.local"
+ONE_CLICK = "List-Unsubscribe=One-Click"
 MAX_MEDIA = 10
 MAX_SUBJECT = 200
 
@@ -76,11 +83,11 @@ _URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
 _NOT_ATEXT = re.compile(r"[^A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]")
 
 
-def message_id(idempotency_key: str) -> str:
-    """``<KEY@alur.local>``: the key reduced to the characters RFC 5322 allows in a Message-ID."""
+def message_id(idempotency_key: str, domain: str) -> str:
+    """``<KEY@domain>``: the key reduced to the characters RFC 5322 allows in a Message-ID."""
     local = _NOT_ATEXT.sub("-", idempotency_key).strip(".") or "post"
     local = re.sub(r"\.{2,}", ".", local)
-    return f"<{local}@{MESSAGE_ID_DOMAIN}>"
+    return f"<{local}@{domain}>"
 
 
 def linkify(text: str) -> str:
@@ -153,6 +160,14 @@ class EmailConnector(Connector):
         ("from_address", gettext_noop("From address (e.g. Kopi Kita <news@kopi.id>)"), False, True),
         ("to_addresses", gettext_noop("To: a list address, or addresses separated by commas"), False, True),
         ("reply_to", gettext_noop("Reply-To address (optional)"), False, False),
+        (
+            "unsubscribe_url",
+            gettext_noop("One-click unsubscribe URL (https; unsubscribes on a POST, e.g. your list software's)"),
+            False,
+            True,
+        ),
+        ("unsubscribe_email", gettext_noop("Unsubscribe email address (optional)"), False, False),
+        ("message_id_domain", gettext_noop("Message-ID domain (optional; default: the From address's domain)"), False, False),
         ("password", gettext_noop("Password"), True, False),
     )
 
@@ -194,6 +209,32 @@ class EmailConnector(Connector):
             raise PermanentError("The email account needs one From address (e.g. news@kopi.id); fix the account settings.")
         return value
 
+    def message_id_domain(self) -> str:
+        configured = str(self.account.setting("message_id_domain", "") or "").strip().strip(".").lower()
+        if configured:
+            if not re.fullmatch(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+", configured):
+                raise PermanentError(f"The Message-ID domain '{configured}' is not a domain name; fix the account settings.")
+            return configured
+        return _addresses(self.sender())[0].rsplit("@", 1)[-1].lower()
+
+    def unsubscribe(self) -> tuple[str, str]:
+        """``(the List-Unsubscribe header, the https URL)``; refused without an https URL (RFC 8058 §3.1)."""
+        url = str(self.account.setting("unsubscribe_url", "") or "").strip()
+        if not url:
+            raise PermanentError(
+                "The email account has no one-click unsubscribe URL; Gmail and Yahoo require one of bulk senders "
+                "(RFC 8058). Add your list's https unsubscribe URL in the account settings."
+            )
+        if not url.startswith("https://") or any(char in url for char in " <>,"):
+            raise PermanentError(f"The unsubscribe URL '{url}' must be a plain https URL (RFC 8058); fix the account settings.")
+        uris = [f"<{url}>"]
+        mailbox = str(self.account.setting("unsubscribe_email", "") or "").strip()
+        if mailbox:
+            if len(_addresses(mailbox)) != 1:
+                raise PermanentError(f"The unsubscribe address '{mailbox}' is not an email address; fix the account settings.")
+            uris.append(f"<mailto:{_addresses(mailbox)[0]}?subject=unsubscribe>")
+        return ", ".join(uris), url
+
     def recipients(self) -> list[str]:
         raw = self.account.setting("to_addresses", "")
         values = [str(item) for item in raw] if isinstance(raw, list | tuple) else [str(raw or "")]
@@ -212,15 +253,17 @@ class EmailConnector(Connector):
             subject = subject[: MAX_SUBJECT - 1].rstrip() + "…"
         return subject or "Newsletter"
 
-    def plain_text(self, payload: Payload) -> str:
+    def plain_text(self, payload: Payload, unsubscribe_url: str = "") -> str:
         parts = [payload.body()]
         if payload.link and payload.link not in parts[0]:
             parts.append(payload.link)
         images = [item.url for item in payload.media if item.kind == "image" and item.url]
         parts.extend(images)
+        if unsubscribe_url:
+            parts.append(f"--\nUnsubscribe: {unsubscribe_url}")
         return "\n\n".join(part for part in parts if part) + "\n"
 
-    def html(self, payload: Payload) -> str:
+    def html(self, payload: Payload, unsubscribe_url: str = "") -> str:
         paragraphs = [p for p in re.split(r"\n\s*\n", payload.body().strip()) if p.strip()]
         blocks = [f"<p>{linkify(p.strip()).replace(chr(10), '<br>')}</p>" for p in paragraphs]
         if payload.link and payload.link not in payload.body():
@@ -229,6 +272,9 @@ class EmailConnector(Connector):
         for item in payload.media:
             if item.kind == "image" and item.url:
                 blocks.append(f'<p><img src="{html.escape(item.url)}" alt="{html.escape(item.name)}" style="max-width:100%"></p>')
+        if unsubscribe_url:
+            url = html.escape(unsubscribe_url)
+            blocks.append(f'<p style="font-size:small"><a href="{url}">Unsubscribe</a></p>')
         title = html.escape(self.subject(payload))
         return (
             '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
@@ -241,6 +287,7 @@ class EmailConnector(Connector):
         if len(payload.media) > MAX_MEDIA:
             raise PermanentError(f"An email newsletter shows at most {MAX_MEDIA} images.")
         recipients = self.recipients()
+        list_unsubscribe, unsubscribe_url = self.unsubscribe()
         message = EmailMessage()
         message["Subject"] = self.subject(payload)
         message["From"] = self.sender()
@@ -251,10 +298,12 @@ class EmailConnector(Connector):
                 raise PermanentError(f"The Reply-To address '{reply_to}' is not an email address; fix the account settings.")
             message["Reply-To"] = reply_to
         message["Date"] = formatdate(localtime=False, usegmt=True)
-        message["Message-ID"] = message_id(payload.idempotency_key)
+        message["Message-ID"] = message_id(payload.idempotency_key, self.message_id_domain())
+        message["List-Unsubscribe"] = list_unsubscribe
+        message["List-Unsubscribe-Post"] = ONE_CLICK
         message["X-Alur-Idempotency-Key"] = payload.idempotency_key
-        message.set_content(self.plain_text(payload), cte="quoted-printable")
-        message.add_alternative(self.html(payload), subtype="html", cte="quoted-printable")
+        message.set_content(self.plain_text(payload, unsubscribe_url), cte="quoted-printable")
+        message.add_alternative(self.html(payload, unsubscribe_url), subtype="html", cte="quoted-printable")
         return message, recipients
 
     # -- the SMTP session

@@ -18,8 +18,13 @@ How a post goes out (``Authorization: Bearer <access token>`` on every call):
 2. ``POST /api/v1/statuses`` with ``status``, ``media_ids[]`` and ``visibility``, and the header
    ``Idempotency-Key: <the post's key>`` → a Status; ``id`` and ``url`` are the result.
 
-A status holds up to 4 images, or one video. The default text limit is 500 characters; an instance may
-allow more, and Mastodon itself refuses longer text with 422 ("Text character limit of 500 exceeded").
+A status holds up to ``max_media_attachments`` images (4 by default), or one video, and up to
+``max_characters`` characters (500 by default), each link counting ``characters_reserved_per_url`` (23).
+Each instance sets its own: :meth:`MastodonConnector.test_connection` reads them from ``GET /api/v2/instance``
+(``configuration.statuses``, https://docs.joinmastodon.org/methods/instance/#v2 and
+https://docs.joinmastodon.org/entities/Instance/#statuses, read 2026-12-08) and hands them over in
+``learned``, which is stored in the account's settings; publishing checks against them (the defaults when
+they were never read) and Mastodon itself refuses longer text with 422 ("Text character limit of N exceeded").
 
 Errors: 401 ``{"error": "The access token is invalid"}`` → :class:`AuthError`; 403 (suspended account, a
 token without the ``write:statuses`` scope) → :class:`AuthError`; 422 ``{"error": "Validation failed:
@@ -72,8 +77,12 @@ from .base import (
 DOCS = "https://docs.joinmastodon.org/methods/statuses/"
 MEDIA_DOCS = "https://docs.joinmastodon.org/methods/media/"
 RATE_LIMIT_DOCS = "https://docs.joinmastodon.org/api/rate-limits/"
-MAX_TEXT = 500  # Mastodon's default; an instance may raise it
-MAX_MEDIA = 4
+INSTANCE_DOCS = "https://docs.joinmastodon.org/methods/instance/#v2"
+MAX_TEXT = 500  # Mastodon's default; each instance sets its own (configuration.statuses.max_characters)
+MAX_MEDIA = 4  # Mastodon's default (configuration.statuses.max_media_attachments)
+URL_WEIGHT = 23  # Mastodon's default (configuration.statuses.characters_reserved_per_url)
+LIMIT_SETTINGS = {"max_characters": MAX_TEXT, "max_media_attachments": MAX_MEDIA, "characters_reserved_per_url": URL_WEIGHT}
+_LINK = re.compile(r"https?://\S+")
 VISIBILITIES = ("public", "unlisted", "private", "direct")
 PROCESSING_TIMEOUT = 300.0  # seconds Alur waits for the instance to process an upload
 FIND_LIMIT = 40  # the largest page GET /api/v1/accounts/:id/statuses returns
@@ -183,8 +192,24 @@ class MastodonConnector(Connector):
         return str(status.get("url") or status.get("uri") or "")
 
     # -- the contract
+    def limit(self, name: str) -> int:
+        """The instance's limit ``name`` as stored at the last connection test, else Mastodon's default."""
+        try:
+            value = int(self.account.setting(name, 0) or 0)
+        except (TypeError, ValueError):
+            value = 0
+        return value if value > 0 else LIMIT_SETTINGS[name]
+
+    def check_text(self, text: str) -> None:
+        weight = self.limit("characters_reserved_per_url")
+        size = len(_LINK.sub("x" * weight, text))
+        maximum = self.limit("max_characters")
+        if size > maximum:
+            raise PermanentError(f"The Mastodon post has {size} characters; this instance allows at most {maximum}.")
+
     def publish(self, payload: Payload) -> Published:
         self.check_media(payload.media)
+        self.check_text(self.text(payload))
         visibility = self.visibility()
         media_ids = [self.upload(item) for item in payload.media]
         form: dict[str, Any] = {"status": self.text(payload), "visibility": visibility}
@@ -203,10 +228,11 @@ class MastodonConnector(Connector):
         return Published(status_id, self.post_url(status), status)
 
     def check_media(self, media: tuple[MediaFile, ...]) -> None:
-        if len(media) > MAX_MEDIA:
-            raise PermanentError(f"A Mastodon post takes at most {MAX_MEDIA} images.")
+        maximum = self.limit("max_media_attachments")
+        if len(media) > maximum:
+            raise PermanentError(f"A Mastodon post on this instance takes at most {maximum} images.")
         if len(media) > 1 and any(item.kind == "video" for item in media):
-            raise PermanentError("A Mastodon post takes either up to 4 images or one video, not both.")
+            raise PermanentError(f"A Mastodon post takes either up to {maximum} images or one video, not both.")
 
     def upload(self, item: MediaFile) -> str:
         """Upload one file; wait while the instance processes it; return the attachment id."""
@@ -273,7 +299,19 @@ class MastodonConnector(Connector):
                 return
             raise
 
+    def instance_limits(self) -> dict[str, int]:
+        """``configuration.statuses`` of ``GET /api/v2/instance``: the limits this instance sets."""
+        instance = _json_object(self.request("GET", f"{self.base_url}/api/v2/instance"))
+        statuses = _json_object_of(_json_object_of(instance.get("configuration")).get("statuses"))
+        limits = {}
+        for name in LIMIT_SETTINGS:
+            value = statuses.get(name)
+            if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+                limits[name] = value
+        return limits
+
     def test_connection(self) -> str:
+        self.learned = dict(self.instance_limits())
         account = _json_object(self.request("GET", f"{self.base_url}/api/v1/accounts/verify_credentials", headers=self.headers()))
         acct = str(account.get("acct") or account.get("username") or "")
         if not acct:
@@ -314,3 +352,7 @@ def _json_object(response: httpx.Response) -> dict[str, Any]:
     except ValueError:
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def _json_object_of(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}

@@ -27,6 +27,13 @@ limits fetched photos to 5 MB and other files to 20 MB, uploads to 10 MB and 50 
 them); the link is ``https://t.me/<username>/<message_id>`` for a public channel or group and
 ``https://t.me/c/<id>/<message_id>`` (members only) for a private one.
 
+Formatting (https://core.telegram.org/bots/api#formatting-options): Alur's post text is plain text. With
+the HTML or MarkdownV2 setting, the text, the hashtags and the link are escaped so that they arrive exactly as
+written: in MarkdownV2 every ``_ * [ ] ( ) ~ ` > # + - = | { } . !`` and ``\\`` gets a preceding
+backslash (unescaped, a full stop or a hashtag is answered 400 "can't parse entities"); in HTML ``<``, ``>``
+and ``&`` become ``&lt;``, ``&gt;`` and ``&amp;``. Telegram counts a message's length after the markup is
+parsed, so the limits (4096, 1024 for a caption) are checked on the text as written, in UTF-16 code units.
+
 Errors (``error_code`` and ``description``): 429 → :class:`RateLimited` after ``parameters.retry_after``;
 401 "Unauthorized" (token revoked or wrong) and 404 "Not Found" (malformed token) → :class:`AuthError`;
 403 ("bot was kicked from the channel chat", "bot is not a member of the channel chat") →
@@ -73,6 +80,24 @@ MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_ALBUM = 10
 PARSE_MODES = {"html": "HTML", "markdownv2": "MarkdownV2", "markdown": "Markdown"}
+MARKDOWN_V2_RESERVED = "_*[]()~`>#+-=|{}.!\\"
+MARKDOWN_RESERVED = "_*`["  # the legacy Markdown mode (https://core.telegram.org/bots/api#markdown-style)
+
+
+def escape(text: str, parse_mode: str) -> str:
+    """``text`` as Telegram must receive it in ``parse_mode`` for it to show exactly as written."""
+    if parse_mode == "MarkdownV2":
+        return "".join(f"\\{char}" if char in MARKDOWN_V2_RESERVED else char for char in text)
+    if parse_mode == "Markdown":
+        return "".join(f"\\{char}" if char in MARKDOWN_RESERVED else char for char in text)
+    if parse_mode == "HTML":
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text
+
+
+def utf16_length(text: str) -> int:
+    """How Telegram counts characters (entity offsets and lengths are in UTF-16 code units)."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 class TelegramConnector(Connector):
@@ -197,9 +222,9 @@ class TelegramConnector(Connector):
         return text
 
     def check_length(self, text: str, limit: int, what: str) -> None:
-        # With a parse mode Telegram counts the text after removing the markup; only it can judge.
-        if not self.parse_mode() and len(text) > limit:
-            raise PermanentError(f"The Telegram {what} has {len(text)} characters; Telegram allows at most {limit}.")
+        # ``text`` is the text as written (before escaping), which is what Telegram counts.
+        if utf16_length(text) > limit:
+            raise PermanentError(f"The Telegram {what} has {utf16_length(text)} characters; Telegram allows at most {limit}.")
 
     def post_url(self, message: dict[str, Any]) -> str:
         message_id = message.get("message_id")
@@ -223,9 +248,11 @@ class TelegramConnector(Connector):
             if not text:
                 raise PermanentError("The Telegram post has no text and no media; there is nothing to send.")
             self.check_length(text, MAX_TEXT, "message")
-            return self.published(self.call("sendMessage", {"chat_id": chat, "text": text, **style}))
+            return self.published(
+                self.call("sendMessage", {"chat_id": chat, "text": escape(text, style.get("parse_mode", "")), **style})
+            )
         self.check_length(text, MAX_CAPTION, "caption (text of a post with media)")
-        caption = {"caption": text, **style} if text else {}
+        caption = {"caption": escape(text, style.get("parse_mode", "")), **style} if text else {}
         if len(media) == 1:
             item = media[0]
             method, field = _single_method(item)

@@ -10,6 +10,9 @@ The contract Alur speaks (documented for receivers in the README):
   "media": [{"url", "mime_type", "name"}], "publish_at", "item_id", "variant_id", "campaign"}``;
   ``{"event": "unpublish", "external_id"}`` to remove; ``{"event": "ping"}`` to test.
 * Any 2xx is success; a JSON answer may carry ``id`` and ``url`` of what was created.
+* A redirect (3xx) is never followed (a 301/302 would turn the POST into a GET and drop the body, and a
+  signed delivery must not be replayed to another host) and never counted as delivered: it is a permanent
+  failure telling the person to enter the final URL.
 * Optional ``status_url``: ``GET <status_url>?idempotency_key=K`` answers 200 (with ``id``/``url``) when
   that post was received and 404 when not. With it, Alur can reconcile after a timeout or a crash;
   without it, a post whose delivery is unknown is failed with a reason instead of being sent twice.
@@ -22,6 +25,8 @@ import hmac
 import json
 import time
 from typing import Any
+
+import httpx
 
 from .base import Capabilities, Connector, Payload, PermanentError, Published, gettext_noop
 
@@ -48,6 +53,19 @@ class WebhookConnector(Connector):
         ("status_url", gettext_noop("Status URL (optional, lets Alur check delivery)"), False, False),
         ("secret", gettext_noop("Signing secret"), True, True),
     )
+
+    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        """Send without following redirects (whatever the client's setting); a 3xx is a permanent failure."""
+        response = super().request(method, url, follow_redirects=False, **kwargs)
+        if 300 <= response.status_code < 400:
+            target = response.headers.get("Location") or "another address"
+            raise PermanentError(
+                f"The hook URL redirects to {target} (HTTP {response.status_code}); Alur does not follow redirects. "
+                "Use the final URL in the account settings.",
+                status=response.status_code,
+                detail=f"HTTP {response.status_code} from {url}: Location {target}",
+            )
+        return response
 
     def can_find(self) -> bool:
         return bool(self.account.setting("status_url"))
