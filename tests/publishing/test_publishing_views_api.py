@@ -71,9 +71,8 @@ def test_token_refresh_keeps_a_working_refresh_token(
 ) -> None:
     manager = team.user(R.MANAGER)
     soon = timezone.now() + dt.timedelta(hours=5)
-    services.channel_account_update(
-        actor=manager, account=account, credentials={"access_token": "old", "refresh_token": "r-1"}, token_expires_at=soon
-    )
+    services.channel_account_update(actor=manager, account=account, credentials={"access_token": "old", "refresh_token": "r-1"})
+    ChannelAccount.objects.filter(pk=account.pk).update(token_expires_at=soon)
 
     class Refreshing:
         def refresh(self) -> TokenSet:

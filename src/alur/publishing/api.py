@@ -54,7 +54,6 @@ class AccountIn(Schema):
     connector: str = ""
     config: dict[str, Any] = {}
     credentials: dict[str, str] = Field({}, description="Secrets (tokens, passwords); stored encrypted, never returned.")
-    token_expires_at: dt.datetime | None = None
 
 
 class AccountPatch(Schema):
@@ -64,7 +63,6 @@ class AccountPatch(Schema):
     connector: str | None = None
     config: dict[str, Any] | None = None
     credentials: dict[str, str] | None = Field(None, description="Merged: a missing or empty secret keeps the stored one.")
-    token_expires_at: dt.datetime | None = None
     queue_slots: list[SlotIO] | None = None
 
 

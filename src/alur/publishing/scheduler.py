@@ -538,7 +538,7 @@ def process(post_id: int, worker: str, *, factory: ConnectorFactory = account_co
             return Outcome("lost")
         attempt = PublishAttempt.objects.create(post=post, number=post.attempts, worker=worker, request_summary=summary)
     try:
-        published = connector.publish(payload)
+        published = _publish_refreshing_once(account, connector, payload, factory)
     except ConnectorError as error:
         attempt.outcome = PublishAttempt.Outcome.RETRY if error.retryable else PublishAttempt.Outcome.FAILED
         attempt.error = error.message[:4000]
@@ -560,6 +560,29 @@ def process(post_id: int, worker: str, *, factory: ConnectorFactory = account_co
             finished_at=timezone.now(),
         )
         return _published(post, worker, published, summary, None)
+
+
+def _publish_refreshing_once(
+    account: ChannelAccount, connector: Connector, payload: Payload, factory: ConnectorFactory
+) -> Published:
+    """Publish; when the platform answers 401 (the access token expired early or was rotated) and the account
+    can refresh, refresh the token once and send once more before the account is marked "reconnect". A 401
+    means the request was refused, so the second call cannot make a duplicate."""
+    from alur.publishing.services import refresh_account_token
+
+    try:
+        return connector.publish(payload)
+    except AuthError as error:
+        if error.status != 401 or not connector.capabilities.refreshes_tokens:
+            raise
+        refused = str(connector.account.credentials.get("access_token") or "")
+        try:
+            refreshed = refresh_account_token(account, reason="401", stale_token=refused)
+        except ConnectorError:
+            raise error from None  # recorded in the account's log by the refresh; the post keeps the 401
+        if refreshed is None:
+            raise
+        return factory(refreshed).publish(payload)
 
 
 def _published(post: Post, worker: str, published: Published, summary: dict[str, Any], log_outcome: str | None) -> Outcome:

@@ -24,7 +24,7 @@ from alur.core.policy import Action, require
 from alur.core.validation import refuse_nul_characters
 from alur.publishing import crypto, timing
 from alur.publishing.connectors import REGISTRY, connector_class
-from alur.publishing.connectors.base import AuthError, ConnectorError
+from alur.publishing.connectors.base import AuthError, ConnectorError, TokenSet
 from alur.publishing.models import ChannelAccount, Post, PublishAttempt, PublishingSettings, Recurrence
 
 ACCOUNT_FIELDS = ("platform", "name", "handle", "is_active", "connector", "config", "token_expires_at", "health")
@@ -111,8 +111,9 @@ def channel_account_create(
     connector: str = "",
     config: dict[str, Any] | None = None,
     credentials: dict[str, Any] | None = None,
-    token_expires_at: dt.datetime | None = None,
 ) -> ChannelAccount:
+    """Add an account. The token's expiry is never typed in: the refresh job learns it from the platform's
+    ``expires_in`` (an account whose expiry is unknown is refreshed on the job's next run)."""
     require(actor, membership_of(actor, workspace), Action.CHANNEL_MANAGE)
     if platform not in Platform.values:
         raise ValidationError({"platform": _("Choose a platform.")})
@@ -136,7 +137,6 @@ def channel_account_create(
             connector=connector,
             config=clean_config,
             credentials_encrypted=crypto.encrypt(clean_credentials, settings.ALUR_CREDENTIALS_KEYS),
-            token_expires_at=token_expires_at,
             created_by=actor,
         )
         audit_record(
@@ -155,7 +155,6 @@ def channel_account_update(
     connector: str | None = None,
     config: dict[str, Any] | None = None,
     credentials: dict[str, Any] | None = None,
-    token_expires_at: dt.datetime | None = None,
     queue_slots: list[dict[str, Any]] | None = None,
 ) -> ChannelAccount:
     """Change an account. Credentials are merged: a field left empty keeps its stored value, so a
@@ -200,8 +199,10 @@ def channel_account_update(
             locked.credentials_encrypted = crypto.encrypt(stored, settings.ALUR_CREDENTIALS_KEYS)
             locked.health = ChannelAccount.Health.UNTESTED
             locked.health_message = ""
-        if token_expires_at is not None:
-            locked.token_expires_at = token_expires_at
+            if new_credentials.get("access_token") or new_credentials.get("refresh_token"):
+                # A pasted token's age is unknown: the refresh job refreshes it next and stores the platform's expiry.
+                locked.token_expires_at = None
+                locked.refreshed_at = None
         if queue_slots is not None:
             locked.queue_slots = [{"weekday": int(s["weekday"]), "time": str(s["time"])} for s in queue_slots]
         _clean_connector(locked.platform, locked.connector, locked.config, stored, new=connector is not None)
@@ -259,46 +260,138 @@ def channel_account_test(*, actor: User, account: ChannelAccount) -> ChannelAcco
     return locked
 
 
-def refresh_tokens(now: dt.datetime | None = None) -> dict[str, int]:
-    """Periodic job: refresh tokens that expire within the warning window; mark and tell the owner of
-    accounts whose token cannot be refreshed, before their next post is due."""
+# A token is refreshed when less than this much of its life is left: 10 % of its lifetime (the time from the
+# last refresh to the expiry the platform gave), and never less than 10 minutes. X (2 hours), YouTube (1 hour)
+# and TikTok (24 hours) tokens are so refreshed about once per lifetime, the job itself runs every minute.
+REFRESH_MARGIN_MIN = dt.timedelta(minutes=10)
+REFRESH_MARGIN_SHARE = 0.10
+
+
+def token_refresh_due(account: ChannelAccount, now: dt.datetime) -> bool:
+    """Whether the account's token should be refreshed now. An unknown expiry (a token just pasted in) is due,
+    so the expiry is learned from the platform's ``expires_in`` at once."""
+    if account.token_expires_at is None:
+        return True
+    margin = REFRESH_MARGIN_MIN
+    if account.refreshed_at is not None and account.token_expires_at > account.refreshed_at:
+        margin = max(margin, (account.token_expires_at - account.refreshed_at) * REFRESH_MARGIN_SHARE)
+    return account.token_expires_at - now <= margin
+
+
+def _token_event(account: ChannelAccount, action: str, **after: Any) -> None:
+    audit_record(actor=None, workspace=account.workspace, action=action, obj=account, after=after)
+
+
+def refresh_account_token(
+    account: ChannelAccount,
+    *,
+    now: dt.datetime | None = None,
+    reason: str = "expiry",
+    force: bool = False,
+    stale_token: str = "",
+) -> ChannelAccount | None:
+    """Refresh one account's token and store the new pair; ``None`` when the platform has no refresh.
+
+    Rotation safety (X and TikTok issue a new refresh token and the used one stops working): the account row is
+    locked (``select_for_update``) for the whole exchange and the credentials are re-read under the lock, so two
+    workers never spend the same refresh token; the second one sees the first one's fresh token and skips. The new
+    access and refresh token and the expiry are written in the same transaction. ``stale_token`` (after a 401):
+    skip when the stored access token already differs from the one the platform refused.
+
+    Every outcome is written to the audit log: ``channel.token_refreshed``, ``channel.token_refresh_failed``
+    and ``channel.token_reconnect`` (the platform refused the refresh token; a person must reconnect).
+    Raises the connector's error after recording it."""
     from alur.publishing.scheduler import account_connector
 
     now = now or timezone.now()
-    horizon = now + dt.timedelta(days=settings.ALUR_TOKEN_WARNING_DAYS)
-    counts = {"refreshed": 0, "warned": 0}
-    for account in ChannelAccount.objects.filter(is_active=True, token_expires_at__lte=horizon).select_related(
-        "workspace", "created_by"
-    ):
+    failure: ConnectorError | None = None
+    with transaction.atomic():  # the failure is recorded and committed, then raised
+        locked = ChannelAccount.objects.select_for_update().select_related("workspace").get(pk=account.pk)
+        stored = crypto.decrypt(locked.credentials_encrypted, settings.ALUR_CREDENTIALS_KEYS)
+        if stale_token and stored.get("access_token") != stale_token:
+            return locked  # another worker refreshed meanwhile: use its token
+        if not force and not stale_token and not token_refresh_due(locked, now):
+            return locked  # another worker refreshed meanwhile
+        tokens = None
         try:
-            tokens = account_connector(account).refresh()
+            tokens = account_connector(locked).refresh()
+        except AuthError as error:
+            failure = error
+            locked.health = ChannelAccount.Health.NEEDS_RECONNECT
+            locked.health_message = error.message[:500]
+            locked.checked_at = now
+            locked.save(update_fields=["health", "health_message", "checked_at"])
+            _token_event(locked, "channel.token_reconnect", reason=reason, error=error.message[:500])
         except ConnectorError as error:
-            tokens = None
-            message = error.message
-        else:
+            failure = error
+            _token_event(locked, "channel.token_refresh_failed", reason=reason, error=error.message[:500])
+        if failure is None and tokens is not None:
+            _store_tokens(locked, stored, tokens, now, reason)
+    if failure is not None:
+        raise failure
+    return locked if tokens is not None else None
+
+
+def _store_tokens(locked: ChannelAccount, stored: dict[str, Any], tokens: TokenSet, now: dt.datetime, reason: str) -> None:
+    """Write the new access token, the rotated refresh token and the expiry together (one row, one save)."""
+    stored["access_token"] = tokens.access_token
+    if tokens.refresh_token:  # never replace a working refresh token with nothing
+        stored["refresh_token"] = tokens.refresh_token
+    locked.credentials_encrypted = crypto.encrypt(stored, settings.ALUR_CREDENTIALS_KEYS)
+    locked.token_expires_at = now + dt.timedelta(seconds=tokens.expires_in) if tokens.expires_in else tokens.expires_at
+    locked.refreshed_at = now
+    locked.health = ChannelAccount.Health.CONNECTED
+    locked.health_message = ""
+    locked.checked_at = now
+    locked.save()
+    _token_event(
+        locked,
+        "channel.token_refreshed",
+        reason=reason,
+        expires_at=locked.token_expires_at.isoformat() if locked.token_expires_at else None,
+        refresh_token_rotated=bool(tokens.refresh_token),
+    )
+
+
+def refresh_tokens(now: dt.datetime | None = None) -> dict[str, int]:
+    """Periodic job: refresh each token shortly before it expires (see :func:`token_refresh_due`), and learn
+    unknown expiries; mark and tell the owner of accounts whose token cannot be refreshed, before their next
+    post is due."""
+    now = now or timezone.now()
+    horizon = now + dt.timedelta(days=settings.ALUR_TOKEN_WARNING_DAYS)
+    refreshing = [key for key in REGISTRY if _refreshes(key)]
+    counts = {"refreshed": 0, "warned": 0}
+    candidates = ChannelAccount.objects.filter(is_active=True).filter(
+        Q(token_expires_at__lte=horizon) | Q(token_expires_at__isnull=True, connector__in=refreshing)
+    )
+    for account in candidates.select_related("workspace", "created_by"):
+        if account.connector in refreshing and not token_refresh_due(account, now):
+            continue
+        message = ""
+        try:
+            # Connectors without refresh tokens are still asked (Meta extends long-lived tokens, or says it cannot).
+            force = account.connector not in refreshing
+            refreshed = refresh_account_token(account, now=now, force=force) if account.connector else None
+        except AuthError as error:
+            refreshed, message, health = None, error.message, ChannelAccount.Health.NEEDS_RECONNECT
+        except ConnectorError as error:
+            refreshed, message, health = None, error.message, ChannelAccount.Health.EXPIRING
+        if refreshed is not None:
+            if refreshed.refreshed_at == now:
+                counts["refreshed"] += 1
+            continue
+        if account.token_expires_at is None and not message:
+            continue  # no expiry known and nothing to refresh with: nothing to warn about
+        if not message:
             message = _("The token of %(name)s expires on %(when)s and cannot be refreshed automatically; reconnect it.") % {
                 "name": account.name,
                 "when": timezone.localtime(account.token_expires_at).strftime("%Y-%m-%d %H:%M")
                 if account.token_expires_at
                 else "?",
             }
-        if tokens is not None:
-            with transaction.atomic():
-                locked = ChannelAccount.objects.select_for_update().get(pk=account.pk)
-                stored = crypto.decrypt(locked.credentials_encrypted, settings.ALUR_CREDENTIALS_KEYS)
-                stored["access_token"] = tokens.access_token
-                if tokens.refresh_token:  # never replace a working refresh token with nothing
-                    stored["refresh_token"] = tokens.refresh_token
-                locked.credentials_encrypted = crypto.encrypt(stored, settings.ALUR_CREDENTIALS_KEYS)
-                locked.token_expires_at = tokens.expires_at
-                locked.refreshed_at = now
-                locked.health = ChannelAccount.Health.CONNECTED
-                locked.health_message = ""
-                locked.save()
-            counts["refreshed"] += 1
-            continue
-        expired = account.token_expires_at is not None and account.token_expires_at <= now
-        health = ChannelAccount.Health.NEEDS_RECONNECT if expired else ChannelAccount.Health.EXPIRING
+            health = ChannelAccount.Health.EXPIRING
+        if account.token_expires_at is not None and account.token_expires_at <= now:
+            health = ChannelAccount.Health.NEEDS_RECONNECT
         ChannelAccount.objects.filter(pk=account.pk).update(health=health, health_message=message[:500], checked_at=now)
         managers = [account.created_by] if account.created_by else []
         owners = {
@@ -315,6 +408,13 @@ def refresh_tokens(now: dt.datetime | None = None) -> dict[str, int]:
         )
         counts["warned"] += 1
     return counts
+
+
+def _refreshes(key: str) -> bool:
+    try:
+        return connector_class(key).capabilities.refreshes_tokens
+    except (KeyError, ModuleNotFoundError):
+        return False
 
 
 def check_accounts_before_posts(now: dt.datetime | None = None) -> dict[str, int]:

@@ -13,7 +13,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -132,13 +131,6 @@ def account_detail(request: WorkspaceRequest, account_id: int) -> HttpResponse:
                 for name, _label, secret, _required in cls.fields if cls else ():
                     value = request.POST.get(f"field-{name}", "")
                     (credentials if secret else config)[name] = value
-                expires_raw = request.POST.get("token_expires_at", "").strip()
-                expires = None
-                if expires_raw:
-                    parsed = parse_datetime(expires_raw)
-                    if parsed is None:
-                        raise ValidationError(_("Write the token expiry as a date and time, e.g. 2026-12-31 23:00."))
-                    expires = timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
                 services.channel_account_update(
                     actor=request_user(request),
                     account=account,
@@ -148,7 +140,6 @@ def account_detail(request: WorkspaceRequest, account_id: int) -> HttpResponse:
                     connector=request.POST.get("connector") or account.connector,
                     config=config,
                     credentials=credentials,
-                    token_expires_at=expires,
                     queue_slots=parse_slots(request.POST.get("queue_slots", "")),
                 )
                 messages.success(request, _("Account saved."))

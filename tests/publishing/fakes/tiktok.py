@@ -76,6 +76,15 @@ class TikTokFake:
     posts: dict[str, dict[str, Any]] = field(default_factory=dict)
     polls: dict[str, int] = field(default_factory=dict)
     issued_refresh_token: str = "rft.rotated"
+    # Token lifecycle (https://developers.tiktok.com/doc/oauth-user-access-token-management, read 2026-12-08:
+    # ``expires_in`` 86400 s, ``refresh_token`` valid 365 days; https://developers.tiktok.com/docs/en/oauth-refresh-a-user-access-token
+    # says a refresh returns a new refresh token and the previous one stops working). The newer page gives
+    # shorter lifetimes (2 hours / 180 days) and tells clients to read ``expires_in`` rather than hard-code
+    # them, which is what Alur does; ``expires_in`` here is configurable.
+    tokens: set[str] = field(default_factory=lambda: {TOKEN})
+    refresh_tokens: set[str] = field(default_factory=lambda: {REFRESH_TOKEN})
+    expires_in: int = 86400
+    refreshes: int = 0
 
     def __post_init__(self) -> None:
         route = self.server.route
@@ -97,9 +106,13 @@ class TikTokFake:
     def url(self) -> str:
         return self.server.url
 
+    def expire_access_tokens(self) -> None:
+        """The access tokens' lifetime is over: every call with one answers 401 until a refresh."""
+        self.tokens.clear()
+
     # -- checks shared by the API endpoints
     def _unauthorized(self, request: Request) -> Reply | None:
-        if request.header("Authorization") != f"Bearer {TOKEN}":
+        if request.header("Authorization").removeprefix("Bearer ") not in self.tokens:
             return error(401, "access_token_invalid", "The access token is invalid or not found in the request.")
         if not request.header("Content-Type").startswith("application/json"):
             return error(400, "invalid_params", "Content-Type must be application/json.")
@@ -245,18 +258,24 @@ class TikTokFake:
             return Reply(
                 401, {"error": "invalid_client", "error_description": "Client key or secret is incorrect.", "log_id": "1"}
             )
-        if form.get("grant_type") != "refresh_token" or form.get("refresh_token") != REFRESH_TOKEN:
+        if form.get("grant_type") != "refresh_token" or form.get("refresh_token") not in self.refresh_tokens:
             return Reply(
                 400, {"error": "invalid_grant", "error_description": "Refresh token is invalid or expired.", "log_id": "2"}
             )
+        self.refreshes += 1
+        access = "act.fresh" if self.refreshes == 1 else f"act.fresh-{self.refreshes}"
+        rotated = self.issued_refresh_token if self.refreshes == 1 else f"{self.issued_refresh_token}-{self.refreshes}"
+        self.tokens.add(access)
+        self.refresh_tokens.discard(form["refresh_token"])  # rotated: the previous one stops working
+        self.refresh_tokens.add(rotated)
         return Reply(
             200,
             {
-                "access_token": "act.fresh",
-                "expires_in": 86400,
+                "access_token": access,
+                "expires_in": self.expires_in,
                 "open_id": "open-id-1",
                 "refresh_expires_in": 31536000,
-                "refresh_token": self.issued_refresh_token,
+                "refresh_token": rotated,
                 "scope": "user.info.basic,video.publish",
                 "token_type": "Bearer",
             },

@@ -257,7 +257,14 @@ class FakeX:
         return Reply(200, {"data": posts, "meta": meta} if posts else {"meta": meta})
 
     # -- OAuth 2.0
+    def expire_access_tokens(self) -> None:
+        """The access tokens' two hours are over: every call with one answers 401 until a refresh."""
+        self.tokens.clear()
+
     def token(self, request: Request) -> Reply:
+        """OAuth 2.0 refresh (https://docs.x.com/fundamentals/authentication/oauth-2-0/authorization-code, read
+        2026-12-08): an access token lives two hours (``expires_in: 7200``) unless ``offline.access`` brought a
+        refresh token; each refresh returns a new refresh token and the used one is no longer valid."""
         form = {key: values[0] for key, values in request.form().items()}
         expected = "Basic " + base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
         if request.header("Authorization") and request.header("Authorization") != expected:

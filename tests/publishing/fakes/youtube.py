@@ -51,6 +51,11 @@ class YouTubeFake:
     keep_only_bytes: int | None = None
     answer_late: bool = False
     late_by: float = 1.0
+    # Access tokens the fake accepts. Google's token endpoint gives each new one ``expires_in: 3599`` and does
+    # not rotate the refresh token (https://developers.google.com/identity/protocols/oauth2/web-server#offline,
+    # read 2026-12-08): the same refresh token keeps working. :meth:`expire_access_tokens` plays the hour passing.
+    tokens: set[str] = field(default_factory=lambda: {TOKEN})
+    refreshes: int = 0
 
     def __post_init__(self) -> None:
         route = self.server.route
@@ -71,8 +76,12 @@ class YouTubeFake:
     def url(self) -> str:
         return self.server.url
 
+    def expire_access_tokens(self) -> None:
+        """The access tokens' hour is over: every call with one answers 401 until a refresh."""
+        self.tokens.clear()
+
     def _unauthorized(self, request: Request) -> Reply | None:
-        if request.header("Authorization") != f"Bearer {TOKEN}":
+        if request.header("Authorization").removeprefix("Bearer ") not in self.tokens:
             return google_error(401, "authError", "Invalid Credentials")
         return None
 
@@ -164,10 +173,13 @@ class YouTubeFake:
             return Reply(401, {"error": "invalid_client", "error_description": "The OAuth client was not found."})
         if form.get("grant_type") != "refresh_token" or form.get("refresh_token") != REFRESH_TOKEN:
             return Reply(400, {"error": "invalid_grant", "error_description": "Token has been expired or revoked."})
+        self.refreshes += 1
+        access = "ya29.fresh" if self.refreshes == 1 else f"ya29.fresh-{self.refreshes}"
+        self.tokens.add(access)
         return Reply(
             200,
             {
-                "access_token": "ya29.fresh",
+                "access_token": access,
                 "expires_in": 3599,
                 "scope": "https://www.googleapis.com/auth/youtube.upload",
                 "token_type": "Bearer",

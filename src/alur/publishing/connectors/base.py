@@ -160,11 +160,15 @@ class Published:
 
 @dataclass(frozen=True)
 class TokenSet:
-    """Fresh credentials after a refresh. ``refresh_token`` empty means "keep the one you have"."""
+    """Fresh credentials after a refresh. ``refresh_token`` empty means "keep the one you have".
+
+    ``expires_in`` is the lifetime in seconds exactly as the platform's token endpoint gave it; the caller
+    turns it into the stored expiry with its own clock (``expires_at`` is the same, measured at receipt)."""
 
     access_token: str
     refresh_token: str = ""
     expires_at: datetime | None = None
+    expires_in: int | None = None
 
 
 @dataclass(frozen=True)

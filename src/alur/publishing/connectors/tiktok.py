@@ -458,7 +458,7 @@ class TikTokConnector(Connector):
             raise TransientError("TikTok answered the token refresh without a token; Alur will try again.", detail=response.text)
         expires_in = answer.get("expires_in")
         expires_at = datetime.now(UTC) + timedelta(seconds=int(expires_in)) if expires_in else None
-        return TokenSet(access_token, str(answer.get("refresh_token") or ""), expires_at)
+        return TokenSet(access_token, str(answer.get("refresh_token") or ""), expires_at, int(expires_in) if expires_in else None)
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:

@@ -336,7 +336,9 @@ class XConnector(Connector):
         expires_in = data.get("expires_in")
         expires_at = datetime.now(UTC) + timedelta(seconds=int(expires_in)) if expires_in else None
         # X rotates refresh tokens: the one just used stops working, keep the new one.
-        return TokenSet(str(data["access_token"]), str(data.get("refresh_token") or ""), expires_at)
+        return TokenSet(
+            str(data["access_token"]), str(data.get("refresh_token") or ""), expires_at, int(expires_in) if expires_in else None
+        )
 
 
 def rate_limit_wait(headers: httpx.Headers, *, now: float | None = None) -> float | None:

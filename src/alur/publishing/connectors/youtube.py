@@ -348,7 +348,7 @@ class YouTubeConnector(Connector):
         expires_in = answer.get("expires_in")
         expires_at = datetime.now(UTC) + timedelta(seconds=int(expires_in)) if expires_in else None
         # Google usually sends no new refresh token: "" tells the caller to keep the one it has.
-        return TokenSet(access_token, str(answer.get("refresh_token") or ""), expires_at)
+        return TokenSet(access_token, str(answer.get("refresh_token") or ""), expires_at, int(expires_in) if expires_in else None)
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:
