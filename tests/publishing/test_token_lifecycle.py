@@ -281,3 +281,41 @@ def test_a_refresh_that_cannot_reach_the_platform_is_logged_and_does_not_ask_to_
     assert account.health == ChannelAccount.Health.EXPIRING
     [event] = token_events(account)
     assert event.action == "channel.token_refresh_failed"
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_refreshing_at_the_same_moment_spend_one_refresh_token(team: Team, x: x_fake.FakeX) -> None:
+    """Two threads (two database connections) refresh the same X account at once: the row lock makes the second
+    wait, re-read and skip, so X sees one refresh and the stored refresh token still works."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's")
+    account = x_account(team, x.url)
+    ChannelAccount.objects.filter(pk=account.pk).update(token_expires_at=T0, refreshed_at=T0 - dt.timedelta(hours=2))
+    stale = ChannelAccount.objects.get(pk=account.pk)
+    original = x.token
+
+    def slow_token(request: Any) -> Any:
+        reply = original(request)
+        reply.delay = 0.3  # the answer takes a moment: the other worker arrives meanwhile
+        return reply
+
+    x.server.routes = [(m, p, slow_token if h == original else h) for m, p, h in x.server.routes]
+
+    def worker() -> None:
+        try:
+            services.refresh_account_token(stale, now=T0 - dt.timedelta(minutes=5))
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(2) as pool:
+        for future in [pool.submit(worker), pool.submit(worker)]:
+            future.result()
+    assert len(x.server.calls("POST", r"/2/oauth2/token")) == 1
+    account.refresh_from_db()
+    assert account.health != ChannelAccount.Health.NEEDS_RECONNECT
+    assert stored(account)["refresh_token"] in x.refresh_tokens
