@@ -5,6 +5,13 @@ https://developers.google.com/youtube/v3/guides/using_resumable_upload_protocol 
 check with ``Content-Range: bytes */size`` → 308 ``Range``), videos.delete, channels.list, and the Google
 error envelope ``{"error": {"code", "message", "errors": [{"reason", "domain", "message"}]}}``
 (https://developers.google.com/youtube/v3/docs/errors).
+
+Quota (https://developers.google.com/youtube/v3/determine_quota_cost, read 2026-12-08): ``videos.insert`` has its
+own bucket of 100 calls a day per Google Cloud project, shared by every channel the project's OAuth client
+uploads for; every call counts, invalid ones too, and the bucket resets at midnight Pacific Time. One fake is one
+project: over the bucket, opening an upload session answers 403 with reason ``quotaExceeded``
+(https://developers.google.com/youtube/v3/docs/errors: "The request cannot be completed because you have exceeded
+your quota.").
 """
 
 from __future__ import annotations
@@ -15,15 +22,18 @@ from typing import Any
 from .server import FakeServer, Reply, Request
 
 TOKEN = "ya29.example-token"
+VIDEOS_INSERT_QUOTA = 100  # calls a day per project (determine_quota_cost)
 REFRESH_TOKEN = "1//refresh-example"
 CLIENT_ID = "123.apps.googleusercontent.com"
 CLIENT_SECRET = "GOCSPX-secret"
 
 
-def google_error(status: int, reason: str, message: str, headers: dict[str, str] | None = None) -> Reply:
+def google_error(
+    status: int, reason: str, message: str, headers: dict[str, str] | None = None, *, domain: str = "youtube"
+) -> Reply:
     return Reply(
         status,
-        {"error": {"code": status, "message": message, "errors": [{"message": message, "domain": "youtube", "reason": reason}]}},
+        {"error": {"code": status, "message": message, "errors": [{"message": message, "domain": domain, "reason": reason}]}},
         headers=headers or {},
     )
 
@@ -46,6 +56,8 @@ class YouTubeFake:
         default_factory=lambda: [{"kind": "youtube#channel", "id": "UC123", "snippet": {"title": "Kopi Nusantara"}}]
     )
     insert_reply: Reply | None = None  # force an answer when a session is opened (errors)
+    insert_quota: int = VIDEOS_INSERT_QUOTA  # the project's videos.insert bucket for the day
+    insert_calls: int = 0  # videos.insert calls counted against it today
     # Transfer faults for the next byte PUT: keep only this many bytes, or keep all; either way the
     # answer comes too late for the client (a read timeout), as on a broken connection.
     keep_only_bytes: int | None = None
@@ -80,6 +92,14 @@ class YouTubeFake:
     def start_session(self, request: Request) -> Reply:
         if denied := self._unauthorized(request):
             return denied
+        if self.insert_calls >= self.insert_quota:
+            return google_error(
+                403,
+                "quotaExceeded",
+                "The request cannot be completed because you have exceeded your quota.",
+                domain="youtube.quota",
+            )
+        self.insert_calls += 1  # every call costs quota, an invalid one too
         if self.insert_reply is not None:
             return self.insert_reply
         if request.query.get("uploadType") != ["resumable"] or request.query.get("part") != ["snippet,status"]:
