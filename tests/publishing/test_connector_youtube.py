@@ -86,7 +86,7 @@ def test_publish_opens_a_resumable_session_and_uploads_the_bytes(youtube: YouTub
     assert resource["snippet"]["tags"] == ["kopi", "resep kopi"]
     assert resource["snippet"]["categoryId"] == "22"
     assert resource["status"] == {"privacyStatus": "public"}
-    (put,) = youtube.server.calls("PUT", "/upload/session/.*")
+    (put,) = youtube.server.calls("PUT", "/upload/youtube/v3/videos")
     assert put.header("Content-Type") == "video/mp4"
     assert put.header("Content-Length") == str(len(VIDEO_BYTES))
     assert put.body == VIDEO_BYTES
@@ -119,7 +119,7 @@ def test_a_broken_transfer_is_resumed_from_the_byte_youtube_has(youtube: YouTube
     published = connector(youtube.url, timeout=0.3).publish(payload(video))
 
     assert published.external_id == "vid00000001"
-    puts = youtube.server.calls("PUT", "/upload/session/.*")
+    puts = youtube.server.calls("PUT", "/upload/youtube/v3/videos")
     assert [p.header("Content-Range") for p in puts] == ["", f"bytes */{len(VIDEO_BYTES)}", f"bytes 1500-3999/{len(VIDEO_BYTES)}"]
     assert puts[-1].body == VIDEO_BYTES[1500:]
     assert bytes(youtube.sessions["s1"].received) == VIDEO_BYTES

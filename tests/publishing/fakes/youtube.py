@@ -23,6 +23,25 @@ from .server import FakeServer, Reply, Request
 
 TOKEN = "ya29.example-token"
 VIDEOS_INSERT_QUOTA = 100  # calls a day per project (determine_quota_cost)
+# videos.insert's ``part`` values (https://developers.google.com/youtube/v3/docs/videos/insert#parameters).
+VIDEO_PARTS = frozenset(
+    {
+        "contentDetails",
+        "fileDetails",
+        "id",
+        "liveStreamingDetails",
+        "localizations",
+        "paidProductPlacementDetails",
+        "player",
+        "processingDetails",
+        "recordingDetails",
+        "snippet",
+        "statistics",
+        "status",
+        "suggestions",
+        "topicDetails",
+    }
+)
 REFRESH_TOKEN = "1//refresh-example"
 CLIENT_ID = "123.apps.googleusercontent.com"
 CLIENT_SECRET = "GOCSPX-secret"
@@ -67,7 +86,8 @@ class YouTubeFake:
     def __post_init__(self) -> None:
         route = self.server.route
         route("POST", "/upload/youtube/v3/videos")(self.start_session)
-        route("PUT", r"/upload/session/(?P<session>[^/]+)")(self.put)
+        # The session URL is the guide's: /upload/youtube/v3/videos?uploadType=resumable&upload_id=…&part=…
+        route("PUT", "/upload/youtube/v3/videos")(self.put)
         route("DELETE", "/youtube/v3/videos")(self.delete)
         route("GET", "/youtube/v3/channels")(self.channels_list)
         route("POST", "/token")(self.token)
@@ -102,8 +122,13 @@ class YouTubeFake:
         self.insert_calls += 1  # every call costs quota, an invalid one too
         if self.insert_reply is not None:
             return self.insert_reply
-        if request.query.get("uploadType") != ["resumable"] or request.query.get("part") != ["snippet,status"]:
-            return google_error(400, "invalidParameter", "uploadType=resumable and part are required.")
+        if request.query.get("uploadType") != ["resumable"]:
+            return google_error(400, "invalidParameter", "uploadType=resumable is required.")
+        parts = (request.query.get("part") or [""])[0]
+        if not parts or not set(parts.split(",")) <= VIDEO_PARTS:
+            return google_error(
+                400, "unexpectedPart", "The request specifies an unexpected value for the <code>part</code> parameter."
+            )
         size = request.header("X-Upload-Content-Length")
         content_type = request.header("X-Upload-Content-Type")
         if not size.isdigit() or not (content_type.startswith("video/") or content_type == "application/octet-stream"):
@@ -117,13 +142,13 @@ class YouTubeFake:
             return google_error(400, "invalidVideoMetadata", "publishAt requires privacyStatus private.")
         session_id = f"s{len(self.sessions) + 1}"
         self.sessions[session_id] = Session(resource, int(size), content_type)
-        return Reply(200, b"", headers={"Location": f"{self.url}/upload/session/{session_id}"})
+        location = f"{self.url}/upload/youtube/v3/videos?uploadType=resumable&upload_id={session_id}&part={parts}"
+        return Reply(200, b"", headers={"Location": location})
 
     def put(self, request: Request) -> Reply:
         if denied := self._unauthorized(request):
             return denied
-        assert request.match is not None
-        session = self.sessions.get(request.match["session"])
+        session = self.sessions.get((request.query.get("upload_id") or [""])[0])
         if session is None:
             return Reply(404, "session expired")
         content_range = request.header("Content-Range")
