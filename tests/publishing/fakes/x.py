@@ -200,13 +200,19 @@ class FakeX:
     def upload_media(self, request: Request) -> Reply:
         if refused := self.check(request, "media.write", billed=True):
             return refused
-        body = request.json() or {}
+        # "The media field carries the file content base64-encoded in JSON bodies (raw bytes in multipart bodies)"
+        if request.header("Content-Type").startswith("multipart/form-data"):
+            parts = parse_multipart(request)
+            body: dict[str, Any] = {key: value.decode(errors="replace") for key, value in parts.items() if key != "media"}
+            data = parts.get("media", b"")
+        else:
+            body = request.json() or {}
+            try:
+                data = base64.b64decode(body.get("media") or "", validate=True)
+            except (binascii.Error, ValueError):
+                return invalid("media must be base64-encoded")
         if body.get("media_category") not in ("tweet_image", "dm_image", "subtitles"):
             return invalid("media_category must be one of tweet_image, dm_image, subtitles")
-        try:
-            data = base64.b64decode(body.get("media") or "", validate=True)
-        except (binascii.Error, ValueError):
-            return invalid("media must be base64-encoded")
         if not data:
             return invalid("media is required")
         media_id = self.next_id()
