@@ -195,6 +195,58 @@ def test_429_waits_until_x_rate_limit_reset() -> None:
     assert raised.value.retry_after is not None and 110 <= raised.value.retry_after <= 120
 
 
+# ------------------------------------------------------- scopes, credits and caps (pay-per-use plans)
+def test_a_token_without_media_write_needs_reconnecting_not_a_new_post(platform: fake.FakeX, tmp_path: Path) -> None:
+    """Media upload needs the media.write scope; X answers 403 without it. That is the account's grant, not
+    the post: the account must be reconnected with the right scopes."""
+    platform.scopes[fake.TOKEN] = frozenset({"tweet.read", "tweet.write", "users.read", "offline.access"})
+    with pytest.raises(AuthError) as raised:
+        connector(platform.url).publish(payload(media=(media(tmp_path, "a.jpg", "image/jpeg"),)))
+    assert raised.value.status == 403 and not raised.value.revoked
+    assert "media.write" in raised.value.message and "Reconnect" in raised.value.message
+    assert platform.posts == {}
+    connector(platform.url).publish(payload())  # a text post needs no media.write and still goes out
+
+
+def test_alur_asks_for_media_write_when_connecting() -> None:
+    assert {"tweet.read", "tweet.write", "users.read", "media.write", "offline.access"} <= set(XConnector.SCOPES)
+    labels = {name: label for name, label, _, _ in XConnector.fields}
+    assert "media.write" in labels["access_token"]
+
+
+def test_a_refreshed_token_keeps_the_grant_so_a_missing_scope_stays_missing(platform: fake.FakeX, tmp_path: Path) -> None:
+    platform.scopes[fake.REFRESH_TOKEN] = frozenset({"tweet.read", "tweet.write", "users.read", "offline.access"})
+    tokens = connector(platform.url).refresh()
+    assert tokens is not None
+    with pytest.raises(AuthError):
+        connector(platform.url, token=tokens.access_token).upload(media(tmp_path, "a.png", "image/png"))
+
+
+def test_402_credits_depleted_fails_clearly_without_retrying(platform: fake.FakeX) -> None:
+    platform.credits = 0
+    with pytest.raises(PermanentError) as raised:
+        connector(platform.url).publish(payload())
+    assert not isinstance(raised.value, (AuthError, TransientError))
+    assert raised.value.status == 402 and "out of API credits" in raised.value.message
+    assert "Developer Console" in raised.value.message
+    assert platform.posts == {}
+
+
+def test_a_usage_capped_429_is_not_retried_into_the_cap(platform: fake.FakeX) -> None:
+    platform.usage_capped = True
+    with pytest.raises(PermanentError) as raised:
+        connector(platform.url).publish(payload())
+    assert not isinstance(raised.value, TransientError)  # RateLimited would be retried into the cap
+    assert raised.value.status == 429 and "usage cap" in raised.value.message and "Monthly" in raised.value.message
+
+
+def test_an_ordinary_429_from_the_fake_waits_for_the_reset(platform: fake.FakeX) -> None:
+    platform.rate_limit_reset = int(time.time()) + 600
+    with pytest.raises(RateLimited) as raised:
+        connector(platform.url).publish(payload())
+    assert raised.value.retry_after is not None and 590 <= raised.value.retry_after <= 600
+
+
 def test_429_with_retry_after_is_rate_limited() -> None:
     server = FakeServer()
     server.route("POST", "/2/tweets")(lambda request: Reply(429, {"title": "Too Many Requests"}, headers={"Retry-After": "30"}))

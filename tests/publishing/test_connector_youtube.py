@@ -86,7 +86,7 @@ def test_publish_opens_a_resumable_session_and_uploads_the_bytes(youtube: YouTub
     assert resource["snippet"]["tags"] == ["kopi", "resep kopi"]
     assert resource["snippet"]["categoryId"] == "22"
     assert resource["status"] == {"privacyStatus": "public"}
-    (put,) = youtube.server.calls("PUT", "/upload/session/.*")
+    (put,) = youtube.server.calls("PUT", "/upload/youtube/v3/videos")
     assert put.header("Content-Type") == "video/mp4"
     assert put.header("Content-Length") == str(len(VIDEO_BYTES))
     assert put.body == VIDEO_BYTES
@@ -119,7 +119,7 @@ def test_a_broken_transfer_is_resumed_from_the_byte_youtube_has(youtube: YouTube
     published = connector(youtube.url, timeout=0.3).publish(payload(video))
 
     assert published.external_id == "vid00000001"
-    puts = youtube.server.calls("PUT", "/upload/session/.*")
+    puts = youtube.server.calls("PUT", "/upload/youtube/v3/videos")
     assert [p.header("Content-Range") for p in puts] == ["", f"bytes */{len(VIDEO_BYTES)}", f"bytes 1500-3999/{len(VIDEO_BYTES)}"]
     assert puts[-1].body == VIDEO_BYTES[1500:]
     assert bytes(youtube.sessions["s1"].received) == VIDEO_BYTES
@@ -209,6 +209,24 @@ def test_a_used_up_daily_quota_waits_for_midnight_pacific(youtube: YouTubeFake, 
     assert seconds_until_quota_reset(datetime(2030, 7, 1, 23, 0, tzinfo=UTC)) == 8 * 3600
 
 
+def test_the_projects_videos_insert_bucket_is_refused_when_used_up(youtube: YouTubeFake, video: MediaFile) -> None:
+    """determine_quota_cost: videos.insert has its own bucket (100 a day per project, every call counts);
+    over it the API answers 403 quotaExceeded, and Alur waits for midnight Pacific Time instead of failing."""
+    youtube.insert_quota = 2
+    youtube_connector = connector(youtube.url)
+    youtube_connector.publish(payload(video))
+    youtube.insert_reply = google_error(400, "invalidCategoryId", "The snippet.categoryId property is invalid.")
+    with pytest.raises(PermanentError):
+        youtube_connector.publish(payload(video))  # refused, and charged all the same
+    youtube.insert_reply = None
+    with pytest.raises(RateLimited) as raised:
+        youtube_connector.publish(payload(video))
+    assert raised.value.status == 403
+    assert "midnight Pacific Time" in raised.value.message and "project" in raised.value.message
+    assert raised.value.retry_after is not None and 0 < raised.value.retry_after <= 25 * 3600
+    assert len(youtube.videos) == 1 and youtube.insert_calls == 2
+
+
 def test_an_expired_token_is_an_auth_error(youtube: YouTubeFake, video: MediaFile) -> None:
     with pytest.raises(AuthError) as raised:
         connector(youtube.url, token="ya29.expired").publish(payload(video))
@@ -275,7 +293,7 @@ def test_capabilities_are_declared_truthfully() -> None:
     assert not caps.can_find
     assert not caps.idempotency_key
     assert caps.refreshes_tokens
-    assert any(limit.count == 6 and limit.seconds == 86400 for limit in caps.rate_limits)
+    assert not caps.rate_limits  # the quota is the project's (shared_quota), not a per-account 6 a day
     assert "developers.google.com/youtube" in caps.docs
     with pytest.raises(PermanentError):
         connector("http://127.0.0.1:9").find(payload())

@@ -65,6 +65,7 @@ from alur.publishing.connectors.base import (
     PermanentError,
     Published,
     RateLimited,
+    SharedQuota,
 )
 from alur.publishing.models import ChannelAccount, Post, PublishAttempt, PublishingSettings, Recurrence, WorkerHeartbeat
 
@@ -444,6 +445,45 @@ def _rate_hold(post: Post, connector: Connector, now: dt.datetime) -> dt.datetim
     return None
 
 
+def _quota_hold(
+    post: Post, connector: Connector, now: dt.datetime, factory: ConnectorFactory
+) -> tuple[dt.datetime, SharedQuota, int] | None:
+    """When a daily quota the account shares with others (a YouTube project's upload bucket) is used up today:
+    (when it resets, the quota, how many accounts share it). Every attempt that reached the platform counts,
+    a failed one too (the platform charges invalid calls as well)."""
+    quota = connector.shared_quota()
+    if quota is None:
+        return None
+    zone = ZoneInfo(quota.timezone)
+    local = now.astimezone(zone)
+    day_start = dt.datetime.combine(local.date(), dt.time(), tzinfo=zone)
+    resets_at = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+    sharing = [post.account_id]
+    if quota.group:
+        for other in ChannelAccount.objects.filter(connector=post.account.connector).exclude(pk=post.account_id):
+            try:
+                other_quota = factory(other).shared_quota()
+            except ConnectorError:
+                continue
+            if other_quota is not None and other_quota.group == quota.group:
+                sharing.append(other.pk)
+    used = (
+        PublishAttempt.objects.filter(post__account_id__in=sharing, started_at__gte=day_start)
+        .exclude(
+            outcome__in=[
+                PublishAttempt.Outcome.HELD,
+                PublishAttempt.Outcome.CANCELLED,
+                PublishAttempt.Outcome.FOUND,
+                PublishAttempt.Outcome.DELETED,
+            ]
+        )
+        .count()
+    )
+    if used >= quota.count:
+        return resets_at, quota, len(sharing)
+    return None
+
+
 def process(post_id: int, worker: str, *, factory: ConnectorFactory = account_connector) -> Outcome:
     """Run one claimed post to its next state. Safe to call from several threads and processes."""
     now = timezone.now()
@@ -494,6 +534,26 @@ def process(post_id: int, worker: str, *, factory: ConnectorFactory = account_co
         }
         if _finish(
             post, worker, status=Post.Status.PENDING, next_attempt_at=hold_until, hold_reason=reason, attempts=F("attempts") - 1
+        ):
+            _log(post, worker, PublishAttempt.Outcome.HELD, summary=summary, error=reason)
+        return Outcome("held", reason)
+
+    quota_hold = _quota_hold(post, connector, now, factory)
+    if quota_hold is not None:
+        resets_at, quota, accounts = quota_hold
+        reason = _(
+            "Held: the daily %(platform)s quota of %(count)s calls, shared by %(accounts)s connected account(s) of "
+            "the same project, is used up; it resets at midnight (%(zone)s) and the post is expected to go out at "
+            "%(when)s."
+        ) % {
+            "platform": post.get_platform_display(),
+            "count": quota.count,
+            "accounts": accounts,
+            "zone": quota.timezone,
+            "when": timezone.localtime(resets_at).strftime("%Y-%m-%d %H:%M"),
+        }
+        if _finish(
+            post, worker, status=Post.Status.PENDING, next_attempt_at=resets_at, hold_reason=reason, attempts=F("attempts") - 1
         ):
             _log(post, worker, PublishAttempt.Outcome.HELD, summary=summary, error=reason)
         return Outcome("held", reason)

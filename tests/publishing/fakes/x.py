@@ -5,6 +5,22 @@ for errors (``{"title", "detail", "type", "status"}``, ``errors[]`` for invalid 
 403, chunked media upload (initialize → append → finalize → STATUS polling) and refresh-token rotation.
 Stored posts look like X returns them: links rewritten to t.co, a t.co link appended for media, ``&<>``
 HTML-escaped.
+
+Refusals held to the documented contract (pages read 2026-12-08):
+
+* Scopes — https://docs.x.com/fundamentals/authentication/oauth-2-0/authorization-code and the endpoint pages
+  (https://docs.x.com/x-api/posts/creation-of-a-post: ``tweet.read tweet.write users.read``;
+  https://docs.x.com/x-api/media/upload-media and the chunked ``initialize/append/finalize`` pages:
+  ``media.write``). A token without the scope an endpoint needs gets 403 ("Valid auth but no permission for this
+  resource or action", https://docs.x.com/x-api/fundamentals/response-codes-and-errors) as a generic
+  ``about:blank`` problem. A refreshed token keeps the scopes of the grant.
+* Pay-per-use credits — https://docs.x.com/x-api/getting-started/pricing: requests draw on prepaid credits; when
+  they are used up the API answers 402 Payment Required.
+* Usage cap — https://docs.x.com/x-api/fundamentals/response-codes-and-errors: "429 Too Many Requests — Rate limit
+  or usage cap exceeded"; a cap answers the ``https://api.twitter.com/2/problems/usage-capped`` problem
+  (``"title": "UsageCapExceeded", "period": "Monthly", "scope": "Product"``) without a reset time, unlike the
+  per-window rate limit, which answers 429 with ``x-rate-limit-limit/-remaining/-reset``
+  (https://docs.x.com/x-api/fundamentals/rate-limits).
 """
 
 from __future__ import annotations
@@ -27,6 +43,9 @@ CLIENT_ID = "x-client-id"
 CLIENT_SECRET = "x-client-secret"
 USER_ID = "2244994945"
 USERNAME = "kopikita"
+# What Alur asks for when an account is connected (XConnector.SCOPES).
+FULL_SCOPES = frozenset({"tweet.read", "tweet.write", "users.read", "media.write", "offline.access"})
+USAGE_CAPPED = "https://api.twitter.com/2/problems/usage-capped"
 
 
 def problem(status: int, title: str, detail: str, *, type_: str = "about:blank", **extra: Any) -> Reply:
@@ -60,6 +79,11 @@ class FakeX:
     server: FakeServer = field(default_factory=FakeServer)
     tokens: set[str] = field(default_factory=lambda: {TOKEN})
     refresh_tokens: set[str] = field(default_factory=lambda: {REFRESH_TOKEN})
+    # The scopes each token (access or refresh) was granted; a token not listed has them all.
+    scopes: dict[str, frozenset[str]] = field(default_factory=dict)
+    credits: int | None = None  # pay-per-use credits left (None: unlimited); each billed request uses one
+    usage_capped: bool = False  # the app reached its monthly usage cap
+    rate_limit_reset: int | None = None  # epoch seconds: POST /2/tweets is over its 15-minute window until then
     posts: dict[str, dict[str, Any]] = field(default_factory=dict)
     media: dict[str, dict[str, Any]] = field(default_factory=dict)
     processing_polls: int = 2  # STATUS answers "in_progress" this many times before "succeeded"
@@ -90,10 +114,34 @@ class FakeX:
     def url(self) -> str:
         return self.server.url
 
-    def check(self, request: Request) -> Reply | None:
+    def check(self, request: Request, *needed: str, billed: bool = False) -> Reply | None:
         auth = request.header("Authorization")
-        if not auth.startswith("Bearer ") or auth.removeprefix("Bearer ") not in self.tokens:
+        token = auth.removeprefix("Bearer ")
+        if not auth.startswith("Bearer ") or token not in self.tokens:
             return problem(401, "Unauthorized", "Unauthorized")
+        if not set(needed) <= self.scopes.get(token, FULL_SCOPES):
+            return problem(403, "Forbidden", "Forbidden")
+        if self.usage_capped:
+            return Reply(
+                429,
+                {
+                    "account_id": 1_634_812_345,
+                    "product_name": "standard-basic",
+                    "title": "UsageCapExceeded",
+                    "period": "Monthly",
+                    "scope": "Product",
+                    "detail": "Usage cap exceeded: Monthly product cap",
+                    "type": USAGE_CAPPED,
+                },
+            )
+        if billed and self.credits is not None:
+            if self.credits <= 0:
+                return problem(
+                    402,
+                    "Payment Required",
+                    "Your enrolled account does not have any credits to fulfill this request.",
+                )
+            self.credits -= 1
         return None
 
     def next_id(self) -> str:
@@ -101,8 +149,18 @@ class FakeX:
 
     # -- posts
     def create_post(self, request: Request) -> Reply:
-        if refused := self.check(request):
+        if refused := self.check(request, "tweet.read", "tweet.write", "users.read", billed=True):
             return refused
+        if self.rate_limit_reset is not None:
+            return Reply(
+                429,
+                {"title": "Too Many Requests", "detail": "Too Many Requests", "type": "about:blank", "status": 429},
+                headers={
+                    "x-rate-limit-limit": "100",
+                    "x-rate-limit-remaining": "0",
+                    "x-rate-limit-reset": str(self.rate_limit_reset),
+                },
+            )
         body = request.json() or {}
         text = body.get("text", "")
         media_ids = (body.get("media") or {}).get("media_ids") or []
@@ -126,7 +184,7 @@ class FakeX:
         return Reply(201, {"data": {"id": post_id, "text": stored, "edit_history_tweet_ids": [post_id]}})
 
     def delete_post(self, request: Request) -> Reply:
-        if refused := self.check(request):
+        if refused := self.check(request, "tweet.read", "tweet.write", "users.read", billed=True):
             return refused
         post_id = request.match.group("id") if request.match else ""
         if self.posts.pop(post_id, None) is None:
@@ -140,15 +198,21 @@ class FakeX:
 
     # -- media
     def upload_media(self, request: Request) -> Reply:
-        if refused := self.check(request):
+        if refused := self.check(request, "media.write", billed=True):
             return refused
-        body = request.json() or {}
+        # "The media field carries the file content base64-encoded in JSON bodies (raw bytes in multipart bodies)"
+        if request.header("Content-Type").startswith("multipart/form-data"):
+            parts = parse_multipart(request)
+            body: dict[str, Any] = {key: value.decode(errors="replace") for key, value in parts.items() if key != "media"}
+            data = parts.get("media", b"")
+        else:
+            body = request.json() or {}
+            try:
+                data = base64.b64decode(body.get("media") or "", validate=True)
+            except (binascii.Error, ValueError):
+                return invalid("media must be base64-encoded")
         if body.get("media_category") not in ("tweet_image", "dm_image", "subtitles"):
             return invalid("media_category must be one of tweet_image, dm_image, subtitles")
-        try:
-            data = base64.b64decode(body.get("media") or "", validate=True)
-        except (binascii.Error, ValueError):
-            return invalid("media must be base64-encoded")
         if not data:
             return invalid("media is required")
         media_id = self.next_id()
@@ -158,7 +222,7 @@ class FakeX:
         )
 
     def initialize(self, request: Request) -> Reply:
-        if refused := self.check(request):
+        if refused := self.check(request, "media.write", billed=True):
             return refused
         body = request.json() or {}
         if not body.get("media_type") or not isinstance(body.get("total_bytes"), int):
@@ -175,7 +239,7 @@ class FakeX:
         return Reply(200, {"data": {"id": media_id, "media_key": f"7_{media_id}", "expires_after_secs": 86400}})
 
     def append(self, request: Request) -> Reply:
-        if refused := self.check(request):
+        if refused := self.check(request, "media.write"):
             return refused
         item = self.media.get(request.match.group("id") if request.match else "")
         if item is None or item["state"] != "initialized":
@@ -189,7 +253,7 @@ class FakeX:
         return Reply(200, {"meta": {}})
 
     def finalize(self, request: Request) -> Reply:
-        if refused := self.check(request):
+        if refused := self.check(request, "media.write"):
             return refused
         media_id = request.match.group("id") if request.match else ""
         item = self.media.get(media_id)
@@ -213,7 +277,7 @@ class FakeX:
         )
 
     def media_status(self, request: Request) -> Reply:
-        if refused := self.check(request):
+        if refused := self.check(request, "media.write"):
             return refused
         if request.query.get("command") != ["STATUS"]:
             return invalid("command must be STATUS")
@@ -239,12 +303,12 @@ class FakeX:
 
     # -- users
     def me(self, request: Request) -> Reply:
-        if refused := self.check(request):
+        if refused := self.check(request, "tweet.read", "users.read", billed=True):
             return refused
         return Reply(200, {"data": {"id": USER_ID, "name": "Kopi Kita", "username": USERNAME}})
 
     def timeline(self, request: Request) -> Reply:
-        if refused := self.check(request):
+        if refused := self.check(request, "tweet.read", "users.read", billed=True):
             return refused
         if (request.match.group("id") if request.match else "") != USER_ID:
             return problem(403, "Forbidden", "Sorry, you are not authorized to see this timeline.")
@@ -278,13 +342,15 @@ class FakeX:
         access, refresh = f"x-access-{self.next_id()}", f"x-refresh-{self.next_id()}"
         self.tokens.add(access)
         self.refresh_tokens.add(refresh)
+        granted = self.scopes.get(form["refresh_token"], FULL_SCOPES)  # a refresh keeps the grant's scopes
+        self.scopes[access] = self.scopes[refresh] = granted
         return Reply(
             200,
             {
                 "token_type": "bearer",
                 "expires_in": 7200,
                 "access_token": access,
-                "scope": "tweet.write users.read tweet.read offline.access",
+                "scope": " ".join(sorted(granted)),
                 "refresh_token": refresh,
             },
         )

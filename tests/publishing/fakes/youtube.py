@@ -5,6 +5,13 @@ https://developers.google.com/youtube/v3/guides/using_resumable_upload_protocol 
 check with ``Content-Range: bytes */size`` → 308 ``Range``), videos.delete, channels.list, and the Google
 error envelope ``{"error": {"code", "message", "errors": [{"reason", "domain", "message"}]}}``
 (https://developers.google.com/youtube/v3/docs/errors).
+
+Quota (https://developers.google.com/youtube/v3/determine_quota_cost, read 2026-12-08): ``videos.insert`` has its
+own bucket of 100 calls a day per Google Cloud project, shared by every channel the project's OAuth client
+uploads for; every call counts, invalid ones too, and the bucket resets at midnight Pacific Time. One fake is one
+project: over the bucket, opening an upload session answers 403 with reason ``quotaExceeded``
+(https://developers.google.com/youtube/v3/docs/errors: "The request cannot be completed because you have exceeded
+your quota.").
 """
 
 from __future__ import annotations
@@ -15,15 +22,37 @@ from typing import Any
 from .server import FakeServer, Reply, Request
 
 TOKEN = "ya29.example-token"
+VIDEOS_INSERT_QUOTA = 100  # calls a day per project (determine_quota_cost)
+# videos.insert's ``part`` values (https://developers.google.com/youtube/v3/docs/videos/insert#parameters).
+VIDEO_PARTS = frozenset(
+    {
+        "contentDetails",
+        "fileDetails",
+        "id",
+        "liveStreamingDetails",
+        "localizations",
+        "paidProductPlacementDetails",
+        "player",
+        "processingDetails",
+        "recordingDetails",
+        "snippet",
+        "statistics",
+        "status",
+        "suggestions",
+        "topicDetails",
+    }
+)
 REFRESH_TOKEN = "1//refresh-example"
 CLIENT_ID = "123.apps.googleusercontent.com"
 CLIENT_SECRET = "GOCSPX-secret"
 
 
-def google_error(status: int, reason: str, message: str, headers: dict[str, str] | None = None) -> Reply:
+def google_error(
+    status: int, reason: str, message: str, headers: dict[str, str] | None = None, *, domain: str = "youtube"
+) -> Reply:
     return Reply(
         status,
-        {"error": {"code": status, "message": message, "errors": [{"message": message, "domain": "youtube", "reason": reason}]}},
+        {"error": {"code": status, "message": message, "errors": [{"message": message, "domain": domain, "reason": reason}]}},
         headers=headers or {},
     )
 
@@ -46,6 +75,8 @@ class YouTubeFake:
         default_factory=lambda: [{"kind": "youtube#channel", "id": "UC123", "snippet": {"title": "Kopi Nusantara"}}]
     )
     insert_reply: Reply | None = None  # force an answer when a session is opened (errors)
+    insert_quota: int = VIDEOS_INSERT_QUOTA  # the project's videos.insert bucket for the day
+    insert_calls: int = 0  # videos.insert calls counted against it today
     # Transfer faults for the next byte PUT: keep only this many bytes, or keep all; either way the
     # answer comes too late for the client (a read timeout), as on a broken connection.
     keep_only_bytes: int | None = None
@@ -60,7 +91,8 @@ class YouTubeFake:
     def __post_init__(self) -> None:
         route = self.server.route
         route("POST", "/upload/youtube/v3/videos")(self.start_session)
-        route("PUT", r"/upload/session/(?P<session>[^/]+)")(self.put)
+        # The session URL is the guide's: /upload/youtube/v3/videos?uploadType=resumable&upload_id=…&part=…
+        route("PUT", "/upload/youtube/v3/videos")(self.put)
         route("DELETE", "/youtube/v3/videos")(self.delete)
         route("GET", "/youtube/v3/channels")(self.channels_list)
         route("POST", "/token")(self.token)
@@ -89,10 +121,23 @@ class YouTubeFake:
     def start_session(self, request: Request) -> Reply:
         if denied := self._unauthorized(request):
             return denied
+        if self.insert_calls >= self.insert_quota:
+            return google_error(
+                403,
+                "quotaExceeded",
+                "The request cannot be completed because you have exceeded your quota.",
+                domain="youtube.quota",
+            )
+        self.insert_calls += 1  # every call costs quota, an invalid one too
         if self.insert_reply is not None:
             return self.insert_reply
-        if request.query.get("uploadType") != ["resumable"] or request.query.get("part") != ["snippet,status"]:
-            return google_error(400, "invalidParameter", "uploadType=resumable and part are required.")
+        if request.query.get("uploadType") != ["resumable"]:
+            return google_error(400, "invalidParameter", "uploadType=resumable is required.")
+        parts = (request.query.get("part") or [""])[0]
+        if not parts or not set(parts.split(",")) <= VIDEO_PARTS:
+            return google_error(
+                400, "unexpectedPart", "The request specifies an unexpected value for the <code>part</code> parameter."
+            )
         size = request.header("X-Upload-Content-Length")
         content_type = request.header("X-Upload-Content-Type")
         if not size.isdigit() or not (content_type.startswith("video/") or content_type == "application/octet-stream"):
@@ -106,13 +151,13 @@ class YouTubeFake:
             return google_error(400, "invalidVideoMetadata", "publishAt requires privacyStatus private.")
         session_id = f"s{len(self.sessions) + 1}"
         self.sessions[session_id] = Session(resource, int(size), content_type)
-        return Reply(200, b"", headers={"Location": f"{self.url}/upload/session/{session_id}"})
+        location = f"{self.url}/upload/youtube/v3/videos?uploadType=resumable&upload_id={session_id}&part={parts}"
+        return Reply(200, b"", headers={"Location": location})
 
     def put(self, request: Request) -> Reply:
         if denied := self._unauthorized(request):
             return denied
-        assert request.match is not None
-        session = self.sessions.get(request.match["session"])
+        session = self.sessions.get((request.query.get("upload_id") or [""])[0])
         if session is None:
             return Reply(404, "session expired")
         content_range = request.header("Content-Range")

@@ -97,6 +97,18 @@ class RateLimit:
 
 
 @dataclass(frozen=True)
+class SharedQuota:
+    """A daily quota of calls shared by every account whose connector names the same ``group`` (for YouTube: the
+    Google Cloud project behind the OAuth client), reset at midnight in ``timezone``. An empty ``group`` means the
+    account shares it with no other account."""
+
+    group: str
+    count: int
+    timezone: str = "UTC"
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class Capabilities:
     media_types: frozenset[str] = frozenset()  # "image", "video"
     max_media: int = 0
@@ -228,6 +240,10 @@ class Connector:
 
     def refresh(self) -> TokenSet | None:
         """Refresh the access token where the platform has refresh tokens; ``None`` when it has not."""
+        return None
+
+    def shared_quota(self) -> SharedQuota | None:
+        """A daily quota this account shares with other accounts (the scheduler holds posts when it is used up)."""
         return None
 
     # -- helpers shared by the HTTP connectors

@@ -28,9 +28,21 @@ How a post goes out (``Authorization: Bearer <user access token>`` on every call
 A post holds up to 4 images, or 1 GIF, or 1 video. Text is limited to 280 (weighted) characters for
 standard accounts; X counts it and refuses longer text.
 
+Scopes (https://docs.x.com/fundamentals/authentication/oauth-2-0/authorization-code, read 2026-12-08): an
+account is connected with :attr:`XConnector.SCOPES` — ``tweet.read tweet.write users.read`` to post,
+``media.write`` to upload media (https://docs.x.com/x-api/media/upload-media), ``offline.access`` for a
+refresh token. A 403 from a media upload is that grant missing ``media.write``: an :class:`AuthError` (the
+account must be reconnected with the right scopes), not a permanent failure of the post.
+
+Pay-per-use (https://docs.x.com/x-api/getting-started/pricing, https://docs.x.com/x-api/fundamentals/response-codes-and-errors,
+read 2026-12-08): 402 Payment Required means the app's prepaid credits are used up, and a 429 whose problem type
+is ``…/problems/usage-capped`` (title ``UsageCapExceeded``) means a usage cap (monthly) is reached. Neither
+frees itself within a retry's reach, so both fail at once with a message saying what to do; retrying would
+only spend more calls into the cap. An ordinary 429 is retried after ``x-rate-limit-reset``.
+
 Errors are RFC 7807 problem documents (``{"title", "detail", "type", "status"}``, sometimes with
 ``errors[].message``): 401 → :class:`AuthError`; 403 (e.g. "You are not allowed to create a Tweet with
-duplicate content.", missing permission) → :class:`PermanentError`; 429 → :class:`RateLimited` with
+duplicate content.") → :class:`PermanentError`; 429 → :class:`RateLimited` with
 ``retry_after`` computed from ``x-rate-limit-reset`` (epoch seconds; X sends no ``Retry-After``) or, when a
 24-hour cap is exhausted, ``x-user-limit-24hour-reset`` / ``x-app-limit-24hour-reset``; 5xx → transient.
 
@@ -75,6 +87,11 @@ from .base import (
 DEFAULT_BASE_URL = "https://api.x.com"
 DOCS = "https://docs.x.com/x-api/posts/creation-of-a-post"
 RATE_LIMIT_DOCS = "https://docs.x.com/x-api/fundamentals/rate-limits"
+ERRORS_DOCS = "https://docs.x.com/x-api/fundamentals/response-codes-and-errors"
+PRICING_DOCS = "https://docs.x.com/x-api/getting-started/pricing"
+# The OAuth 2.0 scopes Alur asks for when an account is connected (media.write: media uploads).
+SCOPES = ("tweet.read", "tweet.write", "users.read", "media.write", "offline.access")
+USAGE_CAPPED = "/2/problems/usage-capped"  # problem type of a usage cap (api.twitter.com or api.x.com)
 MAX_TEXT = 280
 MAX_IMAGES = 4
 CHUNK_SIZE = 4 * 1024 * 1024
@@ -103,10 +120,16 @@ class XConnector(Connector):
         rate_limits=(RateLimit(100, 15 * 60, source=RATE_LIMIT_DOCS),),
         docs=DOCS,
     )
+    SCOPES = SCOPES
     fields = (
         ("username", gettext_noop("X username (without @, for post links)"), False, True),
         ("user_id", gettext_noop("X user ID (optional; looked up when empty)"), False, False),
-        ("access_token", gettext_noop("OAuth 2.0 user access token"), True, True),
+        (
+            "access_token",
+            gettext_noop("OAuth 2.0 user access token (scopes: tweet.read tweet.write users.read media.write offline.access)"),
+            True,
+            True,
+        ),
         ("refresh_token", gettext_noop("Refresh token (offline.access scope)"), True, False),
         ("client_id", gettext_noop("OAuth 2.0 client ID (for token refresh)"), True, False),
         ("client_secret", gettext_noop("Client secret (confidential clients only)"), True, False),
@@ -136,6 +159,30 @@ class XConnector(Connector):
         detail = f"HTTP {status}: {response.text[:1500]}"
         if status == 401:
             return AuthError(f"X refused the account's token ({message}). Reconnect the account.", status=status, detail=detail)
+        problem = _problem(response)
+        if str(problem.get("type") or "").endswith(USAGE_CAPPED) or problem.get("title") == "UsageCapExceeded":
+            period = str(problem.get("period") or "").strip()
+            return PermanentError(
+                f"X refused the post: the X developer app reached its {period + ' ' if period else ''}usage cap "
+                f"({message}). Alur does not retry into the cap; raise the cap in the X Developer Console or wait "
+                "for the next billing cycle, then publish again.",
+                status=status,
+                detail=detail,
+            )
+        if status == 402:
+            return PermanentError(
+                f"X refused the post: the X developer app is out of API credits ({message}). Add credits or raise the "
+                "spending limit in the X Developer Console, then publish again; Alur does not retry until then.",
+                status=status,
+                detail=detail,
+            )
+        if status == 403 and "duplicate" not in message.lower() and _is_media_upload(response):
+            return AuthError(
+                f"X refused the media upload ({message}): the account's token lacks the media.write permission. "
+                f"Reconnect the account and allow these scopes: {' '.join(SCOPES)}.",
+                status=status,
+                detail=detail,
+            )
         if status == 429:
             return RateLimited(
                 f"X's rate limit was reached; Alur waits and tries again. ({message})",
@@ -363,6 +410,23 @@ def _data(response: httpx.Response) -> dict[str, Any]:
         return {}
     data = payload.get("data") if isinstance(payload, dict) else None
     return data if isinstance(data, dict) else {}
+
+
+def _problem(response: httpx.Response) -> dict[str, Any]:
+    try:
+        data = response.json()
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _is_media_upload(response: httpx.Response) -> bool:
+    """Whether the refused call was one of the media upload endpoints (they need the media.write scope)."""
+    try:
+        path = response.request.url.path
+    except RuntimeError:  # a response built without a request
+        return False
+    return "/2/media/upload" in path
 
 
 def _x_message(response: httpx.Response) -> str:

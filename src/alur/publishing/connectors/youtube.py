@@ -7,7 +7,12 @@ Followed documents:
 * videos.delete: https://developers.google.com/youtube/v3/docs/videos/delete
 * channels.list: https://developers.google.com/youtube/v3/docs/channels/list
 * Errors: https://developers.google.com/youtube/v3/docs/errors
-* Quota: https://developers.google.com/youtube/v3/determine_quota_cost
+* Quota: https://developers.google.com/youtube/v3/determine_quota_cost (read 2026-12-08): ``videos.insert`` has
+  its own bucket of 100 calls a day per Google Cloud project (1 per call, invalid calls too), separate from the
+  10,000 units of the other methods; daily quotas reset at midnight Pacific Time. The bucket belongs to the
+  project, not to a channel: every account whose OAuth client is of the same project shares it
+  (:meth:`YouTubeConnector.shared_quota`, keyed by the OAuth client ID; a project with a granted extension sets
+  ``videos_insert_quota``). Over it YouTube answers 403 ``quotaExceeded``.
 * Refreshing a token: https://developers.google.com/identity/protocols/oauth2/web-server#offline
 
 The upload, step by step as documented:
@@ -50,8 +55,8 @@ from .base import (
     Payload,
     PermanentError,
     Published,
-    RateLimit,
     RateLimited,
+    SharedQuota,
     TokenSet,
     TransientError,
     gettext_noop,
@@ -68,7 +73,9 @@ QUOTA_REASONS = frozenset({"quotaExceeded", "dailyLimitExceeded"})
 RATE_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
 UPLOAD_LIMIT_REASONS = frozenset({"uploadLimitExceeded"})  # per-channel uploads in 24 hours: "try again in 24 hours"
 
-PACIFIC = ZoneInfo("America/Los_Angeles")
+QUOTA_TIMEZONE = "America/Los_Angeles"  # "Daily quotas reset at midnight Pacific Time (PT)"
+PACIFIC = ZoneInfo(QUOTA_TIMEZONE)
+VIDEOS_INSERT_QUOTA = 100  # videos.insert calls a day per Google Cloud project (its own bucket)
 TITLE_LIMIT = 100  # characters (videos resource: snippet.title)
 DESCRIPTION_LIMIT = 5000  # bytes (snippet.description)
 TAGS_LIMIT = 500  # characters over all tags (snippet.tags[])
@@ -117,10 +124,9 @@ class YouTubeConnector(Connector):
         can_find=False,
         idempotency_key=False,
         refreshes_tokens=True,
-        # videos.insert costs 1600 of the default 10,000 daily units: six uploads a day per Google Cloud
-        # project (shared by every channel it serves). Newer versions of the quota page give videos.insert its
-        # own bucket of 100 calls a day; six is the conservative reading until a project's quota is known.
-        rate_limits=(RateLimit(6, 86400, source=QUOTA_DOCS),),
+        # No per-account limit: videos.insert draws on the project's own bucket of 100 calls a day, shared by
+        # every channel the project uploads for (see shared_quota).
+        rate_limits=(),
         docs=f"{DOCS} ; {UPLOAD_DOCS}",
     )
     fields = (
@@ -130,6 +136,12 @@ class YouTubeConnector(Connector):
         ("client_secret", gettext_noop("OAuth client secret"), True, False),
         ("privacy_status", gettext_noop("Visibility: public, unlisted or private"), False, False),
         ("category_id", gettext_noop("Video category ID (22 = People & Blogs)"), False, False),
+        (
+            "videos_insert_quota",
+            gettext_noop("Daily upload quota of the Google Cloud project (videos.insert calls; 100 unless Google raised it)"),
+            False,
+            False,
+        ),
     )
 
     UPLOAD_CHUNK = 8 * 1024 * 1024  # bytes read at a time while streaming the file
@@ -165,7 +177,8 @@ class YouTubeConnector(Connector):
 
         if reasons & QUOTA_REASONS:
             return RateLimited(
-                f"YouTube's daily upload quota is used up; Alur tries again after it resets. ({message})",
+                "The Google Cloud project's daily YouTube quota is used up (uploads share one bucket for every "
+                f"channel of the project); Alur tries again after it resets at midnight Pacific Time. ({message})",
                 status=status,
                 detail=detail,
                 retry_after=retry_after if retry_after is not None else seconds_until_quota_reset(),
@@ -194,6 +207,17 @@ class YouTubeConnector(Connector):
         if status == 408 or status >= 500:
             return TransientError(f"YouTube had a temporary error ({status}); Alur will try again.", status=status, detail=detail)
         return PermanentError(f"YouTube refused the video: {message}", status=status, detail=detail)
+
+    def shared_quota(self) -> SharedQuota:
+        """The project's videos.insert bucket: the OAuth client ID names the Google Cloud project it belongs to."""
+        try:
+            count = int(self.account.setting("videos_insert_quota", "") or VIDEOS_INSERT_QUOTA)
+        except (TypeError, ValueError):
+            count = VIDEOS_INSERT_QUOTA
+        client_id = self.account.secret("client_id")
+        # Without a client ID the project is unknown: the account then counts only its own uploads.
+        group = f"youtube:{client_id}" if client_id else ""
+        return SharedQuota(group, max(1, count), QUOTA_TIMEZONE, source=QUOTA_DOCS)
 
     # -- the contract
     def test_connection(self) -> str:
