@@ -4,6 +4,7 @@ tree, and the quarterly review. Views parse, call one service, and render."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -212,6 +213,12 @@ def objective_detail(request: WorkspaceRequest, objective_id: int) -> HttpRespon
     return render(request, "strategy/objective_detail.html", _objective_context(request, objective_id))
 
 
+def _key_result_fields(request: WorkspaceRequest, data: dict[str, Any]) -> dict[str, Any]:
+    """A key result form's cleaned data as the services take it (the owner as a member)."""
+    names = ("title", "metric", "unit", "direction", "start_value", "target_value", "target_change_percent", "deadline")
+    return {**{name: data[name] for name in names}, "owner": _member(request, data["owner"]), "weight": data["weight"]}
+
+
 @require_POST
 @workspace_view(Action.OBJECTIVE_MANAGE)
 def key_result_create(request: WorkspaceRequest, objective_id: int) -> HttpResponse:
@@ -221,20 +228,7 @@ def key_result_create(request: WorkspaceRequest, objective_id: int) -> HttpRespo
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.key_result_create(
-                actor=request_user(request),
-                objective=objective,
-                title=data["title"],
-                metric=data["metric"],
-                unit=data["unit"],
-                direction=data["direction"],
-                start_value=data["start_value"],
-                target_value=data["target_value"],
-                target_change_percent=data["target_change_percent"],
-                deadline=data["deadline"],
-                owner=_member(request, data["owner"]),  # type: ignore[arg-type]
-                weight=data["weight"],
-            )
+            services.key_result_create(actor=request_user(request), objective=objective, **_key_result_fields(request, data))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -271,20 +265,9 @@ def key_result_edit(request: WorkspaceRequest, key_result_id: int) -> HttpRespon
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.key_result_update(
-                    actor=request_user(request),
-                    key_result=key_result,
-                    title=data["title"],
-                    metric=data["metric"],
-                    unit=data["unit"],
-                    direction=data["direction"],
-                    start_value=data["start_value"],
-                    target_value=data["target_value"] or key_result.target_value,
-                    target_change_percent=data["target_change_percent"],
-                    deadline=data["deadline"],
-                    owner=_member(request, data["owner"]),
-                    weight=data["weight"],
-                )
+                fields = _key_result_fields(request, data)
+                fields["target_value"] = fields["target_value"] or key_result.target_value
+                services.key_result_update(actor=request_user(request), key_result=key_result, **fields)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
